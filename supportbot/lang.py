@@ -16,7 +16,8 @@ def detect_language(text: str, default: Language = "en") -> Language:
     """'zh' when Chinese characters make up a real share of the letters, else 'en'.
 
     Customers mix code and English error texts into Chinese questions, so a few Han characters
-    among much Latin text still count as Chinese: the prose around pasted code is what matters.
+    among much Latin text still count as Chinese: English speakers almost never type Han characters,
+    while Chinese speakers paste English errors with a few words of their own around them.
     """
     han = latin = 0
     for char in text[:4000]:
@@ -26,7 +27,7 @@ def detect_language(text: str, default: Language = "en") -> Language:
             latin += 1
     if han == 0 and latin == 0:
         return default
-    if han >= 4 or (han > 0 and han * 4 >= latin):
+    if han >= 2 or (han > 0 and han * 4 >= latin):
         return "zh"
     return "en" if latin else default
 
