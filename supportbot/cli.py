@@ -46,6 +46,8 @@ class _LazyGroup(click.Group):
         command = getattr(module, "command", None)
         if not isinstance(command, click.Command):
             raise click.ClickException(f"internal error: {cmd_name} has no command")
+        if command.short_help is None:
+            command.short_help = _COMMANDS[cmd_name]
         return command
 
 

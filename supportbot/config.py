@@ -156,8 +156,11 @@ class _Reader:
     def fingerprint_secret(self, name: str) -> str | None:
         value = self.secret(name)
         if value is not None and len(value) < 16:
-            self._bad(name, "must be at least 16 characters; generate one with: python -c 'import secrets; "
-                            "print(secrets.token_hex(32))'")
+            self._bad(
+                name,
+                "must be at least 16 characters; generate one with: python -c 'import secrets; "
+                "print(secrets.token_hex(32))'",
+            )
             return None
         return value
 
@@ -207,8 +210,9 @@ class _Reader:
     def channel(self, name: str) -> str | None:
         value = self._raw(name)
         if value is not None and not _CHANNEL_ID.match(value):
-            self._bad(name, f"'{value}' is not a Slack channel id (like C0123ABCD); names such as #support "
-                            "change, ids do not")
+            self._bad(
+                name, f"'{value}' is not a Slack channel id (like C0123ABCD); names such as #support change, ids do not"
+            )
             return None
         return value
 
@@ -228,10 +232,7 @@ class _Reader:
         if value is None:
             return ()
         items = tuple(part.strip() for part in value.split(",") if part.strip())
-        bad = [
-            item for item in items
-            if not (_USER_ID.match(item) or _SUBTEAM_ID.match(item) or _HANDLE.match(item))
-        ]
+        bad = [item for item in items if not (_USER_ID.match(item) or _SUBTEAM_ID.match(item) or _HANDLE.match(item))]
         if bad:
             self._bad(name, f"expected user ids (U…), user-group ids (S…) or handles (@team); got: {', '.join(bad)}")
             return ()

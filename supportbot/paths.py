@@ -16,9 +16,7 @@ def data_dir(name: str) -> Path:
     for candidate in (_PACKAGE / "_data" / name, _PACKAGE.parent / name):
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError(
-        f"supportbot's '{name}' folder was not found next to the package; reinstall supportbot"
-    )
+    raise FileNotFoundError(f"supportbot's '{name}' folder was not found next to the package; reinstall supportbot")
 
 
 def templates_dir() -> Path:

@@ -1,0 +1,134 @@
+"""``supportbot run``: the bot, over HTTP (Events API) or Socket Mode."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from types import FrameType
+
+import click
+
+from supportbot.commands._common import EXIT_CONFIG, load_settings
+from supportbot.config import Settings
+from supportbot.logsafe import configure_logging
+
+_log = logging.getLogger("supportbot.run")
+
+
+def _missing_message(missing: list[str], mode: str) -> str:
+    return (
+        f"supportbot run: cannot start {mode}: {', '.join(missing)} "
+        f"{'is' if len(missing) == 1 else 'are'} not set.\n"
+        "  Set them from your Slack app's settings (see README, 'Connecting to Slack').\n"
+        "  To try the bot locally without Slack, run:  supportbot console"
+    )
+
+
+@click.command("run")
+@click.option("--http", "use_http", is_flag=True, help="Serve the Events API over HTTP (POST /slack/events).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 in a container).")
+@click.option(
+    "--port",
+    default=3000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0 picks a free one).",
+)
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="HTTP worker threads.")
+def command(use_http: bool, host: str, port: int, threads: int) -> None:
+    """Run the bot.
+
+    With --http it serves POST /slack/events (events, interactivity, slash commands), GET /healthz
+    and GET /metrics. Without --http it connects over Socket Mode when SLACK_APP_TOKEN is set.
+    SQLite databases are migrated automatically; PostgreSQL needs 'supportbot db upgrade' first.
+    """
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    if use_http:
+        missing = settings.missing_for_http()
+        if missing:
+            click.echo(_missing_message(missing, "over HTTP"), err=True)
+            sys.exit(EXIT_CONFIG)
+    elif settings.slack_app_token:
+        missing = settings.missing_for_socket_mode()
+        if missing:
+            click.echo(_missing_message(missing, "in Socket Mode"), err=True)
+            sys.exit(EXIT_CONFIG)
+    else:
+        missing = ["SLACK_APP_TOKEN (Socket Mode) or --http with SLACK_SIGNING_SECRET"]
+        if not settings.slack_bot_token:
+            missing.insert(0, "SLACK_BOT_TOKEN")
+        click.echo(_missing_message(missing, "the bot"), err=True)
+        sys.exit(EXIT_CONFIG)
+    _serve(settings, use_http=use_http, host=host, port=port, threads=threads)
+
+
+def _serve(settings: Settings, *, use_http: bool, host: str, port: int, threads: int) -> None:
+    from supportbot.slack.app import AppStartError
+    from supportbot.slack.bot import create_bot
+    from supportbot.store.db import StoreError
+
+    try:
+        bot = create_bot(settings)
+    except (AppStartError, StoreError) as error:
+        click.echo(f"supportbot run: {error}", err=True)
+        sys.exit(EXIT_CONFIG)
+    bot.start()
+    try:
+        if use_http:
+            _serve_http(bot.wsgi, host=host, port=port, threads=threads)
+        else:
+            _serve_socket_mode(bot.app, settings.slack_app_token or "")
+    finally:
+        _log.info("stopping: finishing in-flight Slack actions; pending ones stay queued")
+        bot.stop()
+        bot.runtime.store.close()
+
+
+def _raise_exit(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
+def _serve_http(wsgi: object, *, host: str, port: int, threads: int) -> None:
+    import waitress
+
+    from supportbot.slack.http import MAX_BODY
+
+    server = waitress.create_server(
+        wsgi,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="supportbot",
+        max_request_body_size=MAX_BODY,
+        channel_timeout=30,
+        clear_untrusted_proxy_headers=True,
+    )
+    signal.signal(signal.SIGTERM, _raise_exit)
+    _log.info(
+        "listening on http://%s:%s (POST /slack/events, GET /healthz, GET /metrics)",
+        server.effective_host,
+        server.effective_port,
+    )
+    click.echo(f"supportbot: listening on http://{server.effective_host}:{server.effective_port}", err=True)
+    try:
+        server.run()  # waitress finishes in-flight requests on SystemExit/KeyboardInterrupt
+    finally:
+        server.close()
+
+
+def _serve_socket_mode(app: object, app_token: str) -> None:
+    from slack_bolt import App
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    assert isinstance(app, App)
+    handler = SocketModeHandler(app, app_token)
+    signal.signal(signal.SIGTERM, _raise_exit)
+    _log.info("connecting to Slack over Socket Mode")
+    try:
+        handler.start()  # type: ignore[no-untyped-call]
+    except (SystemExit, KeyboardInterrupt):
+        pass
+    finally:
+        handler.close()  # type: ignore[no-untyped-call]

@@ -1,0 +1,206 @@
+"""The Bolt app: verification, dedupe, routing to features, and catch-alls so nothing gets a 404."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from slack_bolt import Ack, App
+from sqlalchemy.exc import OperationalError
+
+from supportbot.config import Settings
+from supportbot.messages import Message
+from supportbot.slack.errors import SlackError
+from supportbot.slack.parse import message_from_event
+from supportbot.slack.router import CommandRequest, EventContext
+from supportbot.slack.runtime import Runtime
+from supportbot.slack.signature import SignatureCheck, SignatureMiddleware
+from supportbot.store import events as event_store
+from supportbot.store.db import Store, StoreError
+
+_log = logging.getLogger(__name__)
+# A claim older than this belongs to a process that died mid-event; Slack's next retry takes over.
+STALE_CLAIM = timedelta(seconds=60)
+
+Feature = Callable[[App, Runtime], None]
+
+
+class AppStartError(RuntimeError):
+    """The app cannot start (Slack rejected the token, or cannot be reached); the message says why."""
+
+
+class TransientFailure(RuntimeError):
+    """A handler failed for a reason a retry can fix (the database was busy)."""
+
+
+def build_app(settings: Settings, store: Store, *, runtime: Runtime, features: list[Feature] | None = None) -> App:
+    """Build the Bolt app for ``runtime`` (which holds ``settings`` and ``store``).
+
+    Calls ``auth.test`` once, so a wrong token or an unreachable Slack is reported at start-up.
+    """
+    if runtime.settings is not settings or runtime.store is not store:
+        raise ValueError("runtime was built for other settings or another store")
+    if not settings.slack_signing_secret and not settings.slack_app_token:
+        raise AppStartError("SLACK_SIGNING_SECRET is required to verify requests from Slack")
+    try:
+        identity = runtime.port.call("auth.test", retries=2)
+    except SlackError as error:
+        raise AppStartError(_explain_auth_failure(error)) from None
+    runtime.bot_user_id = identity.get("user_id")
+    runtime.bot_id = identity.get("bot_id")
+
+    check = SignatureCheck(settings.slack_signing_secret or "", now=lambda: runtime.clock.now().timestamp())
+    app = App(
+        name="supportbot",
+        token=settings.slack_bot_token,
+        client=runtime.port.bot_client,
+        signing_secret=settings.slack_signing_secret or "unused-in-socket-mode",
+        request_verification_enabled=False,
+        before_authorize=SignatureMiddleware(check),
+        token_verification_enabled=False,
+        process_before_response=True,
+        logger=logging.getLogger("supportbot.bolt"),
+    )
+    app.event(re.compile(r".*"))(_event_listener(runtime))
+    app.command("/support")(_support_listener(runtime))
+    from supportbot.slack.features import FEATURES  # noqa: PLC0415 - features import this module
+
+    for feature in features if features is not None else FEATURES:
+        feature(app, runtime)
+    _register_catch_alls(app)
+    return app
+
+
+def _explain_auth_failure(error: SlackError) -> str:
+    if error.code in {"invalid_auth", "not_authed", "account_inactive", "token_revoked"}:
+        return f"Slack rejected SLACK_BOT_TOKEN ({error.code}); copy the Bot User OAuth Token again"
+    return f"could not verify SLACK_BOT_TOKEN with Slack ({error})"
+
+
+def _is_own(runtime: Runtime, message: Message) -> bool:
+    return (message.user is not None and message.user == runtime.bot_user_id) or (
+        message.bot_id is not None and message.bot_id == runtime.bot_id
+    )
+
+
+def _event_listener(runtime: Runtime) -> Callable[..., None]:
+    def handle_event(body: dict[str, Any], ack: Ack) -> None:
+        ack()
+        event = body.get("event")
+        if not isinstance(event, dict):
+            return
+        event_type = str(event.get("type") or "unknown")
+        runtime.metrics.events.labels(event_type[:40]).inc()
+        event_id = body.get("event_id") if isinstance(body.get("event_id"), str) else None
+        now = runtime.clock.now()
+        if event_id is not None:
+            with runtime.store.session() as session:
+                claimed = event_store.claim_event(
+                    session, event_id, instance=runtime.instance, now=now, stale_after=STALE_CLAIM
+                )
+            if not claimed:
+                runtime.metrics.duplicate_events.inc()
+                _log.info("dropped a repeated delivery of event %s", event_id)
+                return
+        context = EventContext(envelope=body, event=event, received_at=now)
+        transient = _run_handlers(runtime, event_type, event, body, context)
+        if event_id is not None:
+            with runtime.store.session() as session:
+                if transient:
+                    event_store.release_event(session, event_id)
+                else:
+                    event_store.finish_event(session, event_id, now=runtime.clock.now())
+        if transient:
+            # A non-2xx answer makes Slack deliver the event again; the released claim lets it run.
+            raise TransientFailure(f"event {event_id} will be retried by Slack")
+
+    return handle_event
+
+
+def _run_handlers(
+    runtime: Runtime, event_type: str, event: Mapping[str, Any], body: Mapping[str, Any], context: EventContext
+) -> bool:
+    transient = False
+
+    def guarded(name: str, call: Callable[[], Any]) -> Any:
+        nonlocal transient
+        try:
+            return call()
+        except (OperationalError, StoreError):
+            transient = True
+            runtime.metrics.handler_errors.labels(name).inc()
+            _log.warning("%s: database busy or unreachable; Slack will retry the event", name)
+        except Exception:
+            # A bug: retrying would only repeat it, and could repeat what other handlers did.
+            runtime.metrics.handler_errors.labels(name).inc()
+            _log.exception("%s failed", name)
+        return None
+
+    if event_type == "message":
+        message = message_from_event(event, body)
+        if message is None or _is_own(runtime, message):
+            return False
+        for name, handler in runtime.events.message_handlers():
+            replacement = guarded(name, partial(handler, message, context))
+            if isinstance(replacement, Message):
+                message = replacement
+        return transient
+    for name, raw_handler in runtime.events.raw_handlers(event_type):
+        guarded(name, partial(raw_handler, context))
+    return transient
+
+
+def _support_listener(runtime: Runtime) -> Callable[..., None]:
+    def handle_support(command: dict[str, Any], ack: Ack) -> None:
+        request = CommandRequest.from_payload(command)
+        language = runtime.language_for(request.user_id)
+        renderer = runtime.renderer
+        spec = runtime.commands.get(request.subcommand or "help")
+        if spec is None:
+            help_spec = runtime.commands.get("help")
+            reply = help_spec.handler(request) if help_spec else None
+            unknown = renderer.text("support/unknown_subcommand", language, subcommand=request.subcommand)
+            ack(text=f"{unknown}\n\n{reply.text if reply else ''}".strip())
+            return
+        allowed = (
+            spec.role == "anyone"
+            or (spec.role == "agent" and runtime.roles.is_agent(request.user_id))
+            or (spec.role == "lead" and runtime.roles.is_lead(request.user_id))
+        )
+        if not allowed:
+            ack(text=renderer.text("support/not_allowed", language, role=spec.role, subcommand=spec.name))
+            return
+        try:
+            reply = spec.handler(request)
+        except Exception:
+            _log.exception("/support %s failed", spec.name)
+            ack(text=renderer.text("support/failed", language, subcommand=spec.name))
+            return
+        if reply is None:
+            ack()
+        else:
+            ack(text=reply.text, blocks=reply.blocks or None)
+
+    return handle_support
+
+
+def _register_catch_alls(app: App) -> None:
+    """Acknowledge whatever no feature claimed, so Slack never sees a 404 and never retries."""
+
+    def ack_only(ack: Ack) -> None:
+        ack()
+
+    def unknown_command(ack: Ack, command: dict[str, Any]) -> None:
+        _log.info("slash command %s has no handler here", str(command.get("command"))[:40])
+        ack()
+
+    app.action(re.compile(r".*"))(ack_only)
+    app.view(re.compile(r".*"))(ack_only)
+    app.view_closed(re.compile(r".*"))(ack_only)
+    app.shortcut(re.compile(r".*"))(ack_only)
+    app.options(re.compile(r".*"))(ack_only)
+    app.command(re.compile(r".*"))(unknown_command)

@@ -1,0 +1,72 @@
+"""Assemble a running bot: database ready, runtime, Bolt app, HTTP entrance, outbox worker."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from slack_bolt import App
+
+from supportbot.clock import Clock
+from supportbot.config import Settings
+from supportbot.logsafe import install_redaction
+from supportbot.slack.app import Feature, build_app
+from supportbot.slack.http import Reply, WsgiApp
+from supportbot.slack.runtime import Runtime
+from supportbot.store import migrate
+from supportbot.store.db import Store, StoreError
+
+
+def prepare_store(settings: Settings) -> Store:
+    """Open the database; migrate SQLite automatically, insist PostgreSQL was migrated on purpose."""
+    store = Store(settings.database_url)
+    if not store.ping():
+        raise StoreError(f"cannot connect to the database {store.display_url}")
+    if store.is_sqlite:
+        migrate.upgrade(store)
+    elif not migrate.is_current(store):
+        raise StoreError(
+            f"the database {store.display_url} is not at the current schema; run 'supportbot db upgrade' first"
+        )
+    return store
+
+
+@dataclass
+class Bot:
+    runtime: Runtime
+    app: App
+    wsgi: WsgiApp
+
+    def dispatch(self, body: bytes, headers: Mapping[str, str]) -> Reply:
+        """One raw, signed request into the app, exactly as over HTTP (the emulator uses this)."""
+        return self.wsgi.dispatch(body, headers)
+
+    def start(self) -> None:
+        self.runtime.worker.start()
+
+    def stop(self) -> None:
+        self.runtime.worker.stop()
+
+
+def create_bot(
+    settings: Settings,
+    *,
+    store: Store | None = None,
+    clock: Clock | None = None,
+    features: list[Feature] | None = None,
+    worker_threads: int = 4,
+    poll_interval: float = 1.0,
+    instance: str | None = None,
+) -> Bot:
+    install_redaction()
+    store = store or prepare_store(settings)
+    runtime = Runtime.create(
+        settings,
+        store,
+        clock=clock,
+        worker_threads=worker_threads,
+        poll_interval=poll_interval,
+        instance=instance,
+    )
+    app = build_app(settings, store, runtime=runtime, features=features)
+    return Bot(runtime=runtime, app=app, wsgi=WsgiApp(app, runtime))

@@ -1,0 +1,10 @@
+"""The features wired into the app, in order. Message handlers also carry their own ``order``."""
+
+from __future__ import annotations
+
+from supportbot.slack import help as help_feature
+from supportbot.slack.app import Feature
+
+FEATURES: list[Feature] = [
+    help_feature.register,
+]

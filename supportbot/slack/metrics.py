@@ -1,0 +1,50 @@
+"""Prometheus metrics. Labels are our own identifiers (methods, kinds, rule ids), never user text."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+
+class Metrics:
+    """One registry per runtime, so several apps in one process (tests) do not collide."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.events = Counter("supportbot_events", "Slack events received, by type", ["type"], registry=self.registry)
+        self.duplicate_events = Counter(
+            "supportbot_duplicate_events", "Slack deliveries dropped as already handled", registry=self.registry
+        )
+        self.slack_calls = Counter(
+            "supportbot_slack_calls",
+            "Web API calls, by method and outcome",
+            ["method", "outcome"],
+            registry=self.registry,
+        )
+        self.outbox_actions = Counter(
+            "supportbot_outbox_actions",
+            "Outbox actions finished, by kind and outcome",
+            ["kind", "outcome"],
+            registry=self.registry,
+        )
+        self.outbox_retries = Counter(
+            "supportbot_outbox_retries",
+            "Outbox actions put back for another attempt",
+            ["kind", "reason"],
+            registry=self.registry,
+        )
+        self.outbox_pending = Gauge(
+            "supportbot_outbox_pending", "Outbox actions not yet finished (sampled)", registry=self.registry
+        )
+        self.action_latency = Histogram(
+            "supportbot_action_latency_seconds",
+            "From the event reaching the app to the action's Web API call succeeding",
+            ["kind"],
+            buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
+            registry=self.registry,
+        )
+        self.handler_errors = Counter(
+            "supportbot_handler_errors", "Listener failures, by listener", ["listener"], registry=self.registry
+        )
+
+    def exposition(self) -> bytes:
+        return generate_latest(self.registry)

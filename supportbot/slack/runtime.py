@@ -1,0 +1,128 @@
+"""The services one running bot shares: settings, store, Slack port, worker, templates, routers."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from supportbot.clock import Clock, SystemClock
+from supportbot.config import Settings
+from supportbot.lang import Language, detect_language
+from supportbot.render import Renderer
+from supportbot.slack.directory import Directory, Roles
+from supportbot.slack.metrics import Metrics
+from supportbot.slack.port import SlackPort
+from supportbot.slack.router import CommandRouter, EventRouter
+from supportbot.slack.worker import OutboxWorker
+from supportbot.store import secrets
+from supportbot.store.db import Store
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    store: Store
+    clock: Clock
+    port: SlackPort
+    metrics: Metrics
+    worker: OutboxWorker
+    renderer: Renderer
+    directory: Directory
+    roles: Roles
+    events: EventRouter
+    commands: CommandRouter
+    instance: str
+    fingerprint_secret: str
+    bot_user_id: str | None = None
+    bot_id: str | None = None
+
+    @classmethod
+    def create(
+        cls,
+        settings: Settings,
+        store: Store,
+        *,
+        clock: Clock | None = None,
+        instance: str | None = None,
+        worker_threads: int = 4,
+        poll_interval: float = 1.0,
+        renderer: Renderer | None = None,
+        port: SlackPort | None = None,
+    ) -> Runtime:
+        if not settings.slack_bot_token:
+            raise ValueError("SLACK_BOT_TOKEN is required to build the bot")
+        clock = clock or SystemClock()
+        metrics = port.metrics if port is not None else Metrics()
+        port = port or SlackPort(
+            bot_token=settings.slack_bot_token,
+            admin_token=settings.slack_admin_user_token,
+            base_url=settings.slack_api_url,
+            metrics=metrics,
+            monotonic=clock.monotonic,
+        )
+        instance = instance or f"{socket.gethostname()[:40]}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        directory = Directory(port, monotonic=clock.monotonic)
+        if settings.fingerprint_secret:
+            fingerprint_secret = settings.fingerprint_secret
+        else:
+            with store.session() as session:
+                fingerprint_secret = secrets.get_or_create(session, secrets.FINGERPRINT, now=clock.now())
+        return cls(
+            settings=settings,
+            store=store,
+            clock=clock,
+            port=port,
+            metrics=metrics,
+            worker=OutboxWorker(
+                store,
+                clock=clock,
+                instance=instance,
+                metrics=metrics,
+                threads=worker_threads,
+                poll_interval=poll_interval,
+            ),
+            renderer=renderer or Renderer(),
+            directory=directory,
+            roles=Roles(directory, agents=settings.agents, leads=settings.leads),
+            events=EventRouter(),
+            commands=CommandRouter(),
+            instance=instance,
+            fingerprint_secret=fingerprint_secret,
+        )
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A unit of work; when it commits, the outbox worker is woken for what it enqueued."""
+        with self.store.session() as session:
+            yield session
+        self.worker.wake()
+
+    def language_for(self, user_id: str | None, text: str | None = None) -> Language:
+        """Answer in what the person wrote in; failing that, their Slack locale; else the default."""
+        default = self.settings.default_language
+        if text:
+            detected = detect_language(text, default="en")
+            if detected == "zh":
+                return "zh"
+        if user_id:
+            return self.directory.language(user_id, default)
+        return default
+
+    def is_support_channel(self, channel_id: str) -> bool:
+        """Support channels: the configured list, or (unset) every channel the bot is in, and DMs."""
+        if channel_id.startswith("D"):
+            return True
+        if channel_id in {self.settings.agent_channel, self.settings.leads_channel}:
+            return False
+        configured = self.settings.support_channels
+        return configured is None or channel_id in configured
+
+    def health(self) -> dict[str, object]:
+        database = self.store.ping()
+        return {"status": "ok" if database else "degraded", "database": "ok" if database else "unreachable"}

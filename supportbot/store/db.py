@@ -1,0 +1,86 @@
+"""Engine and session handling for SQLite (default) and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, create_engine
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used (unreachable, wrong schema version…); the message says what to do."""
+
+
+class Store:
+    """One database: an engine, short transactions, and a health check."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        parsed = make_url(url)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        if self.is_sqlite:
+            self._ensure_sqlite_folder(parsed.database)
+            self.engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+            _configure_sqlite(self.engine)
+        else:
+            self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+    @staticmethod
+    def _ensure_sqlite_folder(database: str | None) -> None:
+        if database and database != ":memory:":
+            folder = Path(database).expanduser().resolve().parent
+            if not folder.is_dir():
+                raise StoreError(f"the folder for the SQLite database does not exist: {folder}")
+
+    @property
+    def display_url(self) -> str:
+        """The URL without a password, for messages and logs."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: committed when the block ends normally, rolled back on an exception."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def ping(self) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return False
+        return True
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Autocommit at the driver level; we issue BEGIN ourselves (below).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # IMMEDIATE takes the write lock up front: a deferred transaction that later tries to
+        # write can fail with SQLITE_BUSY at once instead of waiting, when several threads or
+        # replicas write to one file.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,12 @@
+"""The whole schema: importing this module registers every table on ``SQLModel.metadata``."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+from sqlmodel import SQLModel
+
+from supportbot.store import tables  # noqa: F401  (registers the foundation tables)
+
+
+def metadata() -> MetaData:
+    return SQLModel.metadata
