@@ -181,12 +181,12 @@ class Renderer:
             str(path.relative_to(base)).removesuffix(".md.j2").removesuffix(".json.j2") for path in base.rglob("*.j2")
         )
 
-    def text(self, name: str, language: Language, **context: Any) -> Mrkdwn:
+    def text(self, name: str, language: Language, /, **context: Any) -> Mrkdwn:
         """Render ``{language}/{name}.md.j2`` to mrkdwn."""
         template = self._get(self._markdown, name, language, ".md.j2")
         return Mrkdwn(self._render(template, name, context).strip())
 
-    def message(self, name: str, language: Language, **context: Any) -> RenderedMessage:
+    def message(self, name: str, language: Language, /, **context: Any) -> RenderedMessage:
         """Render ``{language}/{name}.json.j2`` to a message: ``{"text": …, "blocks": […]}``."""
         data = self._json_data(name, language, context)
         if not isinstance(data, dict) or "text" not in data:
@@ -197,7 +197,7 @@ class Renderer:
             raise TemplateError(f"{language}/{name}: {error}") from None
         return RenderedMessage(text=str(data["text"]), blocks=list(data.get("blocks") or []))
 
-    def view(self, name: str, language: Language, **context: Any) -> dict[str, Any]:
+    def view(self, name: str, language: Language, /, **context: Any) -> dict[str, Any]:
         """Render ``{language}/{name}.json.j2`` to a modal or App Home view."""
         data = self._json_data(name, language, context)
         if not isinstance(data, dict):

@@ -21,9 +21,14 @@ def claim_event(session: Session, event_id: str, *, instance: str, now: datetime
     values = {"event_id": event_id, "status": "processing", "instance": instance, "received_at": now}
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(ProcessedEvent).values(**values).on_conflict_do_nothing(index_elements=["event_id"])
-    result = session.execute(statement)
-    if _rows(result) == 1:
+    statement = (
+        insert(ProcessedEvent)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["event_id"])
+        .returning(col(ProcessedEvent.event_id))
+    )
+    # RETURNING rather than rowcount: PostgreSQL drivers report -1 for INSERT … ON CONFLICT here.
+    if session.execute(statement).first() is not None:
         return True
     takeover = (
         update(ProcessedEvent)

@@ -1,0 +1,55 @@
+"""The pure core must not import Slack or database libraries (DESIGN.md: a pure core with thin edges)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[2] / "supportbot"
+EDGES = {"slack", "store", "emulator", "commands"}
+EDGE_FILES = {"cli.py", "__main__.py"}
+FORBIDDEN = {"slack_bolt", "slack_sdk", "sqlmodel", "sqlalchemy", "alembic", "waitress", "prometheus_client"}
+
+
+def _core_files() -> list[Path]:
+    files = []
+    for path in PACKAGE.rglob("*.py"):
+        relative = path.relative_to(PACKAGE)
+        if relative.parts[0] in EDGES or str(relative) in EDGE_FILES:
+            continue
+        files.append(path)
+    return files
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_core_files_exist() -> None:
+    names = {path.name for path in _core_files()}
+    assert {"config.py", "render.py", "messages.py"} <= names
+
+
+def test_pure_core_imports_no_slack_or_database_library() -> None:
+    offenders = {
+        str(path.relative_to(PACKAGE)): sorted(_imports(path) & FORBIDDEN)
+        for path in _core_files()
+        if _imports(path) & FORBIDDEN
+    }
+    assert offenders == {}
+
+
+def test_only_config_reads_the_environment() -> None:
+    readers = []
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if ("os.environ" in text or "os.getenv" in text) and path.name != "config.py":
+            readers.append(str(path.relative_to(PACKAGE)))
+    assert readers == []

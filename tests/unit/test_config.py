@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from supportbot.config import DEFAULT_DATABASE_URL, ConfigError, Settings
+
+
+def test_empty_environment_gives_safe_defaults() -> None:
+    settings = Settings.from_env({})
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.slack_bot_token is None
+    assert settings.support_channels is None
+    assert settings.api_base_urls == ()
+    assert settings.default_language == "en"
+    assert settings.missing_for_http() == ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]
+
+
+def test_full_environment_is_parsed(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text("[[rules]]\n")
+    settings = Settings.from_env(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-test",
+            "SLACK_SIGNING_SECRET": "s3cr3t",
+            "SLACK_ADMIN_USER_TOKEN": "xoxp-admin",
+            "SUPPORTBOT_SLACK_API_URL": "http://127.0.0.1:9/api",
+            "DATABASE_URL": "postgresql://u@localhost/db",
+            "SUPPORTBOT_API_BASE_URL": "https://api.example.com/v1/, https://backup.example.com/v1",
+            "SUPPORTBOT_AGENT_CHANNEL": "G0AGENTS1",
+            "SUPPORTBOT_AGENTS": "U0AGENT01,@support-agents,S0AGENTS1",
+            "SUPPORTBOT_LEADS": "U0LEAD001",
+            "SUPPORTBOT_SUPPORT_CHANNELS": "C0SUPPORT, C0EXTACME",
+            "SUPPORTBOT_KNOWLEDGE_DIR": str(tmp_path),
+            "SUPPORTBOT_RULES_FILE": str(rules),
+            "SUPPORTBOT_FINGERPRINT_SECRET": "a" * 32,
+            "SUPPORTBOT_PROBE": "yes",
+            "SUPPORTBOT_DEFAULT_LANGUAGE": "zh-CN",
+        }
+    )
+    assert settings.slack_api_url == "http://127.0.0.1:9/api/"
+    assert settings.database_url == "postgresql+psycopg://u@localhost/db"
+    assert settings.api_base_urls == ("https://api.example.com/v1", "https://backup.example.com/v1")
+    assert settings.agents == ("U0AGENT01", "@support-agents", "S0AGENTS1")
+    assert settings.support_channels == ("C0SUPPORT", "C0EXTACME")
+    assert settings.knowledge_dir == tmp_path
+    assert settings.rules_file == rules
+    assert settings.probe_enabled is True
+    assert settings.default_language == "zh"
+    assert not settings.is_sqlite
+
+
+def test_every_problem_is_reported_at_once_naming_the_variable() -> None:
+    with pytest.raises(ConfigError) as raised:
+        Settings.from_env(
+            {
+                "SLACK_BOT_TOKEN": "xapp-1-wrong-kind",
+                "SUPPORTBOT_AGENT_CHANNEL": "#support",
+                "DATABASE_URL": "mysql://x",
+                "SUPPORTBOT_PROBE": "maybe",
+                "SUPPORTBOT_AGENTS": "sam",
+                "SUPPORTBOT_FINGERPRINT_SECRET": "short",
+            }
+        )
+    names = [problem.split(":")[0] for problem in raised.value.problems]
+    assert names == [
+        "SLACK_BOT_TOKEN",
+        "DATABASE_URL",
+        "SUPPORTBOT_AGENT_CHANNEL",
+        "SUPPORTBOT_AGENTS",
+        "SUPPORTBOT_FINGERPRINT_SECRET",
+        "SUPPORTBOT_PROBE",
+    ]
+
+
+def test_secret_values_are_never_echoed_in_errors_or_repr() -> None:
+    token = "xapp-this-is-a-secret-value"
+    with pytest.raises(ConfigError) as raised:
+        Settings.from_env({"SLACK_BOT_TOKEN": token, "SLACK_SIGNING_SECRET": "has space"})
+    assert token not in str(raised.value)
+    assert "has space" not in str(raised.value)
+    settings = Settings.from_env({"SLACK_BOT_TOKEN": "xoxb-visible?", "SUPPORTBOT_FINGERPRINT_SECRET": "f" * 20})
+    assert "xoxb-visible?" not in repr(settings)
+    assert "f" * 20 not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "fragment"),
+    [
+        ("SUPPORTBOT_KNOWLEDGE_DIR", "/does/not/exist", "is not a folder"),
+        ("SUPPORTBOT_RULES_FILE", "/does/not/exist.toml", "is not a readable file"),
+        ("SUPPORTBOT_API_BASE_URL", "api.example.com/v1", "is not a full"),
+        ("DATABASE_URL", "postgres://u@h/db", "postgresql+psycopg://"),
+        ("SUPPORTBOT_LEAK_RECHECK_SECONDS", "5", "out of range"),
+        ("SUPPORTBOT_LEAK_RECHECK_SECONDS", "soon", "not a whole number"),
+        ("SUPPORTBOT_DEFAULT_LANGUAGE", "fr", "not a supported language"),
+        ("SUPPORTBOT_SUPPORT_CHANNELS", "C0SUPPORT,support", "support"),
+    ],
+)
+def test_malformed_values_are_explained(name: str, value: str, fragment: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        Settings.from_env({name: value})
+    assert len(raised.value.problems) == 1
+    assert raised.value.problems[0].startswith(f"{name}: ")
+    assert fragment in raised.value.problems[0]
