@@ -16,6 +16,7 @@ from supportbot.config import Settings
 from supportbot.lang import Language, detect_language
 from supportbot.render import Renderer
 from supportbot.slack.directory import Directory, Roles
+from supportbot.slack.hooks import Hooks
 from supportbot.slack.metrics import Metrics
 from supportbot.slack.port import SlackPort
 from supportbot.slack.router import CommandRouter, EventRouter
@@ -37,6 +38,7 @@ class Runtime:
     roles: Roles
     events: EventRouter
     commands: CommandRouter
+    hooks: Hooks
     instance: str
     fingerprint_secret: str
     bot_user_id: str | None = None
@@ -92,6 +94,7 @@ class Runtime:
             roles=Roles(directory, agents=settings.agents, leads=settings.leads),
             events=EventRouter(),
             commands=CommandRouter(),
+            hooks=Hooks(),
             instance=instance,
             fingerprint_secret=fingerprint_secret,
         )
