@@ -55,3 +55,17 @@ def status() -> None:
         f"{store.display_url}: at {', '.join(sorted(current)) or 'nothing'}; latest {', '.join(sorted(heads))}: {state}"
     )
     sys.exit(0 if current == heads else 1)
+
+
+@command.command("revision", hidden=True)
+@click.option("-m", "--message", required=True, help="What the migration does.")
+@click.option("--id", "rev_id", required=True, help="Revision id, e.g. 0003_tickets.")
+def revision(message: str, rev_id: str) -> None:
+    """For developers: generate a migration from the models (review it before committing)."""
+    import tempfile
+
+    from supportbot.store import migrate
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = migrate.new_revision(message, rev_id, f"sqlite:///{folder}/scratch.db")
+    click.echo(f"wrote {path}; review it, then run 'ruff format' on it")

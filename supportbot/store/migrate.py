@@ -53,3 +53,20 @@ def downgrade(store: Store, revision: str) -> None:
     with store.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
+
+
+def new_revision(message: str, rev_id: str, scratch_url: str) -> str:
+    """For developers: write a migration for the difference between the models and the latest revision.
+
+    Uses a scratch SQLite database brought to the latest revision; returns the new file's path.
+    """
+    scratch = Store(scratch_url)
+    upgrade(scratch)
+    config = _config()
+    with scratch.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        script = command.revision(config, message=message, autogenerate=True, rev_id=rev_id)
+    scratch.close()
+    if script is None or isinstance(script, list):
+        raise StoreError("alembic produced no single revision")
+    return str(script.path)

@@ -1,0 +1,179 @@
+"""Leak incidents: what leaked where and what was done about it. Never the key, never the message text.
+
+One incident per leaking message (or file), with one row per key found in it. A key is known by
+its masked form and its keyed fingerprint (``key_id``), so a key pasted again, by anyone, is
+recognised without being stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Column, Index, Integer, UniqueConstraint, func, select, update
+from sqlmodel import Field, Session, SQLModel, col
+
+from supportbot.store.types import UtcDateTime, as_utc
+
+
+class LeakIncident(SQLModel, table=True):
+    __tablename__ = "leak_incidents"
+    __table_args__ = (
+        UniqueConstraint("channel", "message_ts", "source", name="uq_leak_incident_message"),
+        Index("ix_leak_incidents_created_at", "created_at"),
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    updated_at: datetime = Field(sa_type=UtcDateTime)
+    channel: str = Field(max_length=32)
+    channel_type: str = Field(max_length=16)
+    message_ts: str = Field(max_length=32)
+    thread_ts: str | None = Field(default=None, max_length=32)
+    # text | edit | file:<file id> | sweep
+    source: str = Field(max_length=48)
+    author: str | None = Field(default=None, max_length=32, index=True)
+    author_team: str | None = Field(default=None, max_length=32)
+    keys_found: int = Field(default=1)
+    # deleted | not_attempted | failed | removed_by_author | pending
+    deletion: str = Field(default="pending", max_length=24)
+    # why deletion was impossible or failed: no_admin_token, dm, external_member, cant_delete_message…
+    deletion_reason: str | None = Field(default=None, max_length=64)
+    reposted: bool = Field(default=False)
+    # ephemeral | dm | failed | pending
+    warned: str = Field(default="pending", max_length=16)
+    alerted: bool = Field(default=False)
+    alert_channel: str | None = Field(default=None, max_length=32)
+    alert_ts: str | None = Field(default=None, max_length=32)
+    still_visible_checks: int = Field(default=0)
+    handled_by: str | None = Field(default=None, max_length=32)
+    handled_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class LeakKey(SQLModel, table=True):
+    __tablename__ = "leak_keys"
+    __table_args__ = (Index("ix_leak_keys_key_id_seen", "key_id", "seen_at"),)
+
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    incident_id: int = Field(foreign_key="leak_incidents.id", index=True)
+    seen_at: datetime = Field(sa_type=UtcDateTime)
+    rule: str = Field(max_length=64)
+    provider: str = Field(max_length=64)
+    masked: str = Field(max_length=96)
+    key_id: str = Field(max_length=32)
+    author: str | None = Field(default=None, max_length=32)
+
+
+@dataclass(frozen=True)
+class KeySighting:
+    rule: str
+    provider: str
+    masked: str
+    key_id: str
+
+
+@dataclass(frozen=True)
+class KeyHistory:
+    key_id: str
+    times_seen_before: int
+    first_seen_at: datetime | None
+    authors_before: tuple[str, ...]
+
+
+def find_incident(session: Session, *, channel: str, message_ts: str, source: str) -> LeakIncident | None:
+    row: LeakIncident | None = session.execute(
+        select(LeakIncident)
+        .where(col(LeakIncident.channel) == channel)
+        .where(col(LeakIncident.message_ts) == message_ts)
+        .where(col(LeakIncident.source) == source)
+    ).scalars().first()
+    return row
+
+
+def history(session: Session, key_ids: Sequence[str]) -> dict[str, KeyHistory]:
+    """How often each key was seen before now (any author), and since when."""
+    if not key_ids:
+        return {}
+    rows = session.execute(
+        select(col(LeakKey.key_id), func.count(), func.min(col(LeakKey.seen_at)))
+        .where(col(LeakKey.key_id).in_(list(key_ids)))
+        .group_by(col(LeakKey.key_id))
+    ).all()
+    authors: dict[str, set[str]] = {}
+    for key_id, author in session.execute(
+        select(col(LeakKey.key_id), col(LeakKey.author)).where(col(LeakKey.key_id).in_(list(key_ids)))
+    ).all():
+        if author:
+            authors.setdefault(key_id, set()).add(author)
+    found = {
+        key_id: KeyHistory(key_id, int(count), as_utc(first) if first is not None else None,
+                           tuple(sorted(authors.get(key_id, set()))))
+        for key_id, count, first in rows
+    }
+    return {key_id: found.get(key_id, KeyHistory(key_id, 0, None, ())) for key_id in key_ids}
+
+
+def record_incident(
+    session: Session,
+    *,
+    now: datetime,
+    channel: str,
+    channel_type: str,
+    message_ts: str,
+    thread_ts: str | None,
+    source: str,
+    author: str | None,
+    author_team: str | None,
+    keys: Sequence[KeySighting],
+    deletion: str,
+    deletion_reason: str | None,
+) -> LeakIncident:
+    incident = LeakIncident(
+        created_at=now, updated_at=now, channel=channel, channel_type=channel_type, message_ts=message_ts,
+        thread_ts=thread_ts, source=source, author=author, author_team=author_team, keys_found=len(keys),
+        deletion=deletion, deletion_reason=deletion_reason,
+    )
+    session.add(incident)
+    session.flush()
+    assert incident.id is not None
+    for key in keys:
+        session.add(LeakKey(incident_id=incident.id, seen_at=now, rule=key.rule, provider=key.provider,
+                            masked=key.masked, key_id=key.key_id, author=author))
+    session.flush()
+    return incident
+
+
+def update_incident(session: Session, incident_id: int, *, now: datetime, **values: object) -> None:
+    session.execute(
+        update(LeakIncident).where(col(LeakIncident.id) == incident_id).values(updated_at=now, **values)
+    )
+
+
+def keys_of(session: Session, incident_id: int) -> list[LeakKey]:
+    return list(session.execute(
+        select(LeakKey).where(col(LeakKey.incident_id) == incident_id).order_by(col(LeakKey.id))
+    ).scalars())
+
+
+def recent(session: Session, *, since: datetime, limit: int = 200) -> list[tuple[LeakIncident, list[LeakKey]]]:
+    incidents: list[LeakIncident] = list(session.execute(
+        select(LeakIncident)
+        .where(col(LeakIncident.created_at) >= since)
+        .order_by(col(LeakIncident.created_at).desc())
+        .limit(limit)
+    ).scalars())
+    return [(incident, keys_of(session, incident.id or 0)) for incident in incidents]
+
+
+def repeat_leakers(session: Session, *, since: datetime, minimum: int = 2) -> list[tuple[str, int]]:
+    """Authors with at least ``minimum`` incidents since ``since``, most first (for leads)."""
+    rows = session.execute(
+        select(col(LeakIncident.author), func.count())
+        .where(col(LeakIncident.created_at) >= since)
+        .where(col(LeakIncident.author).is_not(None))
+        .group_by(col(LeakIncident.author))
+        .having(func.count() >= minimum)
+        .order_by(func.count().desc())
+    ).all()
+    return [(str(author), int(count)) for author, count in rows]
