@@ -181,7 +181,10 @@ class Analyzer:
                     if len(words) > 1:
                         # "base url" also matches "baseurl" (and baseURL, once case-folded).
                         self._latin.setdefault(("".join(words),), concept)
-        self._latin_longest = max((len(words) for words in self._latin), default=0)
+        # For each word that starts a form, the most words a form starting with it has.
+        self._latin_starts: dict[str, int] = {}
+        for words in self._latin:
+            self._latin_starts[words[0]] = max(self._latin_starts.get(words[0], 0), len(words))
         self._han_longest = max((len(form) for form in self._han), default=0)
         self._mixed = (
             regex.compile("|".join(regex.escape(form) for form in sorted(mixed, key=len, reverse=True)))
@@ -263,22 +266,20 @@ class Analyzer:
         tokens = [(m.start(), m.end(), m.group()) for m in _LATIN_WORD.finditer(text)]
         position = 0
         while position < len(tokens):
-            matched = False
-            for size in range(min(self._latin_longest, len(tokens) - position), 0, -1):
+            word = tokens[position][2]
+            longest = max(self._latin_starts.get(word, 0), self._latin_starts.get(_singular(word), 0))
+            size = min(longest, len(tokens) - position)
+            while size > 0:
                 window = tokens[position : position + size]
-                if not _adjacent(text, window):
-                    continue
-                words = [word for _, _, word in window]
+                words = [token for _, _, token in window]
                 concept = self._latin.get(tuple(words))
                 if concept is None:
                     concept = self._latin.get((*words[:-1], _singular(words[-1])))
-                if concept is not None:
+                if concept is not None and _adjacent(text, window):
                     yield window[0][0], window[-1][1], concept
-                    position += size
-                    matched = True
                     break
-            if not matched:
-                position += 1
+                size -= 1
+            position += max(size, 1)
 
     def _han_concepts(self, text: str) -> Iterable[tuple[int, int, str]]:
         if not self._han:

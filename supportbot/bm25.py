@@ -81,9 +81,11 @@ class Bm25Index:
         so that ``matched_weight / total`` is the share of the question a document covers.
         """
         stats: dict[int, DocStats] = defaultdict(DocStats)
+        seen: dict[int, set[str]] = defaultdict(set)
+        seen_head: dict[int, set[str]] = defaultdict(set)
         total: float = 0.0
         for unit in units:
-            in_unit: set[int] = set()
+            in_unit: dict[int, set[str]] = defaultdict(set)
             for term, weight in unit.items():
                 idf = self.idf.get(term)
                 total += weight * (idf if idf is not None else unknown_weight(term))
@@ -91,11 +93,17 @@ class Bm25Index:
                     entry = stats[doc]
                     entry.score += weight * contribution
                     entry.matched_weight += weight * (idf or 0.0)
-                    in_unit.add(doc)
-            for doc in in_unit:
-                stats[doc].units += 1
-                if any(term in self._head[doc] for term in unit):
+                    in_unit[doc].add(term)
+            # A unit counts once per document, and only if it brings a term the document has not
+            # already matched: "401 unauthorized" is two units, "how much … cost" (both @price) one.
+            for doc, terms in in_unit.items():
+                if terms - seen[doc]:
+                    stats[doc].units += 1
+                    seen[doc] |= terms
+                head = terms & self._head[doc]
+                if head - seen_head[doc]:
                     stats[doc].head_units += 1
+                    seen_head[doc] |= head
         return dict(stats), total
 
 

@@ -54,7 +54,7 @@ FIELDS: dict[str, FieldSpec] = {
 }
 
 # The confidence rule's thresholds (see _is_confident), calibrated on tests/data/knowledge_questions.tsv.
-MIN_SCORE = 2.0
+# Both are shares, not BM25 scores, so they hold for a deployment's knowledge base of any size.
 MIN_COVERAGE = 0.25
 FULL_COVERAGE = 0.8
 # Bigrams no entry contains are mostly artefacts of two adjacent words, so a missing one counts
@@ -210,9 +210,7 @@ class KnowledgeBase:
                     entry=entry,
                     score=result.score,
                     confidence=coverage,
-                    confident=_is_confident(
-                        result.score, coverage, result.units, result.head_units, len(units)
-                    ),
+                    confident=_is_confident(coverage, result.units, result.head_units, len(units)),
                     matched_units=result.units,
                     title_units=result.head_units,
                     question_units=len(units),
@@ -252,9 +250,7 @@ class KnowledgeBase:
         }
 
 
-def _is_confident(
-    score: float, coverage: float, matched_units: int, title_units: int, question_units: int
-) -> bool:
+def _is_confident(coverage: float, matched_units: int, title_units: int, question_units: int) -> bool:
     """Whether a top hit is good enough to post as an answer.
 
     Entries are matched on their title and phrasings, which are written the way customers ask; a
@@ -263,8 +259,6 @@ def _is_confident(
     question the entry covers completely ("401?", "do you need my password?"), one of them. A single
     coincidental word in a longer question ("Slack *password*", "今天天气") is no answer.
     """
-    if score < MIN_SCORE:
-        return False
     if title_units >= 2:
         return coverage >= MIN_COVERAGE
     return title_units == 1 and matched_units == question_units and coverage >= FULL_COVERAGE
