@@ -10,7 +10,10 @@ One analyzer serves English, Chinese and the mix customers actually type ("调�
   need no dictionary, so product words (密钥, 令牌, 中转) and typos still match, and the knowledge base is
   small enough that a bigram index costs nothing. Bigrams that straddle two words are simply never
   seen in any entry, so they do not pull in wrong answers; single characters are dropped because they
-  match almost everything.
+  match almost everything. A segmenter was weighed and left out: jieba's last release is from 2020
+  and it loads a large general dictionary at start-up; rjieba is maintained but native, and a general
+  dictionary still cuts product words its own way. The synonym map below supplies the word-level
+  knowledge that matters here.
 - The domain synonym map (``knowledge/synonyms.yaml``) adds one concept term (``@key``, ``@base_url`` …)
   for every form it finds, in either language. Concepts are what lets a Chinese question reach an
   entry through shared technical terms, and what lets two gap reports in different languages meet.
