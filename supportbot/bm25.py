@@ -40,9 +40,7 @@ class DocStats:
 class Bm25Index:
     """Precomputes each term's contribution per document, so a query is a few dictionary look-ups."""
 
-    def __init__(
-        self, documents: Sequence[Mapping[str, Counter[str]]], fields: Mapping[str, FieldSpec]
-    ) -> None:
+    def __init__(self, documents: Sequence[Mapping[str, Counter[str]]], fields: Mapping[str, FieldSpec]) -> None:
         self.count = len(documents)
         self.max_idf = _idf(self.count, 0)
         self.idf: dict[str, float] = {}
@@ -59,9 +57,7 @@ class Bm25Index:
             doc_freq.update({term for counter in doc.values() for term in counter})
         self.idf = {term: _idf(self.count, df) for term, df in doc_freq.items()}
         for number, doc in enumerate(documents):
-            self._head.append(
-                frozenset(term for name, counter in doc.items() if fields[name].head for term in counter)
-            )
+            self._head.append(frozenset(term for name, counter in doc.items() if fields[name].head for term in counter))
             pseudo_tf: dict[str, float] = defaultdict(float)
             for name, counter in doc.items():
                 spec = fields[name]

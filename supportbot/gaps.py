@@ -37,10 +37,9 @@ from typing import Literal, get_args
 from supportbot.analysis import Analyzer, default_analyzer, is_concept, is_han
 from supportbot.knowledge import KnowledgeBase
 from supportbot.lang import Language, detect_language
+from supportbot.periods import parse_period  # noqa: F401  (re-exported for callers)
 
-SignalKind = Literal[
-    "unanswered", "unhelpful", "checklist_unresolved", "ticket", "repeat_leak", "agent_logged"
-]
+SignalKind = Literal["unanswered", "unhelpful", "checklist_unresolved", "ticket", "repeat_leak", "agent_logged"]
 SIGNAL_KINDS: tuple[SignalKind, ...] = get_args(SignalKind)
 
 #: Weighted Jaccard similarity from which a signal joins an existing gap; calibrated on the paraphrase
@@ -59,8 +58,7 @@ _CLASS_WEIGHTS = {"context": 2.0, "concept": 1.5, "number": 1.5, "word": 1.0, "b
 # Concepts that frame a question rather than say what it is about ("do you support …", "call",
 # "error"): two questions sharing only these are not the same question.
 GENERIC_CONCEPTS = frozenset(
-    "@" + name
-    for name in ("availability", "call", "error_text", "model", "share", "create", "verify", "support")
+    "@" + name for name in ("availability", "call", "error_text", "model", "share", "create", "verify", "support")
 )
 _GENERIC_FACTOR = 0.3
 _WHITESPACE = re.compile(r"\s+")
@@ -383,21 +381,7 @@ class GapSummary:
     status: GapStatus = field(default_factory=lambda: GapStatus("open"))
 
 
-def parse_period(text: str) -> timedelta:
-    """'7d', '2w', '12h', '30d' -> a timedelta; raise ValueError with a clear message otherwise."""
-    match = re.fullmatch(r"\s*(\d{1,4})\s*([hdw])\s*", text.lower())
-    if match is None:
-        raise ValueError(f"'{text}' is not a period; use a number and h, d or w, such as 7d or 2w")
-    number, unit = int(match.group(1)), match.group(2)
-    period = {"h": timedelta(hours=number), "d": timedelta(days=number), "w": timedelta(weeks=number)}[unit]
-    if not timedelta(hours=1) <= period <= timedelta(days=366):
-        raise ValueError(f"'{text}' is out of range; use between 1h and 366d")
-    return period
-
-
-def gap_status(
-    record: GapRecord, signal_times: Iterable[datetime], *, reopen_after: int = REOPEN_AFTER
-) -> GapStatus:
+def gap_status(record: GapRecord, signal_times: Iterable[datetime], *, reopen_after: int = REOPEN_AFTER) -> GapStatus:
     """Open, answered, or reopened: answered gaps reopen after ``reopen_after`` later signals."""
     if record.answered_at is None:
         return GapStatus("open")

@@ -224,9 +224,7 @@ class KnowledgeBase:
         if not hits or not hits[0].confident:
             return None
         hit = hits[0]
-        return Answer(
-            entry=hit.entry, score=hit.score, confidence=hit.confidence, requested_language=language
-        )
+        return Answer(entry=hit.entry, score=hit.score, confidence=hit.confidence, requested_language=language)
 
     def term_weights(self) -> dict[str, float]:
         """Inverse document frequency of every indexed term (gap grouping can weight terms with it)."""

@@ -112,9 +112,7 @@ def read_folder(path: Path, *, need_faq: bool = True) -> Folder:
 
 
 def _markdown_files(folder: Path) -> list[Path]:
-    return sorted(
-        p for p in folder.iterdir() if p.is_file() and p.suffix == ".md" and not p.name.startswith(".")
-    )
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix == ".md" and not p.name.startswith("."))
 
 
 def _language_folders(root: Path, problems: list[str]) -> list[tuple[Language, Path]]:
@@ -196,9 +194,7 @@ def _parse_entry(path: Path, language: Language, problems: list[str], warnings: 
     )
 
 
-def _parse_runbook(
-    path: Path, language: Language, problems: list[str], warnings: list[str]
-) -> Runbook | None:
+def _parse_runbook(path: Path, language: Language, problems: list[str], warnings: list[str]) -> Runbook | None:
     document = _read(path, problems)
     if document is None:
         return None
@@ -242,9 +238,7 @@ def _check_title(path: Path, meta: dict[str, Any], problems: list[str]) -> str |
         problems.append(f"{path}: field 'title': must be non-empty text")
         return None
     if len(value) > MAX_TITLE_CHARS:
-        problems.append(
-            f"{path}: field 'title': {len(value)} characters; at most {MAX_TITLE_CHARS} fit a Slack header"
-        )
+        problems.append(f"{path}: field 'title': {len(value)} characters; at most {MAX_TITLE_CHARS} fit a Slack header")
         return None
     return value.strip()
 
@@ -288,8 +282,7 @@ def _check_body(path: Path, body: str, problems: list[str], warnings: list[str])
         return
     if len(body) > MAX_BODY_CHARS:
         problems.append(
-            f"{path}: the body has {len(body)} characters; "
-            f"at most {MAX_BODY_CHARS} fit one Slack message section"
+            f"{path}: the body has {len(body)} characters; at most {MAX_BODY_CHARS} fit one Slack message section"
         )
     prose = _CODE_BLOCK.sub("", body)
     for pattern, what in _NOT_MRKDWN:

@@ -82,12 +82,16 @@ class KeyHistory:
 
 
 def find_incident(session: Session, *, channel: str, message_ts: str, source: str) -> LeakIncident | None:
-    row: LeakIncident | None = session.execute(
-        select(LeakIncident)
-        .where(col(LeakIncident.channel) == channel)
-        .where(col(LeakIncident.message_ts) == message_ts)
-        .where(col(LeakIncident.source) == source)
-    ).scalars().first()
+    row: LeakIncident | None = (
+        session.execute(
+            select(LeakIncident)
+            .where(col(LeakIncident.channel) == channel)
+            .where(col(LeakIncident.message_ts) == message_ts)
+            .where(col(LeakIncident.source) == source)
+        )
+        .scalars()
+        .first()
+    )
     return row
 
 
@@ -107,8 +111,9 @@ def history(session: Session, key_ids: Sequence[str]) -> dict[str, KeyHistory]:
         if author:
             authors.setdefault(key_id, set()).add(author)
     found = {
-        key_id: KeyHistory(key_id, int(count), as_utc(first) if first is not None else None,
-                           tuple(sorted(authors.get(key_id, set()))))
+        key_id: KeyHistory(
+            key_id, int(count), as_utc(first) if first is not None else None, tuple(sorted(authors.get(key_id, set())))
+        )
         for key_id, count, first in rows
     }
     return {key_id: found.get(key_id, KeyHistory(key_id, 0, None, ())) for key_id in key_ids}
@@ -130,39 +135,59 @@ def record_incident(
     deletion_reason: str | None,
 ) -> LeakIncident:
     incident = LeakIncident(
-        created_at=now, updated_at=now, channel=channel, channel_type=channel_type, message_ts=message_ts,
-        thread_ts=thread_ts, source=source, author=author, author_team=author_team, keys_found=len(keys),
-        deletion=deletion, deletion_reason=deletion_reason,
+        created_at=now,
+        updated_at=now,
+        channel=channel,
+        channel_type=channel_type,
+        message_ts=message_ts,
+        thread_ts=thread_ts,
+        source=source,
+        author=author,
+        author_team=author_team,
+        keys_found=len(keys),
+        deletion=deletion,
+        deletion_reason=deletion_reason,
     )
     session.add(incident)
     session.flush()
     assert incident.id is not None
     for key in keys:
-        session.add(LeakKey(incident_id=incident.id, seen_at=now, rule=key.rule, provider=key.provider,
-                            masked=key.masked, key_id=key.key_id, author=author))
+        session.add(
+            LeakKey(
+                incident_id=incident.id,
+                seen_at=now,
+                rule=key.rule,
+                provider=key.provider,
+                masked=key.masked,
+                key_id=key.key_id,
+                author=author,
+            )
+        )
     session.flush()
     return incident
 
 
 def update_incident(session: Session, incident_id: int, *, now: datetime, **values: object) -> None:
-    session.execute(
-        update(LeakIncident).where(col(LeakIncident.id) == incident_id).values(updated_at=now, **values)
-    )
+    session.execute(update(LeakIncident).where(col(LeakIncident.id) == incident_id).values(updated_at=now, **values))
 
 
 def keys_of(session: Session, incident_id: int) -> list[LeakKey]:
-    return list(session.execute(
-        select(LeakKey).where(col(LeakKey.incident_id) == incident_id).order_by(col(LeakKey.id))
-    ).scalars())
+    return list(
+        session.execute(
+            select(LeakKey).where(col(LeakKey.incident_id) == incident_id).order_by(col(LeakKey.id))
+        ).scalars()
+    )
 
 
 def recent(session: Session, *, since: datetime, limit: int = 200) -> list[tuple[LeakIncident, list[LeakKey]]]:
-    incidents: list[LeakIncident] = list(session.execute(
-        select(LeakIncident)
-        .where(col(LeakIncident.created_at) >= since)
-        .order_by(col(LeakIncident.created_at).desc())
-        .limit(limit)
-    ).scalars())
+    incidents: list[LeakIncident] = list(
+        session.execute(
+            select(LeakIncident)
+            .where(col(LeakIncident.created_at) >= since)
+            .order_by(col(LeakIncident.created_at).desc())
+            .limit(limit)
+        ).scalars()
+    )
     return [(incident, keys_of(session, incident.id or 0)) for incident in incidents]
 
 
