@@ -10,23 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from supportbot.emulator import blockkit
 from supportbot.emulator.interactivity import ResponseTarget
-from supportbot.emulator.model import JSONDict
+from supportbot.emulator.model import Ephemeral, JSONDict, Message
 from supportbot.emulator.webapi.base import ApiError
+from supportbot.emulator.webapi.chat import checked_blocks
 from supportbot.emulator.workspace import Workspace
 
 
 def apply_response(ws: Workspace, target: ResponseTarget, payload: JSONDict, *, origin: str) -> None:
     text = str(payload.get("text") or "")
-    blocks: Any = payload.get("blocks")
-    if isinstance(blocks, str):
-        raise ApiError("invalid_blocks", messages=["[ERROR] blocks must be an array"])
-    if blocks is not None:
-        problems = blockkit.message_problems(blocks)
-        if problems:
-            raise ApiError("invalid_blocks", messages=[f"[ERROR] {p}" for p in problems])
-        blocks = blockkit.with_block_ids(blocks)
+    blocks = checked_blocks(payload.get("blocks"))
     with ws.lock:
         if _flag(payload.get("delete_original")):
             _delete_original(ws, target, origin)
@@ -54,39 +47,38 @@ def _flag(value: Any) -> bool:
     return value is True or str(value).lower() in ("true", "1")
 
 
+def _original(ws: Workspace, target: ResponseTarget) -> Message | Ephemeral:
+    """The message the interaction came from (an ephemeral one too), still there."""
+    found: Message | Ephemeral | None = None
+    if target.channel is not None and target.message_ts is not None:
+        if target.ephemeral:
+            found = ws.ephemeral(target.channel, target.message_ts)
+        else:
+            found = ws.message(target.channel, target.message_ts)
+    if found is None:
+        raise ApiError("message_not_found")
+    return found
+
+
 def _delete_original(ws: Workspace, target: ResponseTarget, origin: str) -> None:
-    if target.channel is None or target.message_ts is None:
-        raise ApiError("message_not_found")
-    if target.ephemeral:
-        note = ws.ephemeral(target.channel, target.message_ts)
-        if note is None:
-            raise ApiError("message_not_found")
-        ws.delete_ephemeral(note, origin=origin)
-        return
-    message = ws.message(target.channel, target.message_ts)
-    if message is None:
-        raise ApiError("message_not_found")
-    if message.user != ws.bot.id:
+    original = _original(ws, target)
+    if isinstance(original, Ephemeral):
+        ws.delete_ephemeral(original, origin=origin)
+    elif original.user != ws.bot.id:
         raise ApiError("cant_delete_message")
-    ws.delete_message(target.channel, target.message_ts, by=ws.bot.id, origin=origin)
+    else:
+        ws.delete_message(original.channel, original.ts, by=ws.bot.id, origin=origin)
 
 
 def _replace_original(
     ws: Workspace, target: ResponseTarget, text: str, blocks: list[JSONDict] | None, origin: str
 ) -> None:
-    if target.channel is None or target.message_ts is None:
-        raise ApiError("message_not_found")
-    if target.ephemeral:
-        note = ws.ephemeral(target.channel, target.message_ts)
-        if note is None:
-            raise ApiError("message_not_found")
-        ws.replace_ephemeral(note, text=text, blocks=blocks, origin=origin)
-        return
-    message = ws.message(target.channel, target.message_ts)
-    if message is None:
-        raise ApiError("message_not_found")
-    if message.user != ws.bot.id:
+    original = _original(ws, target)
+    if isinstance(original, Ephemeral):
+        ws.replace_ephemeral(original, text=text, blocks=blocks, origin=origin)
+    elif original.user != ws.bot.id:
         raise ApiError("cant_update_message")
-    ws.edit_message(
-        target.channel, target.message_ts, editor=ws.bot.id, origin=origin, text=text, blocks=blocks
-    )
+    else:
+        ws.edit_message(
+            original.channel, original.ts, editor=ws.bot.id, origin=origin, text=text, blocks=blocks
+        )

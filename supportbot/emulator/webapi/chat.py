@@ -21,18 +21,24 @@ def message_content(ctx: ApiContext) -> tuple[str, list[JSONDict] | None, list[J
     attachments = ctx.params.structured("attachments")
     if not text and not blocks and not attachments:
         raise ApiError("no_text")
-    if blocks is not None:
-        problems = blockkit.message_problems(blocks)
-        if problems:
-            raise ApiError(
-                "invalid_blocks", messages=[f"[ERROR] {p}" for p in problems], extra={"errors": problems}
-            )
-        blocks = blockkit.with_block_ids(blocks) if blocks else None
+    blocks = checked_blocks(blocks) or None
     if attachments is not None and not isinstance(attachments, list):
         raise ApiError("invalid_attachments")
     if isinstance(attachments, list) and len(attachments) > 100:
         raise ApiError("too_many_attachments")
     return text, blocks, attachments or None
+
+
+def checked_blocks(blocks: Any) -> list[JSONDict] | None:
+    """Message blocks that pass Block Kit's limits (with block ids filled in), else ``invalid_blocks``."""
+    if blocks is None:
+        return None
+    problems = blockkit.message_problems(blocks)
+    if problems:
+        raise ApiError(
+            "invalid_blocks", messages=[f"[ERROR] {p}" for p in problems], extra={"errors": problems}
+        )
+    return blockkit.with_block_ids(blocks)
 
 
 def require_post_access(ctx: ApiContext, channel: Channel) -> None:
@@ -126,13 +132,7 @@ def update(ctx: ApiContext) -> JSONDict:
     attachments: Any = ctx.params.structured("attachments")
     if text is not None and len(text) > MAX_UPDATE_TEXT:
         raise ApiError("msg_too_long")
-    if blocks is not None:
-        problems = blockkit.message_problems(blocks)
-        if problems:
-            raise ApiError(
-                "invalid_blocks", messages=[f"[ERROR] {p}" for p in problems], extra={"errors": problems}
-            )
-        blocks = blockkit.with_block_ids(blocks)
+    blocks = checked_blocks(blocks)
     if text is None and blocks is None and attachments is None:
         raise ApiError("no_text")
     _, after = ctx.ws.edit_message(
