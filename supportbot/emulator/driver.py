@@ -192,8 +192,9 @@ class SlackDriver:
                     delivery.status, delivery.body = answer.status, answer.read()
                     delivery.headers = dict(answer.headers.items())
             except urllib.error.HTTPError as failed:
-                delivery.status, delivery.body = failed.code, failed.read()
-                delivery.headers = dict(failed.headers.items())
+                with failed:
+                    delivery.status, delivery.body = failed.code, failed.read()
+                    delivery.headers = dict(failed.headers.items())
             except (urllib.error.URLError, TimeoutError, OSError) as failed:
                 delivery.status, delivery.error = 0, f"{type(failed).__name__}: {failed}"
         delivery.elapsed = time.monotonic() - started

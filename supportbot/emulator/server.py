@@ -73,7 +73,7 @@ class Emulator:
         self._server = server
         self.workspace.base_url = self.base_url
         self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="slack-emulator", daemon=True
+            target=server.serve_forever, kwargs={"poll_interval": 0.01}, name="slack-emulator", daemon=True
         )
         self._thread.start()
         return self

@@ -663,7 +663,10 @@ class Workspace:
 
     def update_view(self, view: View, spec: JSONDict, *, origin: str) -> View:
         with self.lock:
+            kept_id = view.spec.get("external_id")
             view.spec = snapshot(spec)
+            if kept_id and not view.spec.get("external_id"):
+                view.spec["external_id"] = kept_id  # an update without external_id keeps the old one
             view.hash = self._view_hash()
             view.state = {"values": {}}
             kind = "home_published" if view.type == "home" else "view_updated"
