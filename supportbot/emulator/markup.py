@@ -16,6 +16,8 @@ _TOKEN = re.compile(r"<([^<>]+)>")
 _URL = re.compile(r"https?://[^\s<>]+")
 # Punctuation right after an address usually ends the sentence, not the address.
 _URL_TRAILING = ".,;:!?)]}'\""
+# *bold* and _italic_ markers around words (not the underscore inside names like triage_next).
+_EMPHASIS = re.compile(r"(?<!\w)([*_])(?!\s)([^*_\n]+?)(?<!\s)\1(?!\w)")
 
 
 def escape(text: str) -> str:
@@ -139,4 +141,6 @@ def plain(text: str, name_of: Callable[[str], str] | None = None) -> str:
         return url
 
     parts = _TOKEN.split(text)
-    return "".join(unescape(part) if i % 2 == 0 else render(part) for i, part in enumerate(parts))
+    return "".join(
+        unescape(_EMPHASIS.sub(r"\2", part)) if i % 2 == 0 else render(part) for i, part in enumerate(parts)
+    )

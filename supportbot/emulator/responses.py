@@ -79,6 +79,7 @@ def _replace_original(
     elif original.user != ws.bot.id:
         raise ApiError("cant_update_message")
     else:
+        # Replacing means replacing: blocks the new message does not have are gone.
         ws.edit_message(
-            original.channel, original.ts, editor=ws.bot.id, origin=origin, text=text, blocks=blocks
+            original.channel, original.ts, editor=ws.bot.id, origin=origin, text=text, blocks=blocks or []
         )
