@@ -83,6 +83,9 @@ class Workspace:
         self.ephemerals: list[Ephemeral] = []
         self.views: dict[str, View] = {}
         self._messages: dict[str, list[Message]] = {}
+        # Indexes over _messages, kept because history pages look up threads for every message.
+        self._by_ts: dict[tuple[str, str], Message] = {}
+        self._replies: dict[tuple[str, str], list[Message]] = {}
         self._modal_stacks: dict[str, list[str]] = {}
         self._homes: dict[str, str] = {}
         self._tokens: dict[str, str] = {}
@@ -366,6 +369,9 @@ class Workspace:
                 metadata=metadata,
             )
             self._messages[channel.id].append(message)
+            self._by_ts[(channel.id, message.ts)] = message
+            if message.is_reply and message.thread_ts is not None:
+                self._replies.setdefault((channel.id, message.thread_ts), []).append(message)
             for file_id in message.files:
                 shared = self.files.get(file_id)
                 if shared is not None and channel.id not in shared.channels:
@@ -382,10 +388,10 @@ class Workspace:
             return message
 
     def _find(self, channel_id: str, ts: str, *, include_deleted: bool = False) -> Message | None:
-        for message in self._messages.get(channel_id, []):
-            if message.ts == ts and (include_deleted or not message.deleted):
-                return message
-        return None
+        message = self._by_ts.get((channel_id, ts))
+        if message is None or (message.deleted and not include_deleted):
+            return None
+        return message
 
     def message(self, channel_id: str, ts: str) -> Message | None:
         """The live (not deleted) message ``ts`` of ``channel_id``, or None."""
@@ -419,19 +425,13 @@ class Workspace:
     def thread(self, channel_id: str, thread_ts: str) -> list[Message]:
         """The live parent and replies of a thread, oldest first."""
         with self.lock:
-            return [
-                m
-                for m in self._messages.get(channel_id, [])
-                if not m.deleted and thread_ts in (m.ts, m.thread_ts)
-            ]
+            parent = self._by_ts.get((channel_id, thread_ts))
+            head = [parent] if parent is not None and not parent.deleted else []
+            return head + [m for m in self._replies.get((channel_id, thread_ts), []) if not m.deleted]
 
     def replies_of(self, message: Message) -> list[Message]:
         with self.lock:
-            return [
-                m
-                for m in self._messages.get(message.channel, [])
-                if not m.deleted and m.thread_ts == message.ts and m.ts != message.ts
-            ]
+            return [m for m in self._replies.get((message.channel, message.ts), []) if not m.deleted]
 
     def edit_message(
         self,
