@@ -35,7 +35,8 @@ def main() -> None:
 
         started = time.perf_counter()
         with ThreadPoolExecutor(8) as pool:
-            list(pool.map(lambda i: client.chat_postMessage(channel=d.GENERAL, text=f"m{i}"), range(args.calls)))
+            texts = [f"m{i}" for i in range(args.calls)]
+            list(pool.map(lambda text: client.chat_postMessage(channel=d.GENERAL, text=text), texts))
         print(f"chat.postMessage, 8 threads:  {_rate(args.calls, time.perf_counter() - started)}")
 
         started = time.perf_counter()
