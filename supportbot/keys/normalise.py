@@ -11,18 +11,21 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 # Zero-width space, non-joiner, joiner, word joiner, byte-order mark, soft hyphen.
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-_CLEAN = re.compile("[" + INVISIBLE + "]|&(?:amp|lt|gt);")
+_CLEAN = re.compile("[" + INVISIBLE + "]+|&(?:amp|lt|gt);")
 _ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
 KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
-_BREAK = re.compile(r"\r?\n")
+# A line break with key characters on both sides: the only breaks that can sit inside a key.
+_BREAK = re.compile(r"(?<=[A-Za-z0-9_-])\r?\n(?=[A-Za-z0-9_-])")
 _RUN_AFTER = re.compile(r"[A-Za-z0-9_-]{0,400}")
 _MAX_RUN = 400
 _MIN_LEFT_RUN = 6
 _MIN_UPPER_RUN = 8
+# No real message holds more wrapped keys than this; the cap bounds the work on hostile input.
+_MAX_JOINS = 64
 # A prefix may end in a character that is not a key character ('AQ.'), so look a little further back.
 _LOOK_BEHIND = 4
 
@@ -123,47 +126,39 @@ def clean_view(text: str) -> View:
     return _build(text, edits, None)
 
 
-def joined_view(view: View, keywords: Iterable[str]) -> View | None:
+def joined_view(view: View, holds_keyword: Callable[[str], bool]) -> View | None:
     """A view of ``view`` with line breaks removed where they seem to cut a key in two, or None.
 
-    A break is removed when the run of key characters before it is long and holds a key prefix, and the
-    run after it looks random (a digit, or mixed case past its first letter) rather than like the next
+    A break is removed when the run of key characters before it is long and ``holds_keyword`` (a test
+    for key prefixes, given lower-cased text) says it holds a prefix, and the run after it looks random (a digit, or mixed case past its first letter) rather than like the next
     line's first word.
     """
     text = view.text
     if "\n" not in text:
         return None
-    lowered_keywords = [word.lower() for word in keywords if word]
     edits: list[tuple[int, int, str]] = []
     run_start_carry: int | None = None
     for match in _BREAK.finditer(text):
         start, end = match.span()
-        if start == 0 or end >= len(text):
-            continue
-        if text[start - 1] not in KEY_CHARS or text[end] not in KEY_CHARS:
-            run_start_carry = None
-            continue
         left_start = start
         while left_start > 0 and start - left_start < _MAX_RUN and text[left_start - 1] in KEY_CHARS:
             left_start -= 1
         if run_start_carry is not None and edits and edits[-1][1] == left_start:
-            left_start = run_start_carry
+            left_start = max(run_start_carry, start - _MAX_RUN)
         left = text[left_start:start].replace("\r", "").replace("\n", "")
         after = _RUN_AFTER.match(text, end)
         right = after.group() if after else ""
-        if len(left) >= _MIN_LEFT_RUN and _looks_random(right) and _holds_keyword(text[max(0, left_start - _LOOK_BEHIND):left_start] + left, lowered_keywords):
+        context = text[max(0, left_start - _LOOK_BEHIND) : left_start] + left
+        if len(left) >= _MIN_LEFT_RUN and _looks_random(right) and holds_keyword(context.lower()):
             edits.append((start, end, ""))
             run_start_carry = left_start
+            if len(edits) >= _MAX_JOINS:
+                break
         else:
             run_start_carry = None
     if not edits:
         return None
     return _build(text, edits, view)
-
-
-def _holds_keyword(run: str, keywords: list[str]) -> bool:
-    lowered = run.lower()
-    return any(word in lowered for word in keywords)
 
 
 def _looks_random(run: str) -> bool:

@@ -38,6 +38,8 @@ _INVISIBLE_SET = frozenset(INVISIBLE)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _DATA_URI = re.compile(r"data:[A-Za-z0-9.+/-]{1,100};base64,[A-Za-z0-9+/=\s]{64,}")
 _WHITESPACE = re.compile(r"\s+")
+# Prefixes that can open a key cut by a line break: key characters, perhaps ending in a dot ("AQ.").
+_JOINABLE = re.compile(r"^[A-Za-z0-9_-]+\.?$")
 _ITALIC_OPENER = re.compile(r"(?:^|(?<=\s))_")
 
 
@@ -89,9 +91,16 @@ class Scanner:
         self._by_keyword = {word: tuple(sorted(indexes)) for word, indexes in by_keyword.items()}
         patterns = sorted(set(self._by_keyword) | _INVISIBLE_SET)
         self._automaton = ahocorasick_rs.AhoCorasick(patterns)
-        self._join_keywords = tuple(
-            sorted({word.lower() for rule in chosen if not rule.context for word in rule.keywords})
+        join_words = sorted(
+            {
+                word.lower()
+                for rule in chosen
+                if not rule.context
+                for word in rule.keywords
+                if _JOINABLE.match(word)
+            }
         )
+        self._join_automaton = ahocorasick_rs.AhoCorasick(join_words) if join_words else None
 
     @classmethod
     def from_settings(
@@ -172,10 +181,20 @@ class Scanner:
         found = self._match(view, rules, excluded, first_only=first_only)
         if found and first_only:
             return found
-        joined = joined_view(view, self._join_keywords)
+        joined = None
+        if "\n" in view.text and self._holds_prefix(view.text.lower()):
+            joined = joined_view(view, self._holds_prefix)
         if joined is not None:
             found.extend(self._match(joined, rules, excluded, first_only=first_only))
         return found
+
+    def _holds_prefix(self, lowered: str) -> bool:
+        if self._join_automaton is None:
+            return False
+        try:
+            return bool(self._join_automaton.find_matches_as_indexes(lowered))
+        except UnicodeEncodeError:
+            return bool(self._join_automaton.find_matches_as_indexes(_SURROGATE.sub("\ufffd", lowered)))
 
     def _rules_for(self, hits: Iterable[str]) -> list[Rule]:
         indexes: set[int] = set()
