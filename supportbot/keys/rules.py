@@ -11,7 +11,7 @@ import importlib
 import re
 import time
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -70,6 +70,7 @@ class Rule:
             object.__setattr__(self, "provider", self.id)
         body = f"{LEFT_BOUNDARY}(?:{self.regex}){RIGHT_BOUNDARY}" if self.boundaries else self.regex
         try:
+            regex.compile(self.regex)  # alone first: the boundary wrapper could hide an open bracket
             pattern = regex.compile(body)
             allow = tuple(regex.compile(item) for item in self.allowlist)
         except regex.error as error:
@@ -278,7 +279,3 @@ def probe_rule(rule: Rule, limit: float = _PROBE_LIMIT_SECONDS) -> str | None:
         if elapsed > limit:
             return f"took {elapsed * 1000:.0f} ms on a {len(text)}-character adversarial input"
     return None
-
-
-def rules_ids(rules: Sequence[Rule]) -> list[str]:
-    return [rule.id for rule in rules]
