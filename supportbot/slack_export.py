@@ -81,9 +81,8 @@ def is_slack_export(path: Path) -> bool:
     """True for a folder or zip file that has a Slack export's index files."""
     try:
         if path.is_dir():
-            return any((path / name).is_file() for name in _INDEX_FILES[:4]) or any(
-                (child / name).is_file() for child in path.iterdir() if child.is_dir() for name in _INDEX_FILES[:4]
-            )
+            folders = [path, *(child for child in path.iterdir() if child.is_dir())]
+            return any((folder / name).is_file() for folder in folders for name in _INDEX_FILES[:4])
         if path.is_file() and zipfile.is_zipfile(path):
             with zipfile.ZipFile(path) as archive:
                 return any(PurePosixPath(name).name in _INDEX_FILES[:4] for name in archive.namelist())
@@ -108,8 +107,7 @@ def read_export(path: Path) -> Iterator[ExportMessage | ExportProblem]:
             yield users
             users = {}
         folders = _conversation_names(entries, path, users)
-        for problem in folders.problems:
-            yield problem
+        yield from folders.problems
         days: dict[str, list[tuple[str, str]]] = {}
         for name in entries.names:
             parts = PurePosixPath(name).parts
@@ -118,7 +116,7 @@ def read_export(path: Path) -> Iterator[ExportMessage | ExportProblem]:
         for folder in sorted(days):
             channel = folders.names.get(folder, folder)
             for day, name in sorted(days[folder]):
-                yield from _day_messages(entries, path, name, channel, day, users)
+                yield from _day_messages(entries, path, name, channel=channel, day=day, users=users)
     finally:
         entries.close()
 
@@ -154,7 +152,8 @@ def _user_names(entries: _Entries, path: Path) -> dict[str, str] | ExportProblem
 def _display_name(user: dict[str, Any]) -> str:
     profile = user.get("profile") if isinstance(user.get("profile"), dict) else {}
     assert isinstance(profile, dict)
-    for value in (profile.get("display_name"), profile.get("real_name"), user.get("real_name"), user.get("name")):
+    names = (profile.get("display_name"), profile.get("real_name"), user.get("real_name"), user.get("name"))
+    for value in names:
         if isinstance(value, str) and value.strip():
             return value.strip()
     return ""
@@ -173,15 +172,17 @@ def _conversation_names(entries: _Entries, path: Path, users: dict[str, str]) ->
             if not isinstance(item, dict):
                 continue
             if index == "dms.json" and isinstance(item.get("id"), str):
-                members = [users.get(member, member) for member in item.get("members", []) if isinstance(member, str)]
-                folders.names[item["id"]] = "DM " + ", ".join(members) if members else item["id"]
+                members = [
+                    users.get(member, member) for member in item.get("members", []) if isinstance(member, str)
+                ]
+                folders.names[item["id"]] = ("DM " + ", ".join(members)) if members else item["id"]
             elif isinstance(item.get("name"), str):
                 folders.names[item["name"]] = "#" + item["name"]
     return folders
 
 
 def _day_messages(
-    entries: _Entries, path: Path, name: str, channel: str, day: str, users: dict[str, str]
+    entries: _Entries, path: Path, name: str, *, channel: str, day: str, users: dict[str, str]
 ) -> Iterator[ExportMessage | ExportProblem]:
     data = _load(entries, path, name)
     if isinstance(data, ExportProblem):
@@ -220,7 +221,7 @@ def _author(message: dict[str, Any], users: dict[str, str]) -> str:
         return users[user]
     profile = message.get("user_profile")
     if isinstance(profile, dict):
-        name = _display_name({"profile": profile, "real_name": profile.get("real_name"), "name": profile.get("name")})
+        name = _display_name({"profile": profile, "name": profile.get("name")})
         if name:
             return name
     for value in (message.get("username"), user, message.get("bot_id")):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import secrets
@@ -10,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import Any, TextIO
 
 import click
 
@@ -118,32 +119,42 @@ def command(paths: tuple[str, ...], as_json: bool, jsonl: bool, rule_files: tupl
 
 def _run_jsonl(scanner: Scanner, sources: list[str]) -> int:
     found = failed = False
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     for source in sources:
         try:
-            stream: IO[str] = (
-                click.get_text_stream("stdin", errors="surrogateescape") if source == "-"
-                else open(source, encoding="utf-8", errors="surrogateescape")  # noqa: SIM115
+            stream = _stdin_text() if source == "-" else open(  # noqa: SIM115
+                source, encoding="utf-8", errors="surrogateescape"
             )
         except OSError as error:
             click.echo(f"supportbot scan: {source}: cannot read ({error.strerror})", err=True)
             failed = True
             continue
-        with nullcontext(stream) if source == "-" else stream:
+        try:
             for number, line in enumerate(stream, start=1):
                 record, problem = _jsonl_line(scanner, line, number)
                 found = found or bool(record.get("findings"))
                 failed = failed or problem
                 out.write(json.dumps(record, ensure_ascii=True) + "\n")
                 out.flush()
+        finally:
+            if source == "-":
+                stream.detach()  # leave the process's stdin open
+            else:
+                stream.close()
     return EXIT_ERROR if failed else EXIT_FOUND if found else EXIT_CLEAN
+
+
+def _stdin_text() -> io.TextIOWrapper:
+    """stdin as UTF-8 text; undecodable bytes survive as lone surrogates, which the scanner accepts."""
+    return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="surrogateescape", newline=None)
 
 
 def _jsonl_line(scanner: Scanner, line: str, number: int) -> tuple[dict[str, Any], bool]:
     try:
         data = json.loads(line)
     except json.JSONDecodeError as error:
-        return {"id": None, "error": f"line {number}: not valid JSON ({error.msg} at column {error.colno})"}, True
+        problem = f"line {number}: not valid JSON ({error.msg} at column {error.colno})"
+        return {"id": None, "error": problem}, True
     if not isinstance(data, dict):
         return {"id": None, "error": f"line {number}: expected a JSON object"}, True
     identifier = data.get("id")
@@ -153,7 +164,13 @@ def _jsonl_line(scanner: Scanner, line: str, number: int) -> tuple[dict[str, Any
     if not isinstance(text, str):
         return {"id": identifier, "error": f"line {number}: 'text' must be a string"}, True
     findings = [
-        {"start": item.start, "end": item.end, "rule": item.rule, "masked": item.masked, "key_id": item.key_id}
+        {
+            "start": item.start,
+            "end": item.end,
+            "rule": item.rule,
+            "masked": item.masked,
+            "key_id": item.key_id,
+        }
         for item in scanner.find(text)
     ]
     return {"id": identifier, "findings": findings}, False
@@ -162,10 +179,10 @@ def _jsonl_line(scanner: Scanner, line: str, number: int) -> tuple[dict[str, Any
 # --- files, folders, exports, stdin ------------------------------------------------------------------------
 
 def _scan_sources(scanner: Scanner, sources: list[str], report: Report) -> None:
-    plan: list[tuple[str, Path | None, int]] = []
+    plan: list[tuple[str, Path, int]] = []
     for source in sources:
         if source == "-":
-            plan.append(("stdin", None, 0))
+            plan.append(("stdin", Path("-"), 0))
             continue
         path = Path(source)
         if not path.exists():
@@ -177,20 +194,17 @@ def _scan_sources(scanner: Scanner, sources: list[str], report: Report) -> None:
         else:
             plan.append(("file", path, _size(path)))
     total = sum(size for _, _, size in plan)
-    stderr = click.get_text_stream("stderr")
-    show = total > PROGRESS_BYTES and stderr.isatty()
-    bar = click.progressbar(length=total, label="scanning", file=stderr) if show else None
+    show = total > PROGRESS_BYTES and sys.stderr.isatty()
+    bar = click.progressbar(length=total, label="scanning", file=sys.stderr) if show else None
     with bar if bar is not None else nullcontext():
         for kind, path, size in plan:
             if kind == "stdin":
-                text = click.get_text_stream("stdin", errors="replace").read()
+                text = sys.stdin.buffer.read().decode("utf-8", "replace")
                 _scan_text(scanner, text, "<stdin>", report)
                 report.scanned += 1
             elif kind == "export":
-                assert path is not None
                 _scan_export(scanner, path, report)
             else:
-                assert path is not None
                 _scan_file(scanner, path, report)
             if bar is not None:
                 bar.update(size)
@@ -270,7 +284,9 @@ def _export_hit(path: Path, item: ExportMessage, finding: Finding) -> Hit:
 
 def _print_json(report: Report) -> None:
     document = {
-        "findings": [{key: value for key, value in asdict(hit).items() if value is not None} for hit in report.hits],
+        "findings": [
+            {key: value for key, value in asdict(hit).items() if value is not None} for hit in report.hits
+        ],
         "summary": {
             "keys": len(report.hits),
             "distinct_keys": len({hit.key_id for hit in report.hits}),
@@ -284,7 +300,7 @@ def _print_json(report: Report) -> None:
 
 
 def _print_table(report: Report) -> None:
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     for source, problem in report.errors:
         click.echo(f"supportbot scan: {source}: {problem}", err=True)
     if report.hits:
@@ -310,4 +326,5 @@ def _table(out: TextIO, header: list[str], rows: Iterable[list[str]]) -> None:
     rows = list(rows)
     widths = [max(len(str(row[index])) for row in [header, *rows]) for index in range(len(header))]
     for row in [header, *rows]:
-        out.write("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() + "\n")
+        cells = (str(cell).ljust(width) for cell, width in zip(row, widths, strict=True))
+        out.write("  ".join(cells).rstrip() + "\n")

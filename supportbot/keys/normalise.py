@@ -130,8 +130,8 @@ def joined_view(view: View, holds_keyword: Callable[[str], bool]) -> View | None
     """A view of ``view`` with line breaks removed where they seem to cut a key in two, or None.
 
     A break is removed when the run of key characters before it is long and ``holds_keyword`` (a test
-    for key prefixes, given lower-cased text) says it holds a prefix, and the run after it looks random (a digit, or mixed case past its first letter) rather than like the next
-    line's first word.
+    for key prefixes, given lower-cased text) says it holds a prefix, and the run after it looks random
+    (a digit, or mixed case past its first letter) rather than like the next line's first word.
     """
     text = view.text
     if "\n" not in text:

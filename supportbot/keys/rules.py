@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import regex
+from regex import Pattern
 
 DEFAULT_RULES_NAME = "rules.toml"
 # Ends of a key may not touch these: a key glued to Latin letters or digits is part of a longer word.
@@ -60,8 +61,8 @@ class Rule:
     context: bool = False
     boundaries: bool = True
     source: str = "<memory>"
-    pattern: regex.Pattern[str] = field(init=False, repr=False, compare=False)
-    allow_patterns: tuple[regex.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+    pattern: Pattern[str] = field(init=False, repr=False, compare=False)
+    allow_patterns: tuple[Pattern[str], ...] = field(init=False, repr=False, compare=False)
     has_key_group: bool = field(init=False, repr=False, compare=False)
     has_prefix_group: bool = field(init=False, repr=False, compare=False)
 
@@ -205,7 +206,7 @@ def catastrophic_reason(pattern: str) -> str | None:
         parser: Any = importlib.import_module("re._parser")
         tree = parser.parse(pattern)
         constants: Any = importlib.import_module("re._constants")
-    except Exception:  # noqa: BLE001 - syntax only the regex module knows; probing still applies
+    except Exception:
         return None
     return _nested_repeat(tree, constants, inside_unbounded=False)
 
@@ -220,7 +221,7 @@ def _nested_repeat(items: Any, c: Any, *, inside_unbounded: bool) -> str | None:
             unbounded = high == c.MAXREPEAT or high > _LARGE
             if op is c.POSSESSIVE_REPEAT:
                 continue
-            if inside_unbounded and unbounded and _can_vary(body, c):
+            if inside_unbounded and unbounded and (low != high or _can_vary(body, c)):
                 return "a repeated group contains another unbounded repeat, e.g. (a+)+"
             found = _nested_repeat(body, c, inside_unbounded=inside_unbounded or (unbounded and low != high))
             if found:
@@ -247,7 +248,7 @@ def _can_vary(body: Any, c: Any) -> bool:
     """True when the repeated body matches strings of more than one length."""
     try:
         low, high = body.getwidth()
-    except Exception:  # noqa: BLE001
+    except Exception:
         return True
     return bool(low != high)
 

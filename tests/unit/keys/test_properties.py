@@ -16,7 +16,8 @@ from .conftest import TEST_SECRET
 SCANNER = Scanner(fingerprint_secret=TEST_SECRET)
 # Any code point, lone surrogates and NUL included.
 ANY_TEXT = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=400)
-PIECES = [*"ab01 -_.:=\n`*~<>&;|\"'", "我", "，", "sk-", "\u200b", "&amp;", "Bearer ", "api_key=", "AIza", "ghp_",
+PIECES = [*"ab01 -_.:=\n`*~<>&;|\"'", "我", "，", "sk-", "\u200b", "&amp;", "Bearer ", "api_key=", "AIza",
+          "ghp_",
           "Ab3dEf6hIj9lMn2pQr5tUv8x", "T3BlbkFJ"]
 CHATTY = st.lists(st.sampled_from(PIECES), max_size=120).map("".join)
 

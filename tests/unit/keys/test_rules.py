@@ -61,17 +61,21 @@ def test_deployment_rule_wins_a_tie_with_a_default(tmp_path: Path) -> None:
     assert scanner.find(key[:51])[0].rule == "acme-sk"
 
 
+def _rule(rule_id: str, body: str) -> str:
+    return f'[[rules]]\nid = "{rule_id}"\n{body}\n'
+
+
 BAD = {
-    "bad regex": ("""[[rules]]\nid = "x1"\nregex = '''sk-[a-z'''\nkeywords = ["sk-"]\n""", "bad regex"),
-    "missing regex": ("""[[rules]]\nid = "x2"\nkeywords = ["sk-"]\n""", "missing field 'regex'"),
-    "missing keywords": ("""[[rules]]\nid = "x3"\nregex = 'a'\n""", "missing field 'keywords'"),
-    "missing id": ("""[[rules]]\nregex = 'a'\nkeywords = ["a"]\n""", "no 'id'"),
-    "unknown field": ("""[[rules]]\nid = "x4"\nregex = 'a'\nkeywords = ["a"]\nentrpy = 3\n""", "unknown field"),
-    "nested repeat": ("""[[rules]]\nid = "x5"\nregex = '''(a+)+b'''\nkeywords = ["a"]\n""", "catastrophic"),
-    "polynomial blow-up": ("""[[rules]]\nid = "x6"\nregex = '''(?:.*a){12}c'''\nkeywords = ["a"]\n""", "catastrophic"),
+    "bad regex": (_rule("x1", "regex = '''sk-[a-z'''\nkeywords = [\"sk-\"]"), "bad regex"),
+    "missing regex": (_rule("x2", 'keywords = ["sk-"]'), "missing field 'regex'"),
+    "missing keywords": (_rule("x3", "regex = 'a'"), "missing field 'keywords'"),
+    "missing id": ("[[rules]]\nregex = 'a'\nkeywords = [\"a\"]\n", "no 'id'"),
+    "unknown field": (_rule("x4", "regex = 'a'\nkeywords = [\"a\"]\nentrpy = 3"), "unknown field"),
+    "nested repeat": (_rule("x5", "regex = '''(a+)+b'''\nkeywords = [\"a\"]"), "catastrophic"),
+    "polynomial blow-up": (_rule("x6", "regex = '''(?:.*a){12}c'''\nkeywords = [\"a\"]"), "catastrophic"),
     "not toml": ("[[rules]\nid=", "not valid TOML"),
     "no rules": ("title = 'x'\n", "no [[rules]]"),
-    "duplicate of default": ("""[[rules]]\nid = "deepseek"\nregex = 'q'\nkeywords = ["q"]\n""", "duplicate rule id"),
+    "duplicate of default": (_rule("deepseek", "regex = 'q'\nkeywords = [\"q\"]"), "duplicate rule id"),
 }
 
 

@@ -10,7 +10,8 @@ from tests.keygen import make_key
 
 CASES = {
     "raw http": ("Authorization: Bearer abc123token\nHost: x", "Authorization: Bearer [removed]\nHost: x"),
-    "curl double": ('curl -H "Authorization: Bearer abc123" https://x', 'curl -H "Authorization: Bearer [removed]" https://x'),
+    "curl double": ('curl -H "Authorization: Bearer abc123" https://x',
+                    'curl -H "Authorization: Bearer [removed]" https://x'),
     "curl single x-api-key": ("curl -H 'x-api-key: abc123' u", "curl -H 'x-api-key: [removed]' u"),
     "proxy auth basic": ("Proxy-Authorization: Basic dXNlcjpwYXNz", "Proxy-Authorization: Basic [removed]"),
     "json": ('{"Authorization": "Bearer abc", "x": 1}', '{"Authorization": "Bearer [removed]", "x": 1}'),
@@ -40,6 +41,7 @@ def test_scrub_masks_keys_and_removes_headers(scanner: Scanner) -> None:
     key, other = make_key("openai", rng), make_key("deepseek", rng)
     text = f'curl -H "Authorization: Bearer {key}" -d x\nmy other key is {other}.'
     scrubbed = scanner.scrub(text)
-    assert key not in scrubbed and other not in scrubbed
+    assert key not in scrubbed
+    assert other not in scrubbed
     assert 'Authorization: Bearer [removed]"' in scrubbed
     assert "my other key is sk-…" in scrubbed

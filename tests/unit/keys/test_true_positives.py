@@ -67,7 +67,7 @@ def test_masked_form_keeps_prefix_and_at_most_four_characters(scanner: Scanner, 
 def test_several_keys_in_one_message(scanner: Scanner) -> None:
     rng = random.Random(5)
     keys = [make_key(provider, rng) for provider in ("openai", "anthropic", "deepseek", "github", "groq")]
-    message = "first " + keys[0] + ", then `" + keys[1] + "`; 还有" + keys[2] + "。and *" + keys[3] + "* " + keys[4]
+    message = f"first {keys[0]}, then `{keys[1]}`; 还有{keys[2]}。and *{keys[3]}* {keys[4]}"
     findings = scanner.find(message)
     assert [message[item.start : item.end] for item in findings] == keys
     assert len({item.key_id for item in findings}) == 5
