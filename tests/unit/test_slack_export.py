@@ -9,7 +9,8 @@ from supportbot.slack_export import ExportMessage, ExportProblem, is_slack_expor
 
 def _write_export(root: Path) -> None:
     root.mkdir()
-    (root / "users.json").write_text(json.dumps([{"id": "U1", "name": "li", "profile": {"real_name": "Li Lei"}}]))
+    users = [{"id": "U1", "name": "li", "profile": {"real_name": "Li Lei"}}]
+    (root / "users.json").write_text(json.dumps(users))
     (root / "channels.json").write_text(json.dumps([{"id": "C1", "name": "help"}]))
     (root / "help").mkdir()
     (root / "help" / "2026-01-02.json").write_text(json.dumps([
@@ -25,7 +26,8 @@ def test_reads_messages_with_authors(tmp_path: Path) -> None:
     _write_export(tmp_path / "e")
     items = list(read_export(tmp_path / "e"))
     assert all(isinstance(item, ExportMessage) for item in items)
-    assert [(item.channel, item.date, item.author, item.text) for item in items if isinstance(item, ExportMessage)] == [
+    rows = [(item.channel, item.date, item.author, item.text) for item in items if isinstance(item, ExportMessage)]
+    assert rows == [
         ("#help", "2026-01-02", "Li Lei", "hi"),
         ("#help", "2026-01-02", "deploybot", "deployed"),
         ("#help", "2026-01-02", "Guest", "from elsewhere"),
