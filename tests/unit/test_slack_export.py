@@ -26,7 +26,8 @@ def test_reads_messages_with_authors(tmp_path: Path) -> None:
     _write_export(tmp_path / "e")
     items = list(read_export(tmp_path / "e"))
     assert all(isinstance(item, ExportMessage) for item in items)
-    rows = [(item.channel, item.date, item.author, item.text) for item in items if isinstance(item, ExportMessage)]
+    messages = [item for item in items if isinstance(item, ExportMessage)]
+    rows = [(item.channel, item.date, item.author, item.text) for item in messages]
     assert rows == [
         ("#help", "2026-01-02", "Li Lei", "hi"),
         ("#help", "2026-01-02", "deploybot", "deployed"),
