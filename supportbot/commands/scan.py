@@ -87,6 +87,8 @@ def command(paths: tuple[str, ...], as_json: bool, jsonl: bool, rule_files: tupl
     """
     if as_json and jsonl:
         raise click.UsageError("choose one of --json and --jsonl")
+    if not paths and sys.stdin.isatty():
+        raise click.UsageError("give a PATH, or pipe text in (use '-' to type it in the terminal)")
     settings = load_settings()
     extra = [settings.rules_file] if settings.rules_file is not None else []
     try:
