@@ -52,7 +52,7 @@ class _Entries:
             names = [name for name in self._zip.namelist() if name.endswith(".json")]
         self.root = _find_root(names)
         prefix = f"{self.root}/" if self.root else ""
-        self.names = [name[len(prefix):] for name in names if name.startswith(prefix)]
+        self.names = [name[len(prefix) :] for name in names if name.startswith(prefix)]
 
     def read(self, name: str) -> bytes:
         full = f"{self.root}/{name}" if self.root else name
@@ -172,9 +172,7 @@ def _conversation_names(entries: _Entries, path: Path, users: dict[str, str]) ->
             if not isinstance(item, dict):
                 continue
             if index == "dms.json" and isinstance(item.get("id"), str):
-                members = [
-                    users.get(member, member) for member in item.get("members", []) if isinstance(member, str)
-                ]
+                members = [users.get(member, member) for member in item.get("members", []) if isinstance(member, str)]
                 folders.names[item["id"]] = ("DM " + ", ".join(members)) if members else item["id"]
             elif isinstance(item.get("name"), str):
                 folders.names[item["name"]] = "#" + item["name"]

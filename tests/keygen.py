@@ -67,8 +67,7 @@ def _in_context(rule: str, before: str, value: str, after: str = "") -> Planted:
 
 def _openai_project(rng: random.Random) -> Planted:
     kind, half = rng.choice([("proj", 74), ("proj", 58), ("svcacct", 74), ("svcacct", 46), ("admin", 58)])
-    return _whole("openai-project", f"sk-{kind}-" + _body(rng, B64URL, half) + OPENAI_MARKER
-                  + _body(rng, B64URL, half))
+    return _whole("openai-project", f"sk-{kind}-" + _body(rng, B64URL, half) + OPENAI_MARKER + _body(rng, B64URL, half))
 
 
 def _pem(rng: random.Random) -> Planted:
@@ -77,8 +76,9 @@ def _pem(rng: random.Random) -> Planted:
     lines = [body[i : i + 64] for i in range(0, len(body), 64)]
     head = f"-----BEGIN {kind}PRIVATE KEY-----\n"
     secret = "\n".join(lines)
-    return Planted("private-key", head + secret + f"\n-----END {kind}PRIVATE KEY-----", len(head),
-                   len(head) + len(secret), False)
+    return Planted(
+        "private-key", head + secret + f"\n-----END {kind}PRIVATE KEY-----", len(head), len(head) + len(secret), False
+    )
 
 
 def _url_credentials(rng: random.Random) -> Planted:
@@ -90,11 +90,12 @@ def _url_credentials(rng: random.Random) -> Planted:
 _GENERATORS: dict[str, Callable[[random.Random], Planted]] = {
     "openai-project": _openai_project,
     "openai-legacy": lambda rng: _whole(
-        "openai-legacy", "sk-" + _body(rng, ALNUM, 20) + OPENAI_MARKER + _body(rng, ALNUM, 20)),
-    "openai-project-unmarked": lambda rng: _whole(
-        "openai-project-unmarked", "sk-proj-" + _body(rng, B64URL, 100)),
+        "openai-legacy", "sk-" + _body(rng, ALNUM, 20) + OPENAI_MARKER + _body(rng, ALNUM, 20)
+    ),
+    "openai-project-unmarked": lambda rng: _whole("openai-project-unmarked", "sk-proj-" + _body(rng, B64URL, 100)),
     "anthropic": lambda rng: _whole(
-        "anthropic", rng.choice(["sk-ant-api03-", "sk-ant-admin01-"]) + _body(rng, B64URL, 93) + "AA"),
+        "anthropic", rng.choice(["sk-ant-api03-", "sk-ant-admin01-"]) + _body(rng, B64URL, 93) + "AA"
+    ),
     "openrouter": lambda rng: _whole("openrouter", "sk-or-v1-" + _body(rng, HEX, 64).lower()),
     "deepseek": lambda rng: _whole("deepseek", "sk-" + "".join(rng.choice(HEX) for _ in range(32))),
     "gateway-sk": lambda rng: _whole("gateway-sk", "sk-" + _body(rng, ALNUM, 48)),
@@ -108,42 +109,66 @@ _GENERATORS: dict[str, Callable[[random.Random], Planted]] = {
     "together": lambda rng: _whole("together", "tgp_v1_" + _body(rng, B64URL, 43)),
     "github-token": lambda rng: _whole("github-token", f"gh{rng.choice('pousr')}_" + _body(rng, ALNUM, 36)),
     "github-fine-grained": lambda rng: _whole(
-        "github-fine-grained", "github_pat_" + _body(rng, ALNUM, 22) + "_" + _body(rng, ALNUM, 59)),
+        "github-fine-grained", "github_pat_" + _body(rng, ALNUM, 22) + "_" + _body(rng, ALNUM, 59)
+    ),
     "aws-access-key-id": lambda rng: _whole(
-        "aws-access-key-id", rng.choice(["AKIA", "ASIA"]) + "".join(rng.choice(BASE32) for _ in range(16))),
+        "aws-access-key-id", rng.choice(["AKIA", "ASIA"]) + "".join(rng.choice(BASE32) for _ in range(16))
+    ),
     "aws-secret-access-key": lambda rng: _in_context(
-        "aws-secret-access-key", rng.choice(["aws_secret_access_key = ", "AWS_SECRET_ACCESS_KEY="]),
-        _body(rng, ALNUM + "/+", 40)),
+        "aws-secret-access-key",
+        rng.choice(["aws_secret_access_key = ", "AWS_SECRET_ACCESS_KEY="]),
+        _body(rng, ALNUM + "/+", 40),
+    ),
     "stripe-live": lambda rng: _whole(
-        "stripe-live", rng.choice(["sk", "rk"]) + "_live_" + _body(rng, ALNUM, rng.choice([24, 99]))),
+        "stripe-live", rng.choice(["sk", "rk"]) + "_live_" + _body(rng, ALNUM, rng.choice([24, 99]))
+    ),
     "slack-token": lambda rng: _whole(
         "slack-token",
-        f"xox{rng.choice('bp')}-" + "".join(rng.choice(string.digits) for _ in range(12)) + "-"
-        + "".join(rng.choice(string.digits) for _ in range(13)) + "-" + _body(rng, ALNUM, 24)),
+        f"xox{rng.choice('bp')}-"
+        + "".join(rng.choice(string.digits) for _ in range(12))
+        + "-"
+        + "".join(rng.choice(string.digits) for _ in range(13))
+        + "-"
+        + _body(rng, ALNUM, 24),
+    ),
     "slack-app-token": lambda rng: _whole(
         "slack-app-token",
-        "xapp-1-A" + "".join(rng.choice(UPPER_ALNUM) for _ in range(10)) + "-"
-        + "".join(rng.choice(string.digits) for _ in range(13)) + "-" + _body(rng, HEX, 64).lower()),
+        "xapp-1-A"
+        + "".join(rng.choice(UPPER_ALNUM) for _ in range(10))
+        + "-"
+        + "".join(rng.choice(string.digits) for _ in range(13))
+        + "-"
+        + _body(rng, HEX, 64).lower(),
+    ),
     "slack-webhook": lambda rng: _whole(
         "slack-webhook",
-        "https://hooks.slack.com/services/T" + "".join(rng.choice(UPPER_ALNUM) for _ in range(8)) + "/B"
-        + "".join(rng.choice(UPPER_ALNUM) for _ in range(10)) + "/" + _body(rng, ALNUM, 24),
-        prefixed=False),
+        "https://hooks.slack.com/services/T"
+        + "".join(rng.choice(UPPER_ALNUM) for _ in range(8))
+        + "/B"
+        + "".join(rng.choice(UPPER_ALNUM) for _ in range(10))
+        + "/"
+        + _body(rng, ALNUM, 24),
+        prefixed=False,
+    ),
     "private-key": _pem,
     "url-credentials": _url_credentials,
     "mistral": lambda rng: _in_context(
-        "mistral", rng.choice(["MISTRAL_API_KEY=", "mistral_api_key: ", 'MISTRAL_API_KEY="']),
-        _body(rng, ALNUM, 32)),
+        "mistral", rng.choice(["MISTRAL_API_KEY=", "mistral_api_key: ", 'MISTRAL_API_KEY="']), _body(rng, ALNUM, 32)
+    ),
     "cohere": lambda rng: _in_context(
-        "cohere", rng.choice(["COHERE_API_KEY=", "co_api_key = '"]), _body(rng, ALNUM, 40)),
+        "cohere", rng.choice(["COHERE_API_KEY=", "co_api_key = '"]), _body(rng, ALNUM, 40)
+    ),
     "azure-openai": lambda rng: _in_context(
-        "azure-openai", rng.choice(["api-key: ", "AZURE_OPENAI_API_KEY="]),
-        "".join(rng.choice(HEX) for _ in range(32))),
+        "azure-openai", rng.choice(["api-key: ", "AZURE_OPENAI_API_KEY="]), "".join(rng.choice(HEX) for _ in range(32))
+    ),
     "bearer-token": lambda rng: _in_context(
-        "bearer-token", "Authorization: Bearer ", _body(rng, ALNUM, rng.choice([32, 40, 64]))),
+        "bearer-token", "Authorization: Bearer ", _body(rng, ALNUM, rng.choice([32, 40, 64]))
+    ),
     "api-key-assignment": lambda rng: _in_context(
-        "api-key-assignment", rng.choice(['api_key="', "x-api-key: ", "apiKey: '", "OPENAI_API_KEY="]),
-        _body(rng, ALNUM, 40)),
+        "api-key-assignment",
+        rng.choice(['api_key="', "x-api-key: ", "apiKey: '", "OPENAI_API_KEY="]),
+        _body(rng, ALNUM, 40),
+    ),
 }
 
 PROVIDER_RULES: dict[str, str] = {
@@ -174,9 +199,7 @@ PROVIDER_RULES: dict[str, str] = {
 ALL_RULES: tuple[str, ...] = tuple(_GENERATORS)
 ALL_PROVIDERS: tuple[str, ...] = tuple(PROVIDER_RULES)
 # Rules whose generated text is the key itself, starting with a literal prefix.
-PREFIXED_RULES: tuple[str, ...] = tuple(
-    rule for rule in ALL_RULES if _GENERATORS[rule](random.Random(0)).prefixed
-)
+PREFIXED_RULES: tuple[str, ...] = tuple(rule for rule in ALL_RULES if _GENERATORS[rule](random.Random(0)).prefixed)
 
 
 def rule_for(rule_or_provider: str) -> str:
@@ -197,6 +220,7 @@ def make_key(rule_or_provider: str, rng: random.Random) -> str:
 
 
 # --- Chat contexts -------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Placed:
@@ -246,9 +270,7 @@ BREAKERS: dict[str, str] = {
     "soft-hyphen": "\u00ad",
     "line-break": "\n",
 }
-CHAT_CONTEXTS: tuple[str, ...] = tuple(WRAPS) + tuple(f"broken-{name}" for name in BREAKERS) + (
-    "slack-link",
-)
+CHAT_CONTEXTS: tuple[str, ...] = tuple(WRAPS) + tuple(f"broken-{name}" for name in BREAKERS) + ("slack-link",)
 
 
 def place(planted: Planted, context: str, rng: random.Random | None = None) -> Placed | None:
@@ -260,8 +282,11 @@ def place(planted: Planted, context: str, rng: random.Random | None = None) -> P
         if planted.rule == "private-key" or "\n" in planted.text or planted.start != 0:
             return None
         before = "see <https://console.example.com/try?key="
-        return Placed(before + planted.text + "&amp;mode=1|the console> for details", len(before),
-                      len(before) + len(planted.secret))
+        return Placed(
+            before + planted.text + "&amp;mode=1|the console> for details",
+            len(before),
+            len(before) + len(planted.secret),
+        )
     if context.startswith("broken-"):
         breaker = BREAKERS[context.removeprefix("broken-")]
         if breaker == "\n" and not planted.prefixed:

@@ -67,14 +67,17 @@ class Report:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str, allow_dash=True))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document with every finding.")
 @click.option(
-    "--jsonl", is_flag=True,
+    "--jsonl",
+    is_flag=True,
     help='Read lines {"id": ..., "text": ...} (stdin or the given files); write one line '
-         '{"id": ..., "findings": [...]} per input line, in order.',
+    '{"id": ..., "findings": [...]} per input line, in order.',
 )
 @click.option(
-    "--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-    help="Extra rule file (TOML, same form as the built-in rules); may be repeated. "
-         "Adds to SUPPORTBOT_RULES_FILE.",
+    "--rules",
+    "rule_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Extra rule file (TOML, same form as the built-in rules); may be repeated. Adds to SUPPORTBOT_RULES_FILE.",
 )
 def command(paths: tuple[str, ...], as_json: bool, jsonl: bool, rule_files: tuple[Path, ...]) -> None:
     """Find API keys in PATHs (files, folders, Slack export zips or folders) or in stdin ('-').
@@ -119,13 +122,18 @@ def command(paths: tuple[str, ...], as_json: bool, jsonl: bool, rule_files: tupl
 
 # --- JSONL ------------------------------------------------------------------------------------------------
 
+
 def _run_jsonl(scanner: Scanner, sources: list[str]) -> int:
     found = failed = False
     out = sys.stdout
     for source in sources:
         try:
-            stream = _stdin_text() if source == "-" else open(  # noqa: SIM115
-                source, encoding="utf-8", errors="surrogateescape"
+            stream = (
+                _stdin_text()
+                if source == "-"
+                else open(  # noqa: SIM115
+                    source, encoding="utf-8", errors="surrogateescape"
+                )
             )
         except OSError as error:
             click.echo(f"supportbot scan: {source}: cannot read ({error.strerror})", err=True)
@@ -179,6 +187,7 @@ def _jsonl_line(scanner: Scanner, line: str, number: int) -> tuple[dict[str, Any
 
 
 # --- files, folders, exports, stdin ------------------------------------------------------------------------
+
 
 def _scan_sources(scanner: Scanner, sources: list[str], report: Report) -> None:
     plan: list[tuple[str, Path, int]] = []
@@ -284,11 +293,10 @@ def _export_hit(path: Path, item: ExportMessage, finding: Finding) -> Hit:
 
 # --- output ------------------------------------------------------------------------------------------------
 
+
 def _print_json(report: Report) -> None:
     document = {
-        "findings": [
-            {key: value for key, value in asdict(hit).items() if value is not None} for hit in report.hits
-        ],
+        "findings": [{key: value for key, value in asdict(hit).items() if value is not None} for hit in report.hits],
         "summary": {
             "keys": len(report.hits),
             "distinct_keys": len({hit.key_id for hit in report.hits}),

@@ -38,7 +38,7 @@ def mask_key(key: str, prefix: str = "") -> str:
     """``prefix`` + ``…`` + the last few characters of the rest of ``key``."""
     if prefix and not key.startswith(prefix):
         prefix = ""
-    secret = key[len(prefix):]
+    secret = key[len(prefix) :]
     shown = revealed_count(len(secret))
     return prefix + ELLIPSIS + (secret[-shown:] if shown else "")
 

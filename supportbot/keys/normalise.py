@@ -124,10 +124,7 @@ def _build(parent_text: str, edits: Iterable[tuple[int, int, str]], parent: View
 
 def clean_view(text: str) -> View:
     """Drop invisible characters and decode Slack's three entities."""
-    edits = [
-        (match.start(), match.end(), _ENTITIES.get(match.group(), ""))
-        for match in _CLEAN.finditer(text)
-    ]
+    edits = [(match.start(), match.end(), _ENTITIES.get(match.group(), "")) for match in _CLEAN.finditer(text)]
     if not edits:
         return View(text)
     return _build(text, edits, None)

@@ -29,7 +29,15 @@ RIGHT_BOUNDARY = r"(?![A-Za-z0-9])"
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _KNOWN_FIELDS = {
-    "id", "provider", "description", "regex", "keywords", "entropy", "allowlist", "context", "boundaries",
+    "id",
+    "provider",
+    "description",
+    "regex",
+    "keywords",
+    "entropy",
+    "allowlist",
+    "context",
+    "boundaries",
 }
 # How long one adversarial probe of a deployment's rule may take before the rule is refused.
 _PROBE_LIMIT_SECONDS = 0.05
@@ -194,6 +202,7 @@ def check_unique(rules: Iterable[Rule]) -> None:
 
 
 # --- Catastrophic-backtracking guard -------------------------------------------------------------------
+
 
 def catastrophic_reason(pattern: str) -> str | None:
     """Why ``pattern`` may backtrack exponentially, or None.

@@ -92,20 +92,12 @@ class Scanner:
         patterns = sorted(set(self._by_keyword) | _INVISIBLE_SET)
         self._automaton = ahocorasick_rs.AhoCorasick(patterns)
         join_words = sorted(
-            {
-                word.lower()
-                for rule in chosen
-                if not rule.context
-                for word in rule.keywords
-                if _JOINABLE.match(word)
-            }
+            {word.lower() for rule in chosen if not rule.context for word in rule.keywords if _JOINABLE.match(word)}
         )
         self._join_automaton = ahocorasick_rs.AhoCorasick(join_words) if join_words else None
 
     @classmethod
-    def from_settings(
-        cls, settings: Settings, *, fingerprint_secret: str | bytes | None = None
-    ) -> Scanner:
+    def from_settings(cls, settings: Settings, *, fingerprint_secret: str | bytes | None = None) -> Scanner:
         """Default rules plus ``settings.rules_file``; the secret is the argument, else the setting."""
         secret = fingerprint_secret if fingerprint_secret is not None else settings.fingerprint_secret
         if not secret:
@@ -239,7 +231,7 @@ class Scanner:
             end -= 1  # Slack _italic_: the closing underscore is markup when the rest still matches
         key = text[start:end]
         prefix = self._prefix(rule, match, key, start)
-        secret = key[len(prefix):]
+        secret = key[len(prefix) :]
         if any(allowed.search(key) for allowed in rule.allow_patterns):
             return None
         if rule.context:
@@ -249,8 +241,13 @@ class Scanner:
             return None
         original_start, original_end = view.to_original(start, end)
         return _Candidate(
-            original_start, original_end, 1 if rule.context else 0, self._order[rule.id], rule,
-            _normalise_key(key), prefix,
+            original_start,
+            original_end,
+            1 if rule.context else 0,
+            self._order[rule.id],
+            rule,
+            _normalise_key(key),
+            prefix,
         )
 
     @staticmethod

@@ -25,9 +25,35 @@ _ASCENDING = "0123456789abcdefghijklmnopqrstuvwxyz"
 _SEQUENCE_LENGTH = 8
 # Ids that appear beside keys in API payloads and consoles but grant nothing.
 _ID_PREFIXES = (
-    "req_", "req-", "msg_", "chatcmpl-", "cmpl-", "key_", "org-", "org_", "proj_", "user-", "user_",
-    "resp_", "run_", "thread_", "asst_", "file-", "file_", "batch_", "call_", "toolu_", "ft-", "ftjob-",
-    "cus_", "sub_", "pi_", "ch_", "in_", "evt_", "acct_",
+    "req_",
+    "req-",
+    "msg_",
+    "chatcmpl-",
+    "cmpl-",
+    "key_",
+    "org-",
+    "org_",
+    "proj_",
+    "user-",
+    "user_",
+    "resp_",
+    "run_",
+    "thread_",
+    "asst_",
+    "file-",
+    "file_",
+    "batch_",
+    "call_",
+    "toolu_",
+    "ft-",
+    "ftjob-",
+    "cus_",
+    "sub_",
+    "pi_",
+    "ch_",
+    "in_",
+    "evt_",
+    "acct_",
 )
 _DOTTED_PATH = re.compile(r"^(?:[A-Za-z_$][A-Za-z_$]*\.)+[A-Za-z_$][A-Za-z0-9_$]*$")
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")

@@ -52,6 +52,7 @@ def build_app(settings: Settings, store: Store, *, runtime: Runtime, features: l
         raise AppStartError(_explain_auth_failure(error)) from None
     runtime.bot_user_id = identity.get("user_id")
     runtime.bot_id = identity.get("bot_id")
+    runtime.team_id = identity.get("team_id")
 
     check = SignatureCheck(settings.slack_signing_secret or "", now=lambda: runtime.clock.now().timestamp())
     app = App(
@@ -171,8 +172,10 @@ def _support_listener(runtime: Runtime) -> Callable[..., None]:
             or (spec.role == "lead" and runtime.roles.is_lead(request.user_id))
         )
         if not allowed:
-            ack(text=renderer.text("support/not_allowed", language, role=spec.role, subcommand=spec.name),
-                response_type="ephemeral")
+            ack(
+                text=renderer.text("support/not_allowed", language, role=spec.role, subcommand=spec.name),
+                response_type="ephemeral",
+            )
             return
         try:
             reply = spec.handler(request)

@@ -45,6 +45,29 @@ def bot_environment(emulator: Emulator, database_url: str, **overrides: str | No
     return env
 
 
+class _BackgroundServer:
+    """waitress in a thread, stoppable from the test (production stops it with a signal instead)."""
+
+    def __init__(self, bot: Bot) -> None:
+        self._server = waitress.create_server(bot.wsgi, host="127.0.0.1", port=0, threads=4)
+        self._closing = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        self.url = f"http://127.0.0.1:{self._server.effective_port}"
+
+    def _run(self) -> None:
+        try:
+            self._server.run()
+        except OSError:
+            if not self._closing.is_set():
+                raise
+
+    def close(self) -> None:
+        self._closing.set()
+        self._server.close()
+        self._thread.join(5)
+
+
 @dataclass
 class Harness:
     emulator: Emulator
@@ -104,17 +127,15 @@ def start_harness(
         migration_store = Store(database_url)
         migrate.upgrade(migration_store)
         migration_store.close()
-    bot = create_bot(settings, clock=clock, worker_threads=4, poll_interval=0.05, instance=instance,
-                     features=features)
+    bot = create_bot(settings, clock=clock, worker_threads=4, poll_interval=0.05, instance=instance, features=features)
     if start_worker:
         bot.start()
-    harness = Harness(emulator=emulator, bot=bot, driver=SlackDriver(emulator, SIGNING_SECRET, bot.dispatch),
-                      settings=settings)
+    harness = Harness(
+        emulator=emulator, bot=bot, driver=SlackDriver(emulator, SIGNING_SECRET, bot.dispatch), settings=settings
+    )
     if http:
-        server = waitress.create_server(bot.wsgi, host="127.0.0.1", port=0, threads=4)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        harness.http_url = f"http://127.0.0.1:{server.effective_port}"
+        server = _BackgroundServer(bot)
+        harness.http_url = server.url
         harness._servers.append(server)
         harness.driver = SlackDriver(emulator, SIGNING_SECRET, harness.http_url)
     return harness

@@ -30,12 +30,14 @@ def echo_feature(app: App, runtime: Runtime) -> None:
     def on_message(message: Message, context: EventContext) -> None:
         SEEN.append((runtime.instance, message.ts))
         with runtime.transaction() as session:
-            outbox.enqueue(session, "test.echo", {"channel": message.channel, "thread_ts": message.ts},
-                           now=runtime.clock.now())
+            outbox.enqueue(
+                session, "test.echo", {"channel": message.channel, "thread_ts": message.ts}, now=runtime.clock.now()
+            )
 
     def echo(action: ClaimedAction) -> Done:
-        runtime.port.call("chat.postMessage", channel=action.payload["channel"],
-                          thread_ts=action.payload["thread_ts"], text="echo")
+        runtime.port.call(
+            "chat.postMessage", channel=action.payload["channel"], thread_ts=action.payload["thread_ts"], text="echo"
+        )
         return Done()
 
     runtime.events.on_message("echo", on_message, order=99)
@@ -56,10 +58,23 @@ def echo_bot(emulator: Emulator, database_url: str) -> Iterator[Harness]:
 
 
 def _event_body(emulator: Emulator, text: str = "hello") -> bytes:
-    return json.dumps({"type": "event_callback", "team_id": "T0HOME001", "api_app_id": "A0APP0001",
-                       "event_id": "EvRAW1", "event_time": int(time.time()),
-                       "event": {"type": "message", "channel": "C0SUPPORT", "user": "U0CUST001", "text": text,
-                                 "ts": "1700000000.000100", "channel_type": "channel"}}).encode()
+    return json.dumps(
+        {
+            "type": "event_callback",
+            "team_id": "T0HOME001",
+            "api_app_id": "A0APP0001",
+            "event_id": "EvRAW1",
+            "event_time": int(time.time()),
+            "event": {
+                "type": "message",
+                "channel": "C0SUPPORT",
+                "user": "U0CUST001",
+                "text": text,
+                "ts": "1700000000.000100",
+                "channel_type": "channel",
+            },
+        }
+    ).encode()
 
 
 def test_bad_and_stale_signatures_get_401_and_their_bodies_are_never_logged(
@@ -68,11 +83,17 @@ def test_bad_and_stale_signatures_get_401_and_their_bodies_are_never_logged(
     marker = "planted-body-marker-7f3a"
     body = _event_body(slack_http.emulator, text=marker)
     with caplog.at_level(logging.DEBUG):
-        forged = slack_http.driver.send_raw(body, {"Content-Type": "application/json",
-                                                   "X-Slack-Request-Timestamp": str(int(time.time())),
-                                                   "X-Slack-Signature": "v0=" + "0" * 64})
-        stale = slack_http.driver.send_raw(body, {"Content-Type": "application/json",
-                                                  **slack_http.driver.sign(body, int(time.time()) - 301)})
+        forged = slack_http.driver.send_raw(
+            body,
+            {
+                "Content-Type": "application/json",
+                "X-Slack-Request-Timestamp": str(int(time.time())),
+                "X-Slack-Signature": "v0=" + "0" * 64,
+            },
+        )
+        stale = slack_http.driver.send_raw(
+            body, {"Content-Type": "application/json", **slack_http.driver.sign(body, int(time.time()) - 301)}
+        )
         unsigned = slack_http.driver.send_raw(body, {"Content-Type": "application/json"})
     assert (forged.status, stale.status, unsigned.status) == (401, 401, 401)
     assert marker not in caplog.text
@@ -82,8 +103,7 @@ def test_bad_and_stale_signatures_get_401_and_their_bodies_are_never_logged(
 
 def test_malformed_bodies_get_400_when_signed_and_401_when_not(slack_http: Harness) -> None:
     for junk in (b"{not json", b"payload=%7Bbroken", "\udcff".encode("utf-8", "surrogatepass"), b"[1, 2]"):
-        signed = slack_http.driver.send_raw(junk, {"Content-Type": "application/json",
-                                                   **slack_http.driver.sign(junk)})
+        signed = slack_http.driver.send_raw(junk, {"Content-Type": "application/json", **slack_http.driver.sign(junk)})
         assert signed.status == 400, junk
         unsigned = slack_http.driver.send_raw(junk, {"Content-Type": "application/json"})
         assert unsigned.status == 401, junk
@@ -126,8 +146,10 @@ def test_a_retried_event_runs_no_listener_twice(echo_bot: Harness) -> None:
 
 
 def test_two_instances_on_one_database_handle_an_event_once(emulator: Emulator, database_url: str) -> None:
-    with running(emulator, database_url, features=[echo_feature], instance="replica-a") as a, \
-            running(emulator, database_url, features=[echo_feature], instance="replica-b") as b:
+    with (
+        running(emulator, database_url, features=[echo_feature], instance="replica-a") as a,
+        running(emulator, database_url, features=[echo_feature], instance="replica-b") as b,
+    ):
         delivery = a.driver.post("alice", "#support", "to both replicas")
         replay = b.driver.redeliver(delivery, retry_num=1)
         assert replay.status == 200
@@ -149,8 +171,9 @@ def test_rate_limited_action_waits_retry_after_then_succeeds(echo_bot: Harness) 
 def test_server_errors_are_retried_with_backoff(echo_bot: Harness) -> None:
     echo_bot.emulator.faults.inject("chat.postMessage", status=500, times=2)
     echo_bot.driver.post("alice", "#support", "please answer")
-    echo_bot.emulator.wait_until(lambda: any(call.status == 200 for call in echo_bot.calls("chat.postMessage")),
-                                 timeout=15)
+    echo_bot.emulator.wait_until(
+        lambda: any(call.status == 200 for call in echo_bot.calls("chat.postMessage")), timeout=15
+    )
     assert [call.status for call in echo_bot.calls("chat.postMessage")] == [500, 500, 200]
 
 
@@ -170,8 +193,9 @@ def test_an_action_claimed_by_a_crashed_process_is_resumed(emulator: Emulator, d
     with running(emulator, database_url, features=[echo_feature], start_worker=False) as crashed:
         crashed.driver.post("alice", "#support", "the worker died mid-action")
         with crashed.store.session() as session:
-            claimed = outbox.claim_ready(session, instance="dead", now=crashed.runtime.clock.now(),
-                                         lease=timedelta(seconds=-1))
+            claimed = outbox.claim_ready(
+                session, instance="dead", now=crashed.runtime.clock.now(), lease=timedelta(seconds=-1)
+            )
         assert len(claimed) == 1
     with running(emulator, database_url, features=[echo_feature]) as survivor:
         survivor.emulator.wait_for_call("chat.postMessage", timeout=5)
@@ -180,10 +204,18 @@ def test_an_action_claimed_by_a_crashed_process_is_resumed(emulator: Emulator, d
 
 def test_unclaimed_requests_are_acknowledged_not_404(slack: Harness) -> None:
     payloads: list[dict[str, Any]] = [
-        {"type": "event_callback", "event_id": "EvX1", "team_id": "T0HOME001",
-         "event": {"type": "team_rename", "name": "x"}},
-        {"type": "event_callback", "event_id": "EvX2", "team_id": "T0HOME001",
-         "event": {"type": "message", "subtype": "channel_join", "channel": "C0SUPPORT", "ts": "1.1"}},
+        {
+            "type": "event_callback",
+            "event_id": "EvX1",
+            "team_id": "T0HOME001",
+            "event": {"type": "team_rename", "name": "x"},
+        },
+        {
+            "type": "event_callback",
+            "event_id": "EvX2",
+            "team_id": "T0HOME001",
+            "event": {"type": "message", "subtype": "channel_join", "channel": "C0SUPPORT", "ts": "1.1"},
+        },
     ]
     for payload in payloads:
         body = json.dumps(payload).encode()

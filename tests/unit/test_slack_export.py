@@ -13,12 +13,16 @@ def _write_export(root: Path) -> None:
     (root / "users.json").write_text(json.dumps(users))
     (root / "channels.json").write_text(json.dumps([{"id": "C1", "name": "help"}]))
     (root / "help").mkdir()
-    (root / "help" / "2026-01-02.json").write_text(json.dumps([
-        {"user": "U1", "text": "hi", "ts": "1.1"},
-        {"bot_id": "B9", "username": "deploybot", "text": "deployed", "ts": "1.2"},
-        {"user": "U404", "user_profile": {"display_name": "Guest"}, "text": "from elsewhere", "ts": "1.3"},
-        "not a message",
-    ]))
+    (root / "help" / "2026-01-02.json").write_text(
+        json.dumps(
+            [
+                {"user": "U1", "text": "hi", "ts": "1.1"},
+                {"bot_id": "B9", "username": "deploybot", "text": "deployed", "ts": "1.2"},
+                {"user": "U404", "user_profile": {"display_name": "Guest"}, "text": "from elsewhere", "ts": "1.3"},
+                "not a message",
+            ]
+        )
+    )
     (root / "help" / "notes.txt").write_text("ignored")
 
 

@@ -14,7 +14,7 @@ from tests.keygen import ALL_RULES, PREFIXED_RULES, make_planted
 LOOKALIKES = {
     "masked with ellipsis": "your key sk-proj-…x9Qa was disabled",
     "masked with stars": "I use sk-abc1****wxyz, right?",
-    "vendor echo, stars": 'Incorrect API key provided: sk-Ab12c' + "*" * 39 + "wq3z. You can find your key",
+    "vendor echo, stars": "Incorrect API key provided: sk-Ab12c" + "*" * 39 + "wq3z. You can find your key",
     "vendor echo, quotes kept": 'Incorrect API key provided: "sk-proj****...vQ1A".',
     "vendor echo, url": "Incorrect API key provided: https://****...lE3T.",
     "vendor echo, reseller": "Incorrect API key provided: kod-4a0f****...2b29.",
@@ -38,8 +38,7 @@ LOOKALIKES = {
     "bearer prose": "You need to provide your API key in an Authorization header using Bearer auth.",
     "api key quoted placeholder": 'api_key="your-key"',
     "api key prose": "the api key is invalid, it says 401 again",
-    "x-api-key error": '{"type":"error","error":{"type":"authentication_error",'
-                       '"message":"invalid x-api-key"}}',
+    "x-api-key error": '{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}',
     "uuid": "trace 123e4567-e89b-12d3-a456-426614174000 failed",
     "git hash": "fixed in commit 3f786850e387550fdab836ed7e6dc881de23001b",
     "docker digest": "image@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
@@ -118,8 +117,17 @@ def test_placeholder_body_is_not_a_key(scanner: Scanner, rule: str) -> None:
 
 # Rules whose length varies: a key one character short is still a valid key of the same rule.
 VARIABLE_LENGTH = {
-    "openai-project", "openai-project-unmarked", "xai", "anthropic", "gemini-aq", "stripe-live", "perplexity",
-    "slack-token", "gateway-sk", "slack-webhook", "slack-app-token",
+    "openai-project",
+    "openai-project-unmarked",
+    "xai",
+    "anthropic",
+    "gemini-aq",
+    "stripe-live",
+    "perplexity",
+    "slack-token",
+    "gateway-sk",
+    "slack-webhook",
+    "slack-app-token",
 }
 SHORTENED_NOT_THIS_RULE = [rule for rule in PREFIXED_RULES if rule not in VARIABLE_LENGTH]
 
@@ -133,7 +141,12 @@ def test_fixed_length_key_one_short_is_not_this_rule(scanner: Scanner, rule: str
 
 
 CONTEXT_RULES = [
-    "aws-secret-access-key", "mistral", "cohere", "azure-openai", "bearer-token", "api-key-assignment",
+    "aws-secret-access-key",
+    "mistral",
+    "cohere",
+    "azure-openai",
+    "bearer-token",
+    "api-key-assignment",
 ]
 
 

@@ -16,9 +16,20 @@ from .conftest import TEST_SECRET
 SCANNER = Scanner(fingerprint_secret=TEST_SECRET)
 # Any code point, lone surrogates and NUL included.
 ANY_TEXT = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=400)
-PIECES = [*"ab01 -_.:=\n`*~<>&;|\"'", "我", "，", "sk-", "\u200b", "&amp;", "Bearer ", "api_key=", "AIza",
-          "ghp_",
-          "Ab3dEf6hIj9lMn2pQr5tUv8x", "T3BlbkFJ"]
+PIECES = [
+    *"ab01 -_.:=\n`*~<>&;|\"'",
+    "我",
+    "，",
+    "sk-",
+    "\u200b",
+    "&amp;",
+    "Bearer ",
+    "api_key=",
+    "AIza",
+    "ghp_",
+    "Ab3dEf6hIj9lMn2pQr5tUv8x",
+    "T3BlbkFJ",
+]
 CHATTY = st.lists(st.sampled_from(PIECES), max_size=120).map("".join)
 
 
@@ -53,8 +64,7 @@ def messages_with_keys(draw: st.DrawFn) -> tuple[str, str, int, int]:
     before = draw(st.text(alphabet="xyz 我，。 \n", max_size=40))
     after = draw(st.text(alphabet="xyz 我，。 \n", max_size=40))
     offset = len(before) + 1
-    return (before + " " + placed.message + " " + after, planted.secret,
-            offset + placed.start, offset + placed.end)
+    return (before + " " + placed.message + " " + after, planted.secret, offset + placed.start, offset + placed.end)
 
 
 def _plain(text: str) -> str:

@@ -26,8 +26,19 @@ def _hostile(rule: Rule) -> list[str]:
             keyword + "Ab1_-" * (N // 5),
             (keyword + "=" + "a1" * 30 + "\n") * (N // (len(keyword) + 62)),
         ]
-    texts += ["a" * N, "0" * N, "A" * N, "-" * N, "_" * N, "\u200b" * N, "&amp;" * (N // 5),
-              "(" * (N // 2) + ")" * (N // 2), "[{" * (N // 2), "://" * (N // 3), "a://b:" * (N // 6)]
+    texts += [
+        "a" * N,
+        "0" * N,
+        "A" * N,
+        "-" * N,
+        "_" * N,
+        "\u200b" * N,
+        "&amp;" * (N // 5),
+        "(" * (N // 2) + ")" * (N // 2),
+        "[{" * (N // 2),
+        "://" * (N // 3),
+        "a://b:" * (N // 6),
+    ]
     return [text[:N] for text in texts]
 
 

@@ -43,8 +43,11 @@ def test_explicit_rule_list(scanner: Scanner) -> None:
 
 def test_shared_between_threads_gives_same_results(scanner: Scanner) -> None:
     rng = random.Random(4)
-    texts = [f"msg {index} {make_key(provider, rng)} end" for index in range(50)
-             for provider in ("openai", "anthropic", "github")]
+    texts = [
+        f"msg {index} {make_key(provider, rng)} end"
+        for index in range(50)
+        for provider in ("openai", "anthropic", "github")
+    ]
     expected = [scanner.find(text) for text in texts]
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert list(pool.map(scanner.find, texts)) == expected

@@ -10,8 +10,10 @@ from tests.keygen import make_key
 
 CASES = {
     "raw http": ("Authorization: Bearer abc123token\nHost: x", "Authorization: Bearer [removed]\nHost: x"),
-    "curl double": ('curl -H "Authorization: Bearer abc123" https://x',
-                    'curl -H "Authorization: Bearer [removed]" https://x'),
+    "curl double": (
+        'curl -H "Authorization: Bearer abc123" https://x',
+        'curl -H "Authorization: Bearer [removed]" https://x',
+    ),
     "curl single x-api-key": ("curl -H 'x-api-key: abc123' u", "curl -H 'x-api-key: [removed]' u"),
     "proxy auth basic": ("Proxy-Authorization: Basic dXNlcjpwYXNz", "Proxy-Authorization: Basic [removed]"),
     "json": ('{"Authorization": "Bearer abc", "x": 1}', '{"Authorization": "Bearer [removed]", "x": 1}'),
