@@ -17,7 +17,7 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -59,6 +59,12 @@ UPDATE_CARD = "leak.update_card"
 HANDLED_ACTION = "leak_handled"
 SECTION_LIMIT = 2900
 MAX_RECHECKS = 2
+
+
+@dataclass(frozen=True)
+class FileLeak:
+    file_id: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -138,70 +144,126 @@ class LeakFeature:
                 outbox.enqueue(session, UPDATE_CARD, {"incident": incident.id}, now=now, group_key=_group(incident.id))
 
     def intercept(
-        self, message: Message, findings: Sequence[Finding], *, masked_text: str, received_at: datetime, source: str
+        self,
+        message: Message,
+        findings: Sequence[Finding],
+        *,
+        masked_text: str,
+        received_at: datetime,
+        source: str,
+        file: FileLeak | None = None,
+        session: Session | None = None,
     ) -> Interception:
-        """Record the incident and queue every action for it, in one transaction (idempotent)."""
-        runtime = self.runtime
-        keys = _distinct_keys(findings)
-        decision = deletion_decision(message, has_admin_token=runtime.port.has_admin, home_team=runtime.team_id)
-        now = runtime.clock.now()
+        """Record the incident and queue every action for it in one transaction (idempotent).
+
+        ``session`` lets a caller that is already in a transaction (the file scan's completion)
+        add the incident to it; otherwise a transaction of our own is used.
+        """
+        if session is not None:
+            return self._intercept_in(
+                session, message, findings, masked_text=masked_text, received_at=received_at, source=source, file=file
+            )
         try:
-            with runtime.transaction() as session:
-                existing = leak_store.find_incident(
-                    session, channel=message.channel, message_ts=message.ts, source=source
+            with self.runtime.transaction() as own:
+                return self._intercept_in(
+                    own, message, findings, masked_text=masked_text, received_at=received_at, source=source, file=file
                 )
-                if existing is not None and existing.id is not None:
-                    # An edit storm or a redelivery: the deletion is already under way.
-                    return Interception(existing.id, None, is_new=False)
-                history = leak_store.history(session, [key.key_id for key in keys])
-                repeat_author = message.user is not None and leak_store.author_has_incidents(session, message.user)
-                incident = leak_store.record_incident(
-                    session,
-                    now=now,
-                    channel=message.channel,
-                    channel_type=message.channel_type,
-                    message_ts=message.ts,
-                    thread_ts=message.thread_ts,
-                    source=source,
-                    author=message.user,
-                    author_team=message.team,
-                    keys=keys,
-                    deletion="pending" if decision.possible else "not_attempted",
-                    deletion_reason=decision.reason,
-                )
-                assert incident.id is not None
-                repost = self._queue_actions(
-                    session,
-                    incident.id,
-                    message,
-                    masked_text,
-                    keys,
-                    history,
-                    decision.possible,
-                    decision.reason,
-                    received_at,
-                    now,
-                )
-                if repeat_author:
-                    runtime.hooks.emit(
-                        "gap_signal",
-                        session,
-                        GapSignal(
-                            kind="repeat_leak",
-                            text="full API key pasted again by the same person",
-                            at=now,
-                            channel_id=message.channel,
-                            user_id=message.user,
-                        ),
-                    )
         except IntegrityError:
             # Another replica recorded the same message a moment ago.
-            with runtime.store.session() as session:
-                existing = leak_store.find_incident(
-                    session, channel=message.channel, message_ts=message.ts, source=source
-                )
-            assert existing is not None and existing.id is not None
+            with self.runtime.store.session() as own:
+                existing = leak_store.find_incident(own, channel=message.channel, message_ts=message.ts, source=source)
+            if existing is None or existing.id is None:
+                raise
             return Interception(existing.id, None, is_new=False)
+
+    def _intercept_in(
+        self,
+        session: Session,
+        message: Message,
+        findings: Sequence[Finding],
+        *,
+        masked_text: str,
+        received_at: datetime,
+        source: str,
+        file: FileLeak | None,
+    ) -> Interception:
+        runtime = self.runtime
+        now = runtime.clock.now()
+        existing = leak_store.find_incident(session, channel=message.channel, message_ts=message.ts, source=source)
+        if existing is not None and existing.id is not None:
+            # An edit storm or a redelivery: the deletion is already under way.
+            return Interception(existing.id, None, is_new=False)
+        keys = _distinct_keys(findings)
+        decision = deletion_decision(message, has_admin_token=runtime.port.has_admin, home_team=runtime.team_id)
+        history = leak_store.history(session, [key.key_id for key in keys])
+        repeat_author = message.user is not None and leak_store.author_has_incidents(session, message.user)
+        incident = leak_store.record_incident(
+            session,
+            now=now,
+            channel=message.channel,
+            channel_type=message.channel_type,
+            message_ts=message.ts,
+            thread_ts=message.thread_ts,
+            source=source,
+            author=message.user,
+            author_team=message.team,
+            keys=keys,
+            deletion="pending" if decision.possible else "not_attempted",
+            deletion_reason=decision.reason,
+        )
+        assert incident.id is not None
+        base: dict[str, Any] = {
+            "incident": incident.id,
+            "channel": message.channel,
+            "ts": message.ts,
+            "thread_ts": message.thread_ts,
+            "author": message.user,
+            "received_at": received_at.timestamp(),
+        }
+        if file is not None:
+            base.update(file_id=file.file_id, file_name=file.name)
+        warn = {
+            **base,
+            "keys": [key.masked for key in keys],
+            "providers": summarise_providers([key.provider for key in keys]),
+            "seen": _repeat_summary(history),
+            "lang": "zh" if detect_language(masked_text) == "zh" else None,
+        }
+        group = _group(incident.id)
+        repost_id: int | None = None
+        if decision.possible:
+            delete = outbox.enqueue(session, DELETE, base, now=now, group_key=group, max_attempts=12)
+            repost = outbox.enqueue(
+                session,
+                REPOST,
+                {**base, "text": masked_copy(masked_text), "lang": warn["lang"]},
+                now=now,
+                after=delete,
+                run_if="succeeded",
+                group_key=group,
+            )
+            outbox.enqueue(session, WARN, warn, now=now, after=delete, run_if="always", group_key=group)
+            outbox.enqueue(
+                session, ALERT, {**warn, "reason": None}, now=now, after=delete, run_if="failed", group_key=group
+            )
+            repost_id = repost.id
+        else:
+            outbox.enqueue(
+                session, WARN, {**warn, "deleted": False, "reason": decision.reason}, now=now, group_key=group
+            )
+            outbox.enqueue(session, ALERT, {**warn, "reason": decision.reason}, now=now, group_key=group)
+        if repeat_author:
+            runtime.hooks.emit(
+                "gap_signal",
+                session,
+                GapSignal(
+                    kind="repeat_leak",
+                    text="full API key pasted again by the same person",
+                    at=now,
+                    channel_id=message.channel,
+                    user_id=message.user,
+                ),
+            )
         runtime.metrics.leaks.labels(keys[0].provider if keys else "unknown").inc()
         _log.info(
             "leak incident %s in %s: %d key(s), deletion %s",
@@ -210,57 +272,7 @@ class LeakFeature:
             len(keys),
             "queued" if decision.possible else f"impossible ({decision.reason})",
         )
-        return Interception(incident.id, repost, is_new=True)
-
-    def _queue_actions(
-        self,
-        session: Session,
-        incident_id: int,
-        message: Message,
-        masked_text: str,
-        keys: Sequence[leak_store.KeySighting],
-        history: dict[str, leak_store.KeyHistory],
-        deletable: bool,
-        reason: str | None,
-        received_at: datetime,
-        now: datetime,
-    ) -> int | None:
-        base = {
-            "incident": incident_id,
-            "channel": message.channel,
-            "ts": message.ts,
-            "thread_ts": message.thread_ts,
-            "author": message.user,
-            "received_at": received_at.timestamp(),
-        }
-        seen = _repeat_summary(history)
-        language_hint = "zh" if detect_language(masked_text) == "zh" else None
-        warn = {
-            **base,
-            "keys": [key.masked for key in keys],
-            "providers": summarise_providers([key.provider for key in keys]),
-            "seen": seen,
-            "lang": language_hint,
-        }
-        alert = {**warn, "reason": reason}
-        group = _group(incident_id)
-        if not deletable:
-            outbox.enqueue(session, WARN, {**warn, "deleted": False, "reason": reason}, now=now, group_key=group)
-            outbox.enqueue(session, ALERT, alert, now=now, group_key=group)
-            return None
-        delete = outbox.enqueue(session, DELETE, base, now=now, group_key=group, max_attempts=12)
-        repost = outbox.enqueue(
-            session,
-            REPOST,
-            {**base, "text": masked_copy(masked_text), "lang": language_hint},
-            now=now,
-            after=delete,
-            run_if="succeeded",
-            group_key=group,
-        )
-        outbox.enqueue(session, WARN, warn, now=now, after=delete, run_if="always", group_key=group)
-        outbox.enqueue(session, ALERT, alert, now=now, after=delete, run_if="failed", group_key=group)
-        return repost.id
+        return Interception(incident.id, repost_id, is_new=True)
 
     def _queue_file_scans(self, message: Message, files: Sequence[Any], received_at: datetime) -> None:
         now = self.runtime.clock.now()
@@ -297,19 +309,20 @@ class LeakFeature:
         params = {"file": file_id} if file_id else {"channel": payload["channel"], "ts": payload["ts"]}
         now = self.runtime.clock.now()
         try:
-            self.runtime.port.call(method, token="admin", **params)
+            self.runtime.port.call(method, token="admin", **params)  # noqa: S106 - selects the admin token
         except SlackApiError as error:
-            if error.code in {"message_not_found", "file_not_found", "file_deleted"}:
+            code = error.code  # the except variable is gone once the block ends; the lambda runs later
+            if code in {"message_not_found", "file_not_found", "file_deleted"}:
                 return Done(
                     result={"deleted": True, "already_gone": True},
                     apply=lambda s: leak_store.update_incident(s, incident, now=now, deletion="removed_by_author"),
                 )
-            if error.code in PERMANENT_DELETE_ERRORS or not error.retryable:
+            if code in PERMANENT_DELETE_ERRORS or not error.retryable:
                 return Failed(
-                    error=error.code,
-                    result={"deleted": False, "reason": error.code},
+                    error=code,
+                    result={"deleted": False, "reason": code},
                     apply=lambda s: leak_store.update_incident(
-                        s, incident, now=now, deletion="failed", deletion_reason=error.code
+                        s, incident, now=now, deletion="failed", deletion_reason=code
                     ),
                 )
             raise
@@ -526,86 +539,20 @@ class LeakFeature:
         masked_lines = mask_text(text, findings).splitlines()[:40]
         excerpt = "\n".join(line[:300] for line in masked_lines)
 
+        masked = masked_copy("```\n" + excerpt + "\n```")
+
         def record(session: Session) -> None:
-            self._record_file_incident(
-                session, message, findings, file_id, name, excerpt, received_at=float(payload.get("received_at") or 0)
+            self.intercept(
+                message,
+                findings,
+                masked_text=masked,
+                received_at=_moment(payload.get("received_at")),
+                source=f"file:{file_id}",
+                file=FileLeak(file_id, name),
+                session=session,
             )
 
         return Done(result={"scanned": True, "keys": len(findings)}, apply=record)
-
-    def _record_file_incident(
-        self,
-        session: Session,
-        message: Message,
-        findings: Sequence[Finding],
-        file_id: str,
-        name: str,
-        excerpt: str,
-        *,
-        received_at: float,
-    ) -> None:
-        runtime = self.runtime
-        now = runtime.clock.now()
-        source = f"file:{file_id}"
-        if leak_store.find_incident(session, channel=message.channel, message_ts=message.ts, source=source):
-            return
-        keys = _distinct_keys(findings)
-        decision = deletion_decision(message, has_admin_token=runtime.port.has_admin, home_team=runtime.team_id)
-        history = leak_store.history(session, [key.key_id for key in keys])
-        incident = leak_store.record_incident(
-            session,
-            now=now,
-            channel=message.channel,
-            channel_type=message.channel_type,
-            message_ts=message.ts,
-            thread_ts=message.thread_ts,
-            source=source,
-            author=message.user,
-            author_team=message.team,
-            keys=keys,
-            deletion="pending" if decision.possible else "not_attempted",
-            deletion_reason=decision.reason,
-        )
-        assert incident.id is not None
-        base = {
-            "incident": incident.id,
-            "channel": message.channel,
-            "ts": message.ts,
-            "thread_ts": message.thread_ts,
-            "author": message.user,
-            "received_at": received_at,
-            "file_id": file_id,
-            "file_name": name,
-        }
-        warn = {
-            **base,
-            "keys": [key.masked for key in keys],
-            "seen": _repeat_summary(history),
-            "providers": summarise_providers([key.provider for key in keys]),
-            "lang": "zh" if detect_language(excerpt) == "zh" else None,
-        }
-        group = _group(incident.id)
-        if not decision.possible:
-            outbox.enqueue(
-                session, WARN, {**warn, "deleted": False, "reason": decision.reason}, now=now, group_key=group
-            )
-            outbox.enqueue(session, ALERT, {**warn, "reason": decision.reason}, now=now, group_key=group)
-            return
-        delete = outbox.enqueue(session, DELETE, base, now=now, group_key=group, max_attempts=12)
-        outbox.enqueue(
-            session,
-            REPOST,
-            {**base, "text": masked_copy("```\n" + excerpt + "\n```"), "lang": warn["lang"]},
-            now=now,
-            after=delete,
-            run_if="succeeded",
-            group_key=group,
-        )
-        outbox.enqueue(session, WARN, warn, now=now, after=delete, run_if="always", group_key=group)
-        outbox.enqueue(
-            session, ALERT, {**warn, "reason": None}, now=now, after=delete, run_if="failed", group_key=group
-        )
-        runtime.metrics.leaks.labels(keys[0].provider if keys else "unknown").inc()
 
     # ------------------------------------------------------------------ helpers
 
@@ -742,6 +689,11 @@ class LeakFeature:
             repeaters=[{"author": _mention(author), "count": count} for author, count in repeaters],
         )
         return RenderedMessage(text=text, blocks=[])
+
+
+def _moment(value: object) -> datetime:
+    seconds = float(value) if isinstance(value, (int, float)) else 0.0
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 def _group(incident_id: int) -> str:

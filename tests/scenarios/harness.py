@@ -137,7 +137,7 @@ def start_harness(
         server = _BackgroundServer(bot)
         harness.http_url = server.url
         harness._servers.append(server)
-        harness.driver = SlackDriver(emulator, SIGNING_SECRET, harness.http_url)
+        harness.driver = SlackDriver(emulator, SIGNING_SECRET, harness.http_url, clock=signing_clock)
     return harness
 
 
