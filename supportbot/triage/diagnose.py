@@ -1,0 +1,603 @@
+"""Name the likely causes of a 401 from whatever the customer pasted.
+
+One pass per kind of thing customers paste, all over the same normalised text:
+
+* provider and gateway error texts, including the masked key they echo back (:mod:`.vendors`);
+* curl commands (:mod:`.shell`) and raw HTTP requests;
+* ``name = value`` / ``name: value`` in code, ``.env``, YAML and header lines (:mod:`.values`);
+* URLs wherever they appear, judged against the official base URL(s) (:mod:`.baseurl`);
+* paths in logs, HTML answers, and a few things customers say in English or Chinese.
+
+Each pass records findings; findings of one check are merged into one :class:`Check`. When the
+paste reports an error that is not a 401 cause (429, 5xx, quota, model, context length) and no
+401 wording, nothing is named at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from supportbot.config import Settings
+from supportbot.triage.baseurl import ROLE_FACTOR, Role, assess
+from supportbot.triage.checks import CHECK_ORDER, Check, CheckId, Finding
+from supportbot.triage.reasons import REASONS
+from supportbot.triage.shell import Curl, find_curls
+from supportbot.triage.text import Scrub, clean_excerpt, finditer, line_at, mask_value, normalize, search
+from supportbot.triage.urls import Official, Url, officials_from, parse_url, split_endpoint, vendor_of
+from supportbot.triage.values import VAR, Value, read_value
+from supportbot.triage.vendors import ECHOES, PHRASES, RELAY_MARKERS, classify_echo, foreign_to_openai
+from supportbot.triage.wire import authorization_problems, key_problems, keylike
+
+_I = regex.IGNORECASE
+
+_ASSIGN = regex.compile(
+    r"""(?<![\w.$-])(?P<lead>["']?)
+    (?=[\w$.-]{0,60}?(?i:key|token|base|url|endpoint|host|authorization|bearer))
+    (?P<name>[A-Za-z_$][\w$]{0,60}+(?:[.-][A-Za-z_$][\w$]{0,60}+){0,4}+)
+    (?P=lead)\]?[ \t]*+(?P<sep>:=|=>|==|=|:(?!//)|\((?=[ \t]*+["'`]))""",
+    regex.VERBOSE,
+)
+_HEADER_CALL = regex.compile(r"""["'](?P<name>authorization|x-api-key|api-key)["'][ \t]*+,[ \t]*+""", _I)
+_REQUEST_LINE = regex.compile(
+    r"(?m)^[ \t]{0,8}+(?P<method>GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)[ \t]++(?P<target>\S{1,2000}+)"
+    r"[ \t]++HTTP/[\d.]{1,3}+[ \t]*+$"
+)
+_HEADER_LINE = regex.compile(
+    r"[ \t]{0,8}+(?P<name>[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}+):[ \t]*+(?P<value>[^\n]{0,4000}+)"
+)
+_URL = regex.compile(r"https?://[^\s\"'<>`\\)\]}|,，。；、）】]{1,2000}+", _I)
+_REQUEST_HINT = regex.compile(
+    r"(?:HTTP Request:[ \t]*+(?:GET|POST|PUT|PATCH|DELETE)?|Request URL:|\burl[\"']?[ \t]*+[:=][ \t]*+[\"']?|"
+    r"\b(?:GET|POST|PUT|PATCH|DELETE)|(?:fetch|get|post|put|request|urlopen|Request|create)\([ \t]*+[\"'`]?)"
+    r"[ \t]*+$",
+    _I,
+)
+_BASE_HINT = regex.compile(
+    r"(?:base[ _-]?url|api[ _-]?base|baseURL|接口地址|请求地址|API[ \t]*+地址|代理地址|域名)[^\n]{0,24}+$", _I
+)
+_HOSTNAME = regex.compile(
+    r"(?<![\w.@/:-])(?:[a-z0-9][a-z0-9-]{0,62}+\.){1,6}+(?:com|net|org|io|ai|cn|dev|app|co|xyz|top|cc|me|tech|"
+    r"cloud|site|pro|vip|link|club|one|fun|info|biz|us|uk|jp|hk|tw|sg|so|sh|to|run|chat|ltd|store|online|work|icu|"
+    r"space|im|ink|asia|wiki|life|world|host|fyi|gg)(?![\w-])(?:/[^\s\"'<>`)\]}，。]{0,300}+)?",
+    _I,
+)
+_DOUBLED = regex.compile(
+    r"/(?:v1/)?(?:chat/completions|completions|responses|embeddings|messages)(?:/v1)?/"
+    r"(?:chat/completions|completions|responses|embeddings|messages|models)(?![\w-])|/v1/v1(?![\w-])",
+    _I,
+)
+_LOG_PATH = regex.compile(
+    r"(?:\b(?:GET|POST|PUT|PATCH|DELETE)[ \t]++(?P<path>/[^\s\"?)]{1,500}+)[^\s\"]*+[ \t]++HTTP/|"
+    r"Invalid URL \((?:GET|POST|PUT|DELETE) (?P<path2>/[^\s)?]{1,500}+))"
+)
+_HTML = regex.compile(r"<!DOCTYPE html|<html[\s>]|Unexpected token '?<'?|Unexpected token < in JSON", _I)
+_ERROR_CONTEXT = regex.compile(r"error|exception|traceback|\b40[0-9]\b|错误|报错|失败", _I)
+_PROXY_WORDS = regex.compile(r"nginx|cloudflare|反向代理|反代|\bproxy\b|\bcdn\b|\bwaf\b|中转|网关", _I)
+_QUESTION_LEAD = regex.compile(
+    r"(?:怎么|怎样|如何|是否|要不要|能不能|how (?:do|can|to|should)|can i|should i|"
+    r"what happens)[^\n.。!！]{0,14}$",
+    _I,
+)
+_NEGATION_LEAD = regex.compile(r"(?:没有|没|并没|不是|未|\bno\b|\bnot\b|n't|\bnever\b)[ \t]{0,2}+$", _I)
+_ECHO_TAIL = regex.compile(r"^(?P<head>[A-Za-z0-9_-]{2,14}+)[*.…]{2,}+(?P<tail>[A-Za-z0-9_-]{2,6}+)$")
+
+_PROSE: tuple[tuple[regex.Pattern[str], str, bool], ...] = (
+    # (pattern, reason, guard against negation/questions)
+    (
+        regex.compile(
+            r"(?:没有?|未|忘了?|忘记)(?:加|带|传|设置|填|写)?上?[ \t]*+(?:Authorization|Bearer|请求头|鉴权头|认证头)"
+            r"|(?:不带|缺少|少了|漏了|漏掉)[ \t]*+(?:Bearer|Authorization)"
+            r"|\b(?:forgot|forget|without|missing|no)[ \t]++(?:the[ \t]++)?(?:Bearer|Authorization)\b",
+            _I,
+        ),
+        "said_missing",
+        False,
+    ),
+    (
+        regex.compile(
+            r"环境变量.{0,6}(?:没有?|未)(?:生效|加载|读到|读取)|读不到环境变量|"
+            r"\benv(?:ironment)?[ \t]*+var(?:iable)?s?\b.{0,30}\b(?:not|isn'?t|wasn'?t|aren'?t)[ \t]++"
+            r"(?:set|loaded|picked up|read)",
+            _I,
+        ),
+        "said_missing",
+        False,
+    ),
+    (
+        regex.compile(
+            r"(?:填|写|用|配置|设置)(?:的|了|成)?(?:是)?[ \t]*+(?:官网|网站|控制台|后台)(?:地址|首页|的?网址)?"
+            r"|\b(?:used|set|put|entered|using)[ \t]++(?:the[ \t]++)?(?:website|dashboard|console|homepage)"
+            r"[ \t]++(?:url|address|link)\b",
+            _I,
+        ),
+        "said_website",
+        True,
+    ),
+    (
+        regex.compile(
+            r"(?:key|令牌|密钥|秘钥|token)[ \t]*+(?:已经|已)?被?(?:禁用|停用|封禁|过期|失效|删除|删掉|吊销|作废)"
+            r"|\b(?:my|the|our)[ \t]++(?:api[ \t]++)?key[ \t]++(?:was|has been|got|is)[ \t]++"
+            r"(?:disabled|revoked|deleted|expired|deactivated|banned|blocked)\b",
+            _I,
+        ),
+        "said_disabled",
+        True,
+    ),
+    (
+        regex.compile(
+            r"\b(?:rotated|regenerated|re-generated|reset|rolled|replaced)[ \t]++(?:the[ \t]++|my[ \t]++|our"
+            r"[ \t]++|an?[ \t]++)?(?:api[ \t]++)?keys?\b|\b(?:created|generated|made)[ \t]++a[ \t]++new[ \t]++"
+            r"(?:api[ \t]++)?key\b|(?:换了|重新生成了?|重置了?|轮换了?|更换了?|新建了|新生成了)(?:一个|一下)?新?的?"
+            r"[ \t]*+(?:key|令牌|密钥|API[ \t]*+Key)",
+            _I,
+        ),
+        "rotated",
+        True,
+    ),
+    (
+        regex.compile(
+            r"(?:key|令牌|密钥)[ \t]*+(?:前后|后面|前面|末尾|里面?|中间)?.{0,4}(?:多了|有|带了?|包含)(?:一个|个)?"
+            r"(?:空格|引号|换行|回车)|\b(?:extra|trailing|leading)[ \t]++(?:space|whitespace|newline|quote)s?\b",
+            _I,
+        ),
+        "said_whitespace",
+        True,
+    ),
+)
+
+_KEY_NAMES = ("apikey", "authtoken", "accesstoken", "openaikey", "secretkey", "apitoken", "deepseekkey")
+_BASE_NAMES = ("baseurl", "apibase", "apiurl", "endpoint", "apihost", "basepath", "apibaseurl", "baseuri")
+_AUTH_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "x-goog-api-key", "proxy-authorization"})
+
+
+def _name_kind(name: str) -> str | None:
+    normalized = name.lower().replace("_", "").replace("-", "").replace(".", "").replace("$", "")
+    if normalized == "authorization":
+        return "auth"
+    if normalized == "bearer":
+        return "bearer_header"
+    if normalized.endswith(_KEY_NAMES) or normalized in {"xapikey", "xgoogapikey"}:
+        return "key"
+    if normalized.endswith(_BASE_NAMES):
+        return "base"
+    if normalized in {"url", "requesturl", "apiendpointurl"}:
+        return "url"
+    return None
+
+
+def _api_like(path: str) -> bool:
+    lowered = path.lower()
+    return "/v1" in lowered or bool(split_endpoint(path)[1])
+
+
+@dataclass
+class _Run:
+    text: str
+    officials: tuple[Official, ...]
+    findings: dict[CheckId, list[Finding]] = field(default_factory=dict)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    claimed_urls: list[tuple[int, int]] = field(default_factory=list)
+    config_keys: list[str] = field(default_factory=list)
+    echo_tails: list[tuple[str, str, str]] = field(default_factory=list)
+    bases: list[str] = field(default_factory=list)
+    vendor_hosts: list[tuple[str, int]] = field(default_factory=list)
+    auth_msg: bool = False
+    other_msg: bool = False
+    relay: bool = False
+    header_with_key: bool = False
+    official_seen: bool = False
+
+    # -- recording ---------------------------------------------------------------------------
+    def add(
+        self,
+        reason: str,
+        *,
+        excerpt: str = "",
+        factor: float = 1.0,
+        subject: str | None = None,
+        note: str = "",
+    ) -> None:
+        spec = REASONS[reason]
+        finding = Finding(reason, min(0.99, spec.base_score * factor), excerpt, subject, note)
+        self.findings.setdefault(spec.check, []).append(finding)
+
+    def inside(self, pos: int, spans: list[tuple[int, int]]) -> bool:
+        return any(start <= pos < end for start, end in spans)
+
+    def is_official(self, host: str) -> bool:
+        return any(o.host == host or o.host.endswith("." + host) for o in self.officials)
+
+    # -- passes ------------------------------------------------------------------------------
+    def run(self) -> None:
+        lowered = self.text.lower()
+        self.official_seen = any(official.host in lowered for official in self.officials)
+        self.relay = search(RELAY_MARKERS, self.text) is not None
+        self.phrases()
+        self.echoes()
+        for command in find_curls(self.text):
+            self.curl(command)
+        self.raw_requests()
+        self.assignments()
+        self.urls()
+        self.paths()
+        self.html()
+        self.prose()
+        self.combinations()
+
+    def phrases(self) -> None:
+        for phrase in PHRASES:
+            for match in finditer(phrase.pattern, self.text):
+                if phrase.family == "other":
+                    self.other_msg = True
+                    break
+                self.auth_msg = True
+                if phrase.vendor_host is not None:
+                    self.vendor_hosts.append((phrase.vendor_host, match.start()))
+                if phrase.reason is not None:
+                    self.add(phrase.reason, excerpt=line_at(self.text, match.start()))
+                break  # one hit per phrase is enough to know what it says
+
+    def echoes(self) -> None:
+        for pattern in ECHOES:
+            for match in finditer(pattern, self.text):
+                echo = match.group("echo").strip()
+                excerpt = line_at(self.text, match.start())
+                reason = classify_echo(echo)
+                after = self.text[match.end() : match.end() + 160].lower()
+                at = (
+                    "api.openai.com"
+                    if "platform.openai.com" in after
+                    else "api.x.ai"
+                    if "console.x.ai" in after
+                    else "api.deepseek.com"
+                    if pattern is ECHOES[1]
+                    else None
+                )
+                if reason is not None:
+                    self.add(reason, excerpt=excerpt, factor=1.05 if reason != "stray_char" else 1.0)
+                if at is None or self.relay or self.is_official(at):
+                    continue
+                foreign = foreign_to_openai(echo) if at == "api.openai.com" else not echo.startswith("xai-")
+                vendor = vendor_of(at) or at
+                if reason is None and (foreign or (foreign is None and self.officials)):
+                    self.add(
+                        "key_sent_to_other_vendor",
+                        excerpt=excerpt,
+                        subject=f"https://{at}",
+                        note=f"{vendor} answered",
+                    )
+                tail = _ECHO_TAIL.match(echo)
+                if tail is not None:
+                    self.echo_tails.append((tail.group("head"), tail.group("tail"), excerpt))
+
+    def curl(self, command: Curl) -> None:
+        self.spans.append((command.start, command.end))
+        excerpt_base = f"curl … {command.urls[0].value.replace(VAR, '$…')}" if command.urls else "curl …"
+        authed = command.user is not None or command.oauth2_bearer
+        for header in command.headers:
+            name, colon, value = header.value.partition(":")
+            lname = name.strip().lower()
+            if not colon:
+                continue
+            shown = f'-H "{name.strip()}: {mask_value(value.lstrip())}"'
+            if lname in _AUTH_HEADERS:
+                authed = True
+                problems = (
+                    authorization_problems(value, expands=not header.literal_dollar)
+                    if lname == "authorization"
+                    else key_problems(value.strip(), expands=not header.literal_dollar)
+                )
+                if header.literal_dollar and "$" in value:
+                    problems = ["unexpanded_variable", *problems]
+                for reason in dict.fromkeys(problems):
+                    self.add(reason, excerpt=shown, factor=1.05)
+                if any(keylike(part) for part in value.split()):
+                    self.header_with_key = True
+            elif lname == "bearer":
+                authed = True
+                self.add("no_bearer_scheme", excerpt=shown)
+            elif "_" in lname and any(word in lname for word in ("key", "auth", "token")):
+                authed = True
+                self.add("underscore_header", excerpt=shown)
+        if command.user is not None:
+            self.add(
+                "no_bearer_scheme",
+                excerpt="curl -u … (Basic auth)",
+                factor=0.7,
+                note="curl -u sends Basic auth, not 'Authorization: Bearer'",
+            )
+        api_call = False
+        for word in command.urls:
+            value = word.value
+            if "key=" in value:
+                authed = True
+            path = (
+                value[value.find("/", value.find("//") + 2 if "//" in value else 0) :] if "/" in value else ""
+            )
+            api_call = api_call or _api_like(path)
+            url = parse_url(value)
+            if url is not None:
+                self.judge_url(url, "request", excerpt=f"curl {url.display()}")
+        if not authed and api_call:
+            self.add("no_auth_header", excerpt=excerpt_base, note="curl sends no key")
+
+    def raw_requests(self) -> None:
+        for match in finditer(_REQUEST_LINE, self.text):
+            if self.inside(match.start(), self.spans):
+                continue
+            headers: dict[str, str] = {}
+            pos = match.end() + 1
+            for _ in range(60):
+                if pos >= len(self.text):
+                    break
+                line = _HEADER_LINE.match(self.text, pos)
+                if (
+                    line is None
+                    or self.text.find("\n", pos) not in (line.end(), -1)
+                    and line.end() != len(self.text)
+                ):
+                    break
+                headers[line.group("name").lower()] = line.group("value")
+                pos = line.end() + 1
+            target = match.group("target")
+            host = headers.get("host", "").strip()
+            url = parse_url(target) if "://" in target else parse_url(host + target) if host else None
+            if url is not None:
+                judged = Url("", url.host, url.port, url.path) if "://" not in target else url
+                self.judge_url(judged, "request", excerpt=f"{match.group('method')} {judged.display()}")
+            path = url.path if url is not None else target.split("?", 1)[0]
+            if not (_AUTH_HEADERS & headers.keys()) and _api_like(path):
+                self.add(
+                    "no_auth_header",
+                    excerpt=f"{match.group('method')} {path}",
+                    note="the request has no Authorization header",
+                )
+
+    def assignments(self) -> None:
+        sites: list[tuple[str, str, str, int, int, bool]] = []
+        for match in finditer(_ASSIGN, self.text):
+            if match.group("sep") == "==" or self.inside(match.start(), self.spans):
+                continue
+            kind = _name_kind(match.group("name"))
+            if kind is None:
+                continue
+            line_start = self.text.rfind("\n", 0, match.start()) + 1
+            lead = self.text[line_start : match.start()].strip()
+            at_line_start = lead in {"", "-", "export", "set", "$env:"} or lead.startswith(("-", "#", "//"))
+            sites.append(
+                (
+                    kind,
+                    match.group("name"),
+                    match.group("sep"),
+                    match.end(),
+                    match.start(),
+                    at_line_start and match.group("sep") in {":", "="},
+                )
+            )
+        for match in finditer(_HEADER_CALL, self.text):
+            kind = "auth" if match.group("name").lower() == "authorization" else "key"
+            sites.append((kind, match.group("name"), ",", match.end(), match.start(), False))
+        for kind, name, sep, pos, start, bare_ok in sites:
+            value = read_value(self.text, pos, bare_ok=bare_ok)
+            self.site(kind, name, sep, value, start, bare_ok)
+
+    def site(self, kind: str, name: str, sep: str, value: Value, start: int, bare_ok: bool) -> None:
+        if value.kind == "expr" or (value.kind == "empty" and not (bare_ok and sep == "=")):
+            return
+        shown = f"{name}{sep} `{mask_value(value.text)}`"
+        line_start = self.text.rfind("\n", 0, start) + 1
+        env_style = bare_ok and sep == "=" and self.text[start - 1 : start] != " "
+        compose_list = self.text[line_start:start].strip() == "-" and sep == "=" and value.kind == "literal"
+        expands = env_style or (bare_ok and sep == ":")
+        if kind == "auth":
+            problems = authorization_problems(value.text, expands=not value.unexpanded)
+            if value.unexpanded and "unexpanded_variable" not in problems:
+                problems.append("unexpanded_variable")
+            for reason in problems:
+                self.add(reason, excerpt=shown, factor=1.0 if value.kind != "bare" else 0.95)
+            if any(keylike(part) for part in value.text.split()):
+                self.header_with_key = True
+        elif kind == "bearer_header":
+            self.add("no_bearer_scheme", excerpt=shown, note="a header named 'Bearer'")
+        elif kind == "key":
+            text = value.text
+            if value.kind == "bare":
+                problems = [r for r in key_problems(text) if r not in {"space_in_key", "quoted_key"}]
+                if text[:1] in "\"'" and keylike(text.strip("\"' ")):
+                    problems.append("quoted_key")  # an unclosed quote is kept as part of the value
+            else:
+                problems = key_problems(text, expands=expands and not value.unexpanded)
+                if compose_list and text == text.strip() and keylike(text):
+                    self.add(
+                        "quoted_key", excerpt=shown, factor=0.85, note="a compose list entry keeps its quotes"
+                    )
+            for reason in problems:
+                self.add(reason, excerpt=shown)
+            core = text.strip().strip("\"'")
+            if keylike(core) and VAR not in core:
+                self.config_keys.append(core)
+        elif kind in {"base", "url"}:
+            self.base_value(kind, value, shown, start, name)
+
+    def base_value(self, kind: str, value: Value, shown: str, start: int, name: str) -> None:
+        text = value.text.strip()
+        self.claimed_urls.append((start, value.end))
+        if kind == "base" and keylike(text) and "/" not in text and "." not in text.replace("-", ""):
+            self.add("key_as_url", excerpt=f"{name} = `{mask_value(text)}`")
+            return
+        url = parse_url(text) if not text.startswith(VAR) else None
+        path = url.path if url is not None else (text[text.find("/") :] if "/" in text else "")
+        role: Role = "base" if kind == "base" else "request"
+        if role == "base" and split_endpoint(path)[1] and not split_endpoint(path)[1].startswith("/models"):
+            factor = 0.75 if name.lower().replace("_", "").endswith("apiurl") else 1.0
+            display = url.display() if url is not None else path
+            self.add("base_has_endpoint", excerpt=f"{name} = {display}", factor=factor, subject=display)
+        if url is not None:
+            window = self.text[max(0, start - 300) : start]
+            anthropic = "anthropic" in name.lower() or window.rfind("Anthropic") > window.rfind("OpenAI")
+            self.judge_url(url, role, excerpt=f"{name} = {url.display()}", anthropic=anthropic)
+
+    def judge_url(self, url: Url, role: Role, *, excerpt: str, anthropic: bool = False) -> None:
+        if role != "prose" and url.scheme in {"https", "http", ""}:
+            base, _ = split_endpoint(url.path)
+            shown = Url(url.scheme or "https", url.host, url.port, base).display()
+            if shown not in self.bases:
+                self.bases.append(shown)
+        for verdict in assess(
+            url, role, self.officials, anthropic=anthropic, official_seen=self.official_seen
+        ):
+            self.add(
+                verdict.reason,
+                excerpt=excerpt,
+                factor=verdict.factor * ROLE_FACTOR[role],
+                subject=url.display(),
+                note=verdict.note,
+            )
+
+    def urls(self) -> None:
+        seen: set[tuple[str, str]] = set()
+        for match in finditer(_URL, self.text):
+            if self.inside(match.start(), self.spans) or self.inside(match.start(), self.claimed_urls):
+                continue
+            url = parse_url(match.group(0))
+            if url is None:
+                continue
+            line_start = self.text.rfind("\n", 0, match.start()) + 1
+            lead_start = max(line_start, match.start() - 60)
+            role: Role = "prose"
+            if search(_REQUEST_HINT, self.text, lead_start, match.start()) is not None:
+                role = "request"
+            elif search(_BASE_HINT, self.text, lead_start, match.start()) is not None:
+                self.base_value(
+                    "base", Value(match.group(0), "literal", match.end()), "", match.start(), "base URL"
+                )
+                continue
+            if (url.display(), role) in seen:
+                continue
+            seen.add((url.display(), role))
+            self.judge_url(url, role, excerpt=url.display())
+        if not self.officials:
+            return
+        for match in finditer(_HOSTNAME, self.text):
+            if self.inside(match.start(), self.spans) or self.inside(match.start(), self.claimed_urls):
+                continue
+            url = parse_url(match.group(0))
+            if url is None or (url.display(), "prose") in seen:
+                continue
+            if search(_BASE_HINT, self.text, max(0, match.start() - 40), match.start()) is not None:
+                self.base_value(
+                    "base", Value(match.group(0), "literal", match.end()), "", match.start(), "base URL"
+                )
+                continue
+            seen.add((url.display(), "prose"))
+            self.judge_url(url, "prose", excerpt=url.display())
+
+    def paths(self) -> None:
+        for match in finditer(_DOUBLED, self.text):
+            excerpt = line_at(self.text, match.start(), limit=160)
+            reason = "doubled_v1" if match.group(0).lower().startswith("/v1/v1") else "doubled_path"
+            self.add(reason, excerpt=excerpt)
+        for match in finditer(_LOG_PATH, self.text):
+            path = match.group("path") or match.group("path2") or ""
+            base, endpoint = split_endpoint(path)
+            if not endpoint or base:
+                continue
+            expected = next(
+                (o.url.path for o in self.officials if o.url.path), "/v1" if not self.officials else ""
+            )
+            if expected and not (endpoint == "/messages" and expected == "/v1"):
+                factor = 0.8 if self.officials else 0.6
+                self.add(
+                    "missing_v1",
+                    excerpt=line_at(self.text, match.start(), limit=160),
+                    factor=factor,
+                    note=f"requests go to {path} instead of {expected}{endpoint}",
+                )
+
+    def html(self) -> None:
+        match = search(_HTML, self.text)
+        if match is not None and search(_ERROR_CONTEXT, self.text) is not None:
+            self.add("html_response", excerpt=line_at(self.text, match.start(), limit=100))
+
+    def prose(self) -> None:
+        for pattern, reason, guarded in _PROSE:
+            for match in finditer(pattern, self.text):
+                lead = self.text[max(0, match.start() - 24) : match.start()]
+                if guarded and (search(_NEGATION_LEAD, lead) or search(_QUESTION_LEAD, lead)):
+                    continue
+                self.add(reason, excerpt=line_at(self.text, match.start(), limit=160))
+                break
+
+    def combinations(self) -> None:
+        missing = [
+            f for f in self.findings.get(CheckId.MISSING_HEADER, []) if f.reason == "vendor_says_missing"
+        ]
+        if missing and self.header_with_key:
+            self.add(
+                "proxy_strips",
+                excerpt=missing[0].excerpt,
+                factor=1.2,
+                note="the paste sends a key, yet the server saw none",
+            )
+        elif missing and search(_PROXY_WORDS, self.text) is not None:
+            self.add("proxy_strips", excerpt=missing[0].excerpt, factor=0.7)
+        if self.officials and not self.relay:
+            for host, pos in self.vendor_hosts:
+                if self.is_official(host):
+                    continue
+                vendor = vendor_of(host) or host
+                self.add(
+                    "other_vendor_answered",
+                    excerpt=line_at(self.text, pos),
+                    subject=f"https://{host}",
+                    note=f"{vendor}'s wording, not {self.officials[0].url.display()}",
+                )
+                break
+        if self.echo_tails and self.config_keys:
+            head, tail, excerpt = self.echo_tails[0]
+            if not any(key.endswith(tail) for key in self.config_keys):
+                self.add(
+                    "old_key_in_use",
+                    excerpt=excerpt,
+                    note=f"the server saw a key ending in …{tail}; the configuration has another",
+                )
+
+    # -- result ------------------------------------------------------------------------------
+    def checks(self, scrub: Scrub) -> list[Check]:
+        if self.other_msg and not self.auth_msg:
+            return []
+        checks: list[Check] = []
+        for check, findings in self.findings.items():
+            ordered = sorted(findings, key=lambda f: -f.score)
+            best = ordered[0]
+            second = next((f.score for f in ordered[1:] if f.reason != best.reason), 0.0)
+            score = round(min(0.99, best.score + 0.1 * second), 3)
+            excerpt = clean_excerpt(best.excerpt, scrub) if best.excerpt else ""
+            message = REASONS[best.reason].message
+            if best.note:
+                message += f" ({clean_excerpt(best.note, scrub, limit=120)})"
+            evidence = f"{message}: {excerpt}" if excerpt else message
+            subject = clean_excerpt(best.subject, scrub, limit=300) if best.subject else None
+            checks.append(Check(check, evidence, score, best.reason, excerpt, subject))
+        checks.sort(key=lambda c: (-c.score, CHECK_ORDER.index(c.check)))
+        return checks
+
+
+def diagnose(text: str, settings: Settings, *, scrub: Scrub) -> list[Check]:
+    """The likely causes of a 401 in ``text``, most likely first, at most one per check id.
+
+    ``scrub`` masks keys (``supportbot.keys.Scanner(...).scrub``); every excerpt passes through
+    it and then through a second guard that shortens any long token, so no evidence holds a key.
+    """
+    run = _Run(normalize(text), officials_from(settings.api_base_urls))
+    run.run()
+    return run.checks(scrub)
+
+
+def pasted_base_urls(text: str) -> list[str]:
+    """Base URLs the paste configures or calls (endpoint path removed), for the optional probe."""
+    run = _Run(normalize(text), ())
+    run.run()
+    return list(run.bases)

@@ -1,0 +1,204 @@
+"""curl commands as customers paste them: multi-line, quoted, with variables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from supportbot.triage.text import finditer
+from supportbot.triage.values import VAR
+
+MAX_COMMAND = 20_000
+
+_CURL = regex.compile(r"(?<![\w./-])curl(?:\.exe)?(?=[ \t]|\\\n)")
+_TOKEN = regex.compile(
+    r"""
+      (?P<space>[ \t]++)
+    | (?P<cont>(?:\\|`|\^)\n)
+    | (?P<stop>\n|[;|]|&&)
+    | (?P<word>(?:[^\s'"\\;|&]++|'[^']*+(?:'|$)|"(?:[^"\\]++|\\.)*+(?:"|$)|\\.|&(?!&))++)
+    | (?P<other>.)
+    """,
+    regex.VERBOSE | regex.DOTALL,
+)
+_VAR_REF = regex.compile(
+    r"\$(?:\{[^}\n]{1,80}+\}|[A-Za-z_][A-Za-z0-9_]{0,80}+|\d)|%[A-Za-z_][A-Za-z0-9_]{0,80}+%"
+)
+
+# Options followed by a separate argument (so that argument is not taken for the URL).
+_WITH_ARG = frozenset(
+    {
+        "-d",
+        "--data",
+        "--data-raw",
+        "--data-binary",
+        "--data-ascii",
+        "--data-urlencode",
+        "--json",
+        "-F",
+        "--form",
+        "-o",
+        "--output",
+        "-A",
+        "--user-agent",
+        "-e",
+        "--referer",
+        "-b",
+        "--cookie",
+        "-c",
+        "--cookie-jar",
+        "-x",
+        "--proxy",
+        "-m",
+        "--max-time",
+        "--connect-timeout",
+        "-w",
+        "--write-out",
+        "-K",
+        "--config",
+        "--cacert",
+        "--cert",
+        "-E",
+        "--key",
+        "-T",
+        "--upload-file",
+        "--resolve",
+        "--retry",
+        "-r",
+        "--range",
+        "-X",
+        "--request",
+        "-H",
+        "--header",
+        "-u",
+        "--user",
+        "--url",
+        "--oauth2-bearer",
+        "--proxy-user",
+        "--interface",
+        "--limit-rate",
+        "--max-filesize",
+        "--aws-sigv4",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Word:
+    """A shell word after unquoting; ``VAR`` stands where the shell would expand a variable."""
+
+    value: str
+    literal_dollar: bool  # a "$NAME" inside single quotes: sent as is, not expanded
+
+
+@dataclass
+class Curl:
+    start: int
+    end: int
+    urls: list[Word] = field(default_factory=list)
+    headers: list[Word] = field(default_factory=list)
+    user: Word | None = None
+    oauth2_bearer: bool = False
+    method: str | None = None
+    follows_redirects: bool = False
+
+
+def _unquote(word: str) -> Word:
+    out: list[str] = []
+    literal_dollar = False
+    i = 0
+    while i < len(word):
+        char = word[i]
+        if char == "'":
+            close = word.find("'", i + 1)
+            close = len(word) if close == -1 else close
+            part = word[i + 1 : close]
+            literal_dollar = literal_dollar or _VAR_REF.search(part) is not None
+            out.append(part)
+            i = close + 1
+        elif char == '"':
+            j = i + 1
+            buf: list[str] = []
+            while j < len(word) and word[j] != '"':
+                if word[j] == "\\" and j + 1 < len(word) and word[j + 1] in '"\\$`\n':
+                    buf.append(word[j + 1])
+                    j += 2
+                    continue
+                buf.append(word[j])
+                j += 1
+            out.append(_VAR_REF.sub(VAR, "".join(buf)))
+            i = j + 1
+        elif char == "\\" and i + 1 < len(word):
+            out.append(word[i + 1])
+            i += 2
+        else:
+            j = i
+            while j < len(word) and word[j] not in "'\"\\":
+                j += 1
+            out.append(_VAR_REF.sub(VAR, word[i:j]))
+            i = j
+    return Word("".join(out), literal_dollar)
+
+
+def _words(text: str, pos: int) -> tuple[list[str], int]:
+    words: list[str] = []
+    end = min(len(text), pos + MAX_COMMAND)
+    last = pos
+    for match in finditer(_TOKEN, text, pos, end):
+        last = match.end()
+        if match.group("stop") is not None:
+            return words, match.start()
+        if match.group("word") is not None:
+            words.append(match.group("word"))
+    return words, last
+
+
+def find_curls(text: str) -> list[Curl]:
+    """Every curl command in ``text`` with its URL(s) and headers."""
+    commands: list[Curl] = []
+    next_free = 0
+    for match in finditer(_CURL, text):
+        if match.start() < next_free:
+            continue
+        raw_words, end = _words(text, match.end())
+        command = Curl(match.start(), end)
+        next_free = end
+        i = 0
+        while i < len(raw_words):
+            raw = raw_words[i]
+            name, attached = raw, None
+            if raw.startswith("--") and "=" in raw:
+                name, attached = raw.split("=", 1)
+            elif raw.startswith("-H") and len(raw) > 2:
+                name, attached = "-H", raw[2:]
+            if name in _WITH_ARG:
+                if attached is not None:
+                    argument = _unquote(attached)
+                elif i + 1 < len(raw_words):
+                    i += 1
+                    argument = _unquote(raw_words[i])
+                else:
+                    break
+                if name in {"-H", "--header"}:
+                    command.headers.append(argument)
+                elif name in {"-u", "--user"}:
+                    command.user = argument
+                elif name == "--oauth2-bearer":
+                    command.oauth2_bearer = True
+                elif name in {"-X", "--request"}:
+                    command.method = argument.value.upper()
+                elif name == "--url":
+                    command.urls.append(argument)
+            elif raw.startswith("-"):
+                if raw in {"-L", "--location", "--location-trusted"} or (
+                    not raw.startswith("--") and "L" in raw[1:]
+                ):
+                    command.follows_redirects = True
+            else:
+                word = _unquote(raw)
+                if "/" in word.value or "." in word.value or word.value.startswith(VAR):
+                    command.urls.append(word)
+            i += 1
+        commands.append(command)
+    return commands
