@@ -274,14 +274,17 @@ class _Run:
 
     def curl(self, command: Curl) -> None:
         self.spans.append((command.start, command.end))
-        excerpt_base = f"curl … {command.urls[0].value.replace(VAR, '$…')}" if command.urls else "curl …"
+        first = command.urls[0].value.split("?", 1)[0].replace(VAR, "$…") if command.urls else ""
+        excerpt_base = f"curl … {first}".rstrip()
         authed = command.user is not None or command.oauth2_bearer
         for header in command.headers:
             name, colon, value = header.value.partition(":")
             lname = name.strip().lower()
             if not colon:
                 continue
-            shown = f'-H "{name.strip()}: {mask_value(value.lstrip())}"'
+            # Written without "name: value" so the scrubber's header rule leaves the (already
+            # masked) value visible: its spaces and quotes are the evidence.
+            shown = f"curl header {name.strip()}, value `{mask_value(value.lstrip(' '))}`"
             if lname in _AUTH_HEADERS:
                 authed = True
                 problems = (
@@ -386,7 +389,7 @@ class _Run:
     def site(self, kind: str, name: str, sep: str, value: Value, start: int, bare_ok: bool) -> None:
         if value.kind == "expr" or (value.kind == "empty" and not (bare_ok and sep == "=")):
             return
-        shown = f"{name}{sep} `{mask_value(value.text)}`"
+        shown = f"{name} value `{mask_value(value.text)}`"
         line_start = self.text.rfind("\n", 0, start) + 1
         env_style = bare_ok and sep == "=" and self.text[start - 1 : start] != " "
         compose_list = self.text[line_start:start].strip() == "-" and sep == "=" and value.kind == "literal"
@@ -425,7 +428,7 @@ class _Run:
         text = value.text.strip()
         self.claimed_urls.append((start, value.end))
         if kind == "base" and keylike(text) and "/" not in text and "." not in text.replace("-", ""):
-            self.add("key_as_url", excerpt=f"{name} = `{mask_value(text)}`")
+            self.add("key_as_url", excerpt=f"{name} value `{mask_value(text)}`")
             return
         url = parse_url(text) if not text.startswith(VAR) else None
         path = url.path if url is not None else (text[text.find("/") :] if "/" in text else "")

@@ -142,15 +142,23 @@ def visible(value: str) -> str:
     return "".join(out)
 
 
+_VALUE_RUN = regex.compile(r"[^\s\"'`“”‘’\x00]{8,}+")
+
+
+def _mask_run(match: regex.Match[str]) -> str:
+    run = match.group(0)
+    if not any(char.isdigit() for char in run):
+        return run  # placeholders and variable names carry no secret and explain the problem
+    prefix = _KNOWN_PREFIX.match(run)
+    return (prefix.group(0) if prefix else run[:3]) + "…"
+
+
 def mask_value(value: str) -> str:
-    """A credential value with its secret core replaced, keeping what surrounds it visible."""
-    core = regex.search(r"[^\s\"'`“”‘’\x00]{12,}+", value)
-    if core is None or not any(char.isdigit() for char in core.group(0)):
-        return visible(value)
-    token = core.group(0)
-    prefix = _KNOWN_PREFIX.match(token)
-    shown = (prefix.group(0) if prefix else token[:3]) + "…"
-    return visible(value[: core.start()] + shown + value[core.end() :])
+    """A credential value with every secret-looking run shortened, keeping what surrounds it visible."""
+    try:
+        return visible(_VALUE_RUN.sub(_mask_run, value, timeout=SCAN_TIMEOUT))
+    except TimeoutError:
+        return "…"
 
 
 def clean_excerpt(raw: str, scrub: Scrub, *, limit: int = 140) -> str:
