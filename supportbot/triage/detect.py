@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import regex
 
-from supportbot.triage.text import finditer, normalize, search
+from supportbot.triage.text import finditer, normalize, search, set_needles
 
 _I = regex.IGNORECASE
 
@@ -54,6 +54,7 @@ _SIGNALS: tuple[tuple[str, regex.Pattern[str]], ...] = (
         ),
     ),
 )
+set_needles(_SIGNALS[-1][1], ("work", "不能用", "用不了", "无效", "失效", "不好使", "不可用", "被禁用", "过期了"))
 _NEGATED_401 = regex.compile(r"(?:not|isn'?t|no longer|不是|没有)[ \t]{0,3}(?:an?[ \t])?$", _I)
 
 

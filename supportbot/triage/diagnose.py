@@ -24,7 +24,16 @@ from supportbot.triage.baseurl import ROLE_FACTOR, Role, assess
 from supportbot.triage.checks import CHECK_ORDER, Check, CheckId, Finding
 from supportbot.triage.reasons import REASONS
 from supportbot.triage.shell import Curl, find_curls
-from supportbot.triage.text import Scrub, clean_excerpt, finditer, line_at, mask_value, normalize, search
+from supportbot.triage.text import (
+    Scrub,
+    clean_excerpt,
+    finditer,
+    line_at,
+    mask_value,
+    normalize,
+    search,
+    set_needles,
+)
 from supportbot.triage.urls import Official, Url, officials_from, parse_url, split_endpoint, vendor_of
 from supportbot.triage.values import VAR, Value, read_value
 from supportbot.triage.vendors import ECHOES, PHRASES, RELAY_MARKERS, classify_echo, foreign_to_openai
@@ -32,14 +41,16 @@ from supportbot.triage.wire import authorization_problems, key_problems, keylike
 
 _I = regex.IGNORECASE
 
-_ASSIGN = regex.compile(
-    r"""(?<![\w.$-])(?P<lead>["']?)
-    (?=[\w$.-]{0,60}?(?i:key|token|base|url|endpoint|host|authorization|bearer))
-    (?P<name>[A-Za-z_$][\w$]{0,60}+(?:[.-][A-Za-z_$][\w$]{0,60}+){0,4}+)
-    (?P=lead)\]?[ \t]*+(?P<sep>:=|=>|==|=|:(?!//)|\((?=[ \t]*+["'`]))""",
-    regex.VERBOSE,
+_HINT_WORDS = ("key", "token", "base", "url", "endpoint", "host", "authorization", "bearer")
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$.-")
+_SEPARATOR = regex.compile(r"\]?[ \t]*+(?P<sep>:=|=>|==|=|:(?!//)|\((?=[ \t]*+[\"'`]))")
+MAX_SITES = 150
+MAX_URLS = 80
+MAX_CURLS = 40
+_HEADER_CALL = set_needles(
+    regex.compile(r"""["'](?P<name>authorization|x-api-key|api-key)["'][ \t]*+,[ \t]*+""", _I),
+    ("authorization", "api-key"),
 )
-_HEADER_CALL = regex.compile(r"""["'](?P<name>authorization|x-api-key|api-key)["'][ \t]*+,[ \t]*+""", _I)
 _REQUEST_LINE = regex.compile(
     r"(?m)^[ \t]{0,8}+(?P<method>GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)[ \t]++(?P<target>\S{1,2000}+)"
     r"[ \t]++HTTP/[\d.]{1,3}+[ \t]*+$"
@@ -147,6 +158,22 @@ _PROSE: tuple[tuple[regex.Pattern[str], str, bool], ...] = (
     ),
 )
 
+for _pattern, _needles in (
+    (_REQUEST_LINE, (" http/1", " http/2", " http/3")),
+    (_DOUBLED, ("completions/", "responses/", "embeddings/", "messages/", "/v1/v1")),
+    (_LOG_PATH, (" http/", "invalid url")),
+    (_HTML, ("<!doctype", "<html", "unexpected token")),
+    (_PROSE[0][0], ("authorization", "bearer", "请求头", "鉴权头", "认证头")),
+    (_PROSE[1][0], ("环境变量", "env")),
+    (_PROSE[2][0], ("官网", "网站", "控制台", "后台", "website", "dashboard", "console", "homepage")),
+    (_PROSE[3][0], ("禁用", "停用", "封禁", "过期", "失效", "删除", "删掉", "吊销", "作废", "disabled", "revoked",
+                    "deleted", "expired", "deactivated", "banned", "blocked")),
+    (_PROSE[4][0], ("rotat", "regenerat", "re-generat", "reset", "rolled", "replaced", " new ", "换了", "重新生成",
+                    "重置", "轮换", "更换", "新建了", "新生成了")),
+    (_PROSE[5][0], ("空格", "引号", "换行", "回车", "extra", "trailing", "leading")),
+):
+    set_needles(_pattern, _needles)
+
 _KEY_NAMES = ("apikey", "authtoken", "accesstoken", "openaikey", "secretkey", "apitoken", "deepseekkey")
 _BASE_NAMES = ("baseurl", "apibase", "apiurl", "endpoint", "apihost", "basepath", "apibaseurl", "baseuri")
 _AUTH_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "x-goog-api-key", "proxy-authorization"})
@@ -167,6 +194,12 @@ def _name_kind(name: str) -> str | None:
     return None
 
 
+def _shown(label: str, value: str) -> str:
+    # Written without "name: value" so the scrubber's header rule leaves the (already masked)
+    # value visible: its spaces and quotes are the evidence.
+    return f"{label} value `{mask_value(value)}`"
+
+
 def _api_like(path: str) -> bool:
     lowered = path.lower()
     return "/v1" in lowered or bool(split_endpoint(path)[1])
@@ -176,6 +209,8 @@ def _api_like(path: str) -> bool:
 class _Run:
     text: str
     officials: tuple[Official, ...]
+    lowered: str = ""
+    judged: set[tuple[Url, str, bool]] = field(default_factory=set)
     findings: dict[CheckId, list[Finding]] = field(default_factory=dict)
     spans: list[tuple[int, int]] = field(default_factory=list)
     claimed_urls: list[tuple[int, int]] = field(default_factory=list)
@@ -204,20 +239,27 @@ class _Run:
         self.findings.setdefault(spec.check, []).append(finding)
 
     def inside(self, pos: int, spans: list[tuple[int, int]]) -> bool:
-        return any(start <= pos < end for start, end in spans)
+        # Spans are few (capped passes) but checked often; stop at the first that starts later.
+        return any(start <= pos < end for start, end in spans if start <= pos)
 
     def is_official(self, host: str) -> bool:
         return any(o.host == host or o.host.endswith("." + host) for o in self.officials)
 
     # -- passes ------------------------------------------------------------------------------
     def run(self) -> None:
-        lowered = self.text.lower()
+        self.lowered = lowered = self.text.lower()
         self.official_seen = any(official.host in lowered for official in self.officials)
         self.relay = search(RELAY_MARKERS, self.text) is not None
         self.phrases()
         self.echoes()
-        for command in find_curls(self.text):
-            self.curl(command)
+        if "curl" in lowered:
+            seen: set[str] = set()
+            for command in find_curls(self.text, MAX_CURLS):
+                body = self.text[command.start: command.end]
+                self.spans.append((command.start, command.end))
+                if body not in seen:
+                    seen.add(body)
+                    self.curl(command)
         self.raw_requests()
         self.assignments()
         self.urls()
@@ -273,7 +315,6 @@ class _Run:
                     self.echo_tails.append((tail.group("head"), tail.group("tail"), excerpt))
 
     def curl(self, command: Curl) -> None:
-        self.spans.append((command.start, command.end))
         first = command.urls[0].value.split("?", 1)[0].replace(VAR, "$…") if command.urls else ""
         excerpt_base = f"curl … {first}".rstrip()
         authed = command.user is not None or command.oauth2_bearer
@@ -282,9 +323,6 @@ class _Run:
             lname = name.strip().lower()
             if not colon:
                 continue
-            # Written without "name: value" so the scrubber's header rule leaves the (already
-            # masked) value visible: its spaces and quotes are the evidence.
-            shown = f"curl header {name.strip()}, value `{mask_value(value.lstrip(' '))}`"
             if lname in _AUTH_HEADERS:
                 authed = True
                 problems = (
@@ -295,15 +333,15 @@ class _Run:
                 if header.literal_dollar and "$" in value:
                     problems = ["unexpanded_variable", *problems]
                 for reason in dict.fromkeys(problems):
-                    self.add(reason, excerpt=shown, factor=1.05)
+                    self.add(reason, excerpt=_shown(f"curl header {name.strip()},", value.lstrip(" ")), factor=1.05)
                 if any(keylike(part) for part in value.split()):
                     self.header_with_key = True
             elif lname == "bearer":
                 authed = True
-                self.add("no_bearer_scheme", excerpt=shown)
+                self.add("no_bearer_scheme", excerpt=_shown(f"curl header {name.strip()},", value.lstrip(" ")))
             elif "_" in lname and any(word in lname for word in ("key", "auth", "token")):
                 authed = True
-                self.add("underscore_header", excerpt=shown)
+                self.add("underscore_header", excerpt=_shown(f"curl header {name.strip()},", value.lstrip(" ")))
         if command.user is not None:
             self.add(
                 "no_bearer_scheme",
@@ -358,38 +396,67 @@ class _Run:
                     note="the request has no Authorization header",
                 )
 
+    def _names(self) -> list[tuple[int, int]]:
+        """Spans of identifiers that hold a hint word (``api_key``, ``OPENAI_BASE_URL``…)."""
+        text, lowered = self.text, self.lowered
+        spans: dict[int, int] = {}
+        for word in _HINT_WORDS:
+            index = lowered.find(word)
+            while index != -1 and len(spans) < MAX_SITES * 4:
+                start = index
+                while start > 0 and text[start - 1] in _NAME_CHARS and index - start < 60:
+                    start -= 1
+                end = index + len(word)
+                while end < len(text) and text[end] in _NAME_CHARS and end - index < 60:
+                    end += 1
+                while start < end and text[start] in ".-$0123456789":
+                    start += 1
+                spans.setdefault(start, end)
+                index = lowered.find(word, end)
+        return sorted(spans.items())
+
     def assignments(self) -> None:
         sites: list[tuple[str, str, str, int, int, bool]] = []
-        for match in finditer(_ASSIGN, self.text):
-            if match.group("sep") == "==" or self.inside(match.start(), self.spans):
+        for start, end in self._names():
+            if len(sites) >= MAX_SITES:
+                break
+            name = self.text[start:end].rstrip(".-")
+            kind = _name_kind(name)
+            if kind is None or self.inside(start, self.spans):
                 continue
-            kind = _name_kind(match.group("name"))
-            if kind is None:
+            lead = self.text[start - 1: start]
+            after = start + len(name)
+            if lead in {'"', "'"}:
+                if self.text[after: after + 1] != lead:
+                    continue
+                after += 1
+            separator = _SEPARATOR.match(self.text, after, min(len(self.text), after + 40))
+            if separator is None or separator.group("sep") == "==":
                 continue
-            line_start = self.text.rfind("\n", 0, match.start()) + 1
-            lead = self.text[line_start : match.start()].strip()
-            at_line_start = lead in {"", "-", "export", "set", "$env:"} or lead.startswith(("-", "#", "//"))
-            sites.append(
-                (
-                    kind,
-                    match.group("name"),
-                    match.group("sep"),
-                    match.end(),
-                    match.start(),
-                    at_line_start and match.group("sep") in {":", "="},
-                )
-            )
+            sep = separator.group("sep")
+            name_start = start - len(lead) if lead in {'"', "'"} else start
+            line_start = self.text.rfind("\n", 0, name_start) + 1
+            before = self.text[line_start:name_start].strip()
+            at_line_start = before in {"", "-", "export", "set", "$env:"} or before.startswith(("-", "#", "//"))
+            sites.append((kind, name, sep, separator.end(), name_start, at_line_start and sep in {":", "="}))
         for match in finditer(_HEADER_CALL, self.text):
             kind = "auth" if match.group("name").lower() == "authorization" else "key"
             sites.append((kind, match.group("name"), ",", match.end(), match.start(), False))
+        seen: set[tuple[str, str, str]] = set()
         for kind, name, sep, pos, start, bare_ok in sites:
+            line_end = self.text.find("\n", pos)
+            same = (kind, name, self.text[pos: pos + 300 if line_end == -1 else min(line_end, pos + 300)])
+            if same in seen:
+                self.claimed_urls.append((start, pos + len(same[2])))
+                continue
+            seen.add(same)
             value = read_value(self.text, pos, bare_ok=bare_ok)
             self.site(kind, name, sep, value, start, bare_ok)
 
     def site(self, kind: str, name: str, sep: str, value: Value, start: int, bare_ok: bool) -> None:
         if value.kind == "expr" or (value.kind == "empty" and not (bare_ok and sep == "=")):
             return
-        shown = f"{name} value `{mask_value(value.text)}`"
+        shown = _shown(name, value.text) if value.kind != "expr" else ""
         line_start = self.text.rfind("\n", 0, start) + 1
         env_style = bare_ok and sep == "=" and self.text[start - 1 : start] != " "
         compose_list = self.text[line_start:start].strip() == "-" and sep == "=" and value.kind == "literal"
@@ -443,6 +510,10 @@ class _Run:
             self.judge_url(url, role, excerpt=f"{name} = {url.display()}", anthropic=anthropic)
 
     def judge_url(self, url: Url, role: Role, *, excerpt: str, anthropic: bool = False) -> None:
+        key = (url, role, anthropic)
+        if key in self.judged:
+            return
+        self.judged.add(key)
         if role != "prose" and url.scheme in {"https", "http", ""}:
             base, _ = split_endpoint(url.path)
             shown = Url(url.scheme or "https", url.host, url.port, base).display()
@@ -461,7 +532,13 @@ class _Run:
 
     def urls(self) -> None:
         seen: set[tuple[str, str]] = set()
-        for match in finditer(_URL, self.text):
+        raw_seen: set[str] = set()
+        for examined, match in enumerate(finditer(_URL, self.text)):
+            if examined >= 4 * MAX_URLS or len(raw_seen) >= MAX_URLS:
+                break
+            if match.group(0) in raw_seen:
+                continue
+            raw_seen.add(match.group(0))
             if self.inside(match.start(), self.spans) or self.inside(match.start(), self.claimed_urls):
                 continue
             url = parse_url(match.group(0))
@@ -477,17 +554,22 @@ class _Run:
                     "base", Value(match.group(0), "literal", match.end()), "", match.start(), "base URL"
                 )
                 continue
-            if (url.display(), role) in seen:
+            if (url.display(), role) in seen or len(seen) >= MAX_URLS:
                 continue
             seen.add((url.display(), role))
             self.judge_url(url, role, excerpt=url.display())
         if not self.officials:
             return
-        for match in finditer(_HOSTNAME, self.text):
+        for examined, match in enumerate(finditer(_HOSTNAME, self.text)):
+            if examined >= 4 * MAX_URLS or len(raw_seen) >= 2 * MAX_URLS:
+                break
+            if match.group(0) in raw_seen:
+                continue
+            raw_seen.add(match.group(0))
             if self.inside(match.start(), self.spans) or self.inside(match.start(), self.claimed_urls):
                 continue
             url = parse_url(match.group(0))
-            if url is None or (url.display(), "prose") in seen:
+            if url is None or (url.display(), "prose") in seen or len(seen) >= MAX_URLS:
                 continue
             if search(_BASE_HINT, self.text, max(0, match.start() - 40), match.start()) is not None:
                 self.base_value(

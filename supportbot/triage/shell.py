@@ -9,7 +9,7 @@ import regex
 from supportbot.triage.text import finditer
 from supportbot.triage.values import VAR
 
-MAX_COMMAND = 20_000
+MAX_COMMAND = 8_000
 
 _CURL = regex.compile(r"(?<![\w./-])curl(?:\.exe)?(?=[ \t]|\\\n)")
 _TOKEN = regex.compile(
@@ -104,40 +104,26 @@ class Curl:
     follows_redirects: bool = False
 
 
+_SEGMENT = regex.compile(r"""'(?P<single>[^']*+)'?|"(?P<double>(?:[^"\\]++|\\.)*+)"?|\\(?P<escaped>.)|(?P<bare>[^'"\\]++)""", regex.DOTALL)
+_DOUBLE_ESCAPE = regex.compile(r"""\\(["\\$`\n])""")
+
+
 def _unquote(word: str) -> Word:
+    """Shell unquoting: single quotes literal, double quotes and bare text expand ``$VARS``."""
     out: list[str] = []
     literal_dollar = False
-    i = 0
-    while i < len(word):
-        char = word[i]
-        if char == "'":
-            close = word.find("'", i + 1)
-            close = len(word) if close == -1 else close
-            part = word[i + 1 : close]
-            literal_dollar = literal_dollar or _VAR_REF.search(part) is not None
-            out.append(part)
-            i = close + 1
-        elif char == '"':
-            j = i + 1
-            buf: list[str] = []
-            while j < len(word) and word[j] != '"':
-                if word[j] == "\\" and j + 1 < len(word) and word[j + 1] in '"\\$`\n':
-                    buf.append(word[j + 1])
-                    j += 2
-                    continue
-                buf.append(word[j])
-                j += 1
-            out.append(_VAR_REF.sub(VAR, "".join(buf)))
-            i = j + 1
-        elif char == "\\" and i + 1 < len(word):
-            out.append(word[i + 1])
-            i += 2
-        else:
-            j = i
-            while j < len(word) and word[j] not in "'\"\\":
-                j += 1
-            out.append(_VAR_REF.sub(VAR, word[i:j]))
-            i = j
+    for segment in _SEGMENT.finditer(word):
+        single, double, escaped, bare = segment.group("single", "double", "escaped", "bare")
+        if single is not None:
+            literal_dollar = literal_dollar or (("$" in single or "%" in single) and _VAR_REF.search(single) is not None)
+            out.append(single)
+        elif double is not None:
+            out.append(_VAR_REF.sub(VAR, _DOUBLE_ESCAPE.sub(r"\1", double)) if "$" in double or "%" in double
+                       else _DOUBLE_ESCAPE.sub(r"\1", double))
+        elif escaped is not None:
+            out.append(escaped)
+        elif bare is not None:
+            out.append(_VAR_REF.sub(VAR, bare) if "$" in bare or "%" in bare else bare)
     return Word("".join(out), literal_dollar)
 
 
@@ -154,11 +140,16 @@ def _words(text: str, pos: int) -> tuple[list[str], int]:
     return words, last
 
 
-def find_curls(text: str) -> list[Curl]:
-    """Every curl command in ``text`` with its URL(s) and headers."""
+MAX_HEADERS = 30
+
+
+def find_curls(text: str, limit: int = 40) -> list[Curl]:
+    """The first ``limit`` curl commands in ``text`` with their URL(s) and headers."""
     commands: list[Curl] = []
     next_free = 0
     for match in finditer(_CURL, text):
+        if len(commands) >= limit:
+            break
         if match.start() < next_free:
             continue
         raw_words, end = _words(text, match.end())
@@ -181,7 +172,8 @@ def find_curls(text: str) -> list[Curl]:
                 else:
                     break
                 if name in {"-H", "--header"}:
-                    command.headers.append(argument)
+                    if argument not in command.headers and len(command.headers) < MAX_HEADERS:
+                        command.headers.append(argument)
                 elif name in {"-u", "--user"}:
                     command.user = argument
                 elif name == "--oauth2-bearer":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 #: Paths an SDK appends to the base URL, longest first so "/chat/completions" wins over "/completions".
@@ -161,6 +162,7 @@ class Url:
         return registrable(self.host)
 
 
+@lru_cache(maxsize=4096)
 def parse_url(raw: str) -> Url | None:
     """Parse ``raw`` (with or without scheme); None when it has no usable host."""
     raw = raw.strip().strip("\"'`").rstrip(".,;:)]}>")
@@ -193,6 +195,7 @@ def registrable(host: str) -> str:
     return ".".join(labels[-2:])
 
 
+@lru_cache(maxsize=4096)
 def is_ip(host: str) -> bool:
     try:
         ipaddress.ip_address(host.strip("[]"))
@@ -281,7 +284,8 @@ def officials_from(bases: Iterable[str]) -> tuple[Official, ...]:
     return tuple(found)
 
 
-def typo_of(host: str, officials: Iterable[Official]) -> Official | None:
+@lru_cache(maxsize=1024)
+def typo_of(host: str, officials: tuple[Official, ...]) -> Official | None:
     """The official whose host ``host`` is a near miss of (a typo, not another name)."""
     for official in officials:
         target = official.host

@@ -12,6 +12,8 @@ from typing import Literal
 
 import regex
 
+from supportbot.triage.text import set_needles
+
 Family = Literal["auth", "other"]
 
 _I = regex.IGNORECASE
@@ -26,9 +28,17 @@ class Phrase:
 
 
 def _p(
-    text: str, family: Family, reason: str | None = None, vendor_host: str | None = None, flags: int = _I
+    text: str,
+    family: Family,
+    reason: str | None = None,
+    vendor_host: str | None = None,
+    flags: int = _I,
+    needles: tuple[str, ...] | None = None,
 ) -> Phrase:
-    return Phrase(regex.compile(text, flags), family, reason, vendor_host)
+    pattern = regex.compile(text, flags)
+    if needles is not None:
+        set_needles(pattern, needles)
+    return Phrase(pattern, family, reason, vendor_host)
 
 
 PHRASES: tuple[Phrase, ...] = (
@@ -103,12 +113,14 @@ PHRASES: tuple[Phrase, ...] = (
         r"|\b(?:disabled|deactivated|suspended) (?:api[ _-]?)?key\b|\bkey_disabled\b",
         "auth",
         "key_disabled",
+        needles=("disabled", "deactivated", "suspended", "blocked"),
     ),
     _p(
         r"\b(?:api[ _-]?key|key|token) (?:has been|was|is|got) (?:been )?(?:revoked|deleted)\b"
         r"|\b(?:revoked|deleted) (?:api[ _-]?)?key\b",
         "auth",
         "key_revoked",
+        needles=("revoked", "deleted"),
     ),
     _p(r"User not found\.?['\"]?,\s*['\"]code['\"]:\s*401", "auth", "user_not_found", "openrouter.ai"),
     _p(r"Authentication Fails \(no such user\)", "auth", "user_not_found", "api.deepseek.com"),
@@ -159,6 +171,7 @@ PHRASES: tuple[Phrase, ...] = (
         r"(?:HTTP/[\d.]{1,3}\s+|status(?:[ _]?code)?\W{0,3}|Error code:\s*|[\"']code[\"']:\s*[\"']?|[\"']status[\"']:"
         r"\s*)(?:429|5\d\d)\b",
         "other",
+        needles=("429", "50", "52"),
     ),
 )
 
