@@ -42,21 +42,24 @@ KINDS: dict[str, Callable[[], str]] = {
         '"content":"hi"}]}\'\n'
     ),
     "access log": lambda: (
-        f'203.0.113.{rng.randint(1, 254)} - - [01/Nov/2026:12:00:{rng.randint(10, 59)} +0800] '
+        f"203.0.113.{rng.randint(1, 254)} - - [01/Nov/2026:12:00:{rng.randint(10, 59)} +0800] "
         f'"POST /v1/chat/completions HTTP/1.1" {rng.choice([200, 401, 429])} 153 "-" "OpenAI/Python 1.52.0"\n'
     ),
     "python traceback + error json": lambda: (
-        'Traceback (most recent call last):\n  File "app.py", line 12, in <module>\n    client.chat.completions'
-        '.create(model="gpt-4o", messages=msgs)\nopenai.AuthenticationError: Error code: 401 - {\'error\': '
+        'Traceback (most recent call last):\n  File "app.py"'
+        ", line 12, in <module>\n    client.chat.completions"
+        ".create(model=\"gpt-4o\", messages=msgs)\nopenai.AuthenticationError: Error code: 401 - {'error': "
         "{'message': 'Incorrect API key provided: sk-abc***...wxyz. You can find your API key at "
         "https://platform.openai.com/account/api-keys.', 'type': 'invalid_request_error', 'code': "
         "'invalid_api_key'}}\n"
     ),
     ".env and yaml": lambda: (
         f"OPENAI_API_KEY={key()}\nOPENAI_BASE_URL=https://api.llmrelay.com/v1\nmodel_list:\n  - model_name: "
-        f"gpt-4o\n    litellm_params:\n      api_key: \"{key()}\"\n      api_base: https://api.llmrelay.com/v1\n"
+        f'gpt-4o\n    litellm_params:\n      api_key: "{key()}"\n      api_base: https://api.llmrelay.com/v1\n'
     ),
-    "chinese prose": lambda: "调用接口一直返回 401，base_url 填的是官网地址，请帮忙看看是不是令牌被禁用了。换了新 key 也不行。\n",
+    "chinese prose": lambda: (
+        "调用接口一直返回 401，base_url 填的是官网地址，请帮忙看看是不是令牌被禁用了。换了新 key 也不行。\n"
+    ),
     "base64 blob (one line)": lambda: "".join(rng.choice(ALNUM + "+/") for _ in range(1000)),
     "single long token": lambda: "a" * 1000,
     "quotes and braces": lambda: "{\"'`" * 50 + "Authorization: " * 20 + "\n",

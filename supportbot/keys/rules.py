@@ -204,7 +204,7 @@ def catastrophic_reason(pattern: str) -> str | None:
         parser: Any = importlib.import_module("re._parser")
         tree = parser.parse(pattern)
         constants: Any = importlib.import_module("re._constants")
-    except Exception:  # noqa: BLE001 - syntax only the regex module knows; probing still applies
+    except Exception:
         return None
     return _nested_repeat(tree, constants, inside_unbounded=False)
 
@@ -246,7 +246,7 @@ def _can_vary(body: Any, c: Any) -> bool:
     """True when the repeated body matches strings of more than one length."""
     try:
         low, high = body.getwidth()
-    except Exception:  # noqa: BLE001
+    except Exception:
         return True
     return bool(low != high)
 

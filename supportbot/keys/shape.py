@@ -8,6 +8,7 @@ APIs hand out (``req_…``, ``chatcmpl-…``), which sit next to keys in pasted 
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -48,7 +49,7 @@ def has_sequence(text: str, length: int = _SEQUENCE_LENGTH) -> bool:
     """True when ``text`` holds ``length`` consecutive ascending or descending digits or letters."""
     lowered = text.lower()
     up = down = 1
-    for previous, current in zip(lowered, lowered[1:], strict=False):
+    for previous, current in itertools.pairwise(lowered):
         step = _step(previous, current)
         up = up + 1 if step == 1 else 1
         down = down + 1 if step == -1 else 1

@@ -39,7 +39,8 @@ _SIGNALS: tuple[tuple[str, regex.Pattern[str]], ...] = (
     (
         "missing_key",
         regex.compile(
-            r"You didn'?t provide an API key|Missing bearer or basic authentication|x-api-key header is required|"
+            r"You didn'?t provide an API key|Missing bearer or "
+            r"basic authentication|x-api-key header is required|"
             r"No (?:cookie )?auth credentials found|Missing Authentication header|API key is required|"
             r"The api_key client option must be set|OPENAI_API_KEY environment variable is missing",
             _I,
@@ -54,7 +55,9 @@ _SIGNALS: tuple[tuple[str, regex.Pattern[str]], ...] = (
         ),
     ),
 )
-set_needles(_SIGNALS[-1][1], ("work", "不能用", "用不了", "无效", "失效", "不好使", "不可用", "被禁用", "过期了"))
+set_needles(
+    _SIGNALS[-1][1], ("work", "不能用", "用不了", "无效", "失效", "不好使", "不可用", "被禁用", "过期了")
+)
 _NEGATED_401 = regex.compile(r"(?:not|isn'?t|no longer|不是|没有)[ \t]{0,3}(?:an?[ \t])?$", _I)
 
 

@@ -98,7 +98,8 @@ _PROSE: tuple[tuple[regex.Pattern[str], str, bool], ...] = (
     # (pattern, reason, guard against negation/questions)
     (
         regex.compile(
-            r"(?:没有?|未|忘了?|忘记)(?:加|带|传|设置|填|写)?上?[ \t]*+(?:Authorization|Bearer|请求头|鉴权头|认证头)"
+            r"(?:没有?|未|忘了?|忘记)(?:加|带|传|设置|填|写)?上?[ \t"
+            r"]*+(?:Authorization|Bearer|请求头|鉴权头|认证头)"
             r"|(?:不带|缺少|少了|漏了|漏掉)[ \t]*+(?:Bearer|Authorization)"
             r"|\b(?:forgot|forget|without|missing|no)[ \t]++(?:the[ \t]++)?(?:Bearer|Authorization)\b",
             _I,
@@ -118,7 +119,8 @@ _PROSE: tuple[tuple[regex.Pattern[str], str, bool], ...] = (
     ),
     (
         regex.compile(
-            r"(?:填|写|用|配置|设置)(?:的|了|成)?(?:是)?[ \t]*+(?:官网|网站|控制台|后台)(?:地址|首页|的?网址)?"
+            r"(?:填|写|用|配置|设置)(?:的|了|成)?(?:是)?[ "
+            r"\t]*+(?:官网|网站|控制台|后台)(?:地址|首页|的?网址)?"
             r"|\b(?:used|set|put|entered|using)[ \t]++(?:the[ \t]++)?(?:website|dashboard|console|homepage)"
             r"[ \t]++(?:url|address|link)\b",
             _I,
@@ -128,7 +130,8 @@ _PROSE: tuple[tuple[regex.Pattern[str], str, bool], ...] = (
     ),
     (
         regex.compile(
-            r"(?:key|令牌|密钥|秘钥|token)[ \t]*+(?:已经|已)?被?(?:禁用|停用|封禁|过期|失效|删除|删掉|吊销|作废)"
+            r"(?:key|令牌|密钥|秘钥|token)[ \t]*+(?:已经|"
+            r"已)?被?(?:禁用|停用|封禁|过期|失效|删除|删掉|吊销|作废)"
             r"|\b(?:my|the|our)[ \t]++(?:api[ \t]++)?key[ \t]++(?:was|has been|got|is)[ \t]++"
             r"(?:disabled|revoked|deleted|expired|deactivated|banned|blocked)\b",
             _I,
@@ -139,8 +142,10 @@ _PROSE: tuple[tuple[regex.Pattern[str], str, bool], ...] = (
     (
         regex.compile(
             r"\b(?:rotated|regenerated|re-generated|reset|rolled|replaced)[ \t]++(?:the[ \t]++|my[ \t]++|our"
-            r"[ \t]++|an?[ \t]++)?(?:api[ \t]++)?keys?\b|\b(?:created|generated|made)[ \t]++a[ \t]++new[ \t]++"
-            r"(?:api[ \t]++)?key\b|(?:换了|重新生成了?|重置了?|轮换了?|更换了?|新建了|新生成了)(?:一个|一下)?新?的?"
+            r"[ \t]++|an?[ \t]++)?(?:api[ \t]++)?keys?\b|\b(?:"
+            r"created|generated|made)[ \t]++a[ \t]++new[ \t]++"
+            r"(?:api[ \t]++)?key\b|(?:换了|重新生成了?|重置"
+            r"了?|轮换了?|更换了?|新建了|新生成了)(?:一个|一下)?新?的?"
             r"[ \t]*+(?:key|令牌|密钥|API[ \t]*+Key)",
             _I,
         ),
@@ -149,8 +154,10 @@ _PROSE: tuple[tuple[regex.Pattern[str], str, bool], ...] = (
     ),
     (
         regex.compile(
-            r"(?:key|令牌|密钥)[ \t]*+(?:前后|后面|前面|末尾|里面?|中间)?.{0,4}(?:多了|有|带了?|包含)(?:一个|个)?"
-            r"(?:空格|引号|换行|回车)|\b(?:extra|trailing|leading)[ \t]++(?:space|whitespace|newline|quote)s?\b",
+            r"(?:key|令牌|密钥)[ \t]*+(?:前后|后面|前面|末尾|里"
+            r"面?|中间)?.{0,4}(?:多了|有|带了?|包含)(?:一个|个)?"
+            r"(?:空格|引号|换行|回车)|\b(?:extra|trailing|leading)"
+            r"[ \t]++(?:space|whitespace|newline|quote)s?\b",
             _I,
         ),
         "said_whitespace",
@@ -166,10 +173,46 @@ for _pattern, _needles in (
     (_PROSE[0][0], ("authorization", "bearer", "请求头", "鉴权头", "认证头")),
     (_PROSE[1][0], ("环境变量", "env")),
     (_PROSE[2][0], ("官网", "网站", "控制台", "后台", "website", "dashboard", "console", "homepage")),
-    (_PROSE[3][0], ("禁用", "停用", "封禁", "过期", "失效", "删除", "删掉", "吊销", "作废", "disabled", "revoked",
-                    "deleted", "expired", "deactivated", "banned", "blocked")),
-    (_PROSE[4][0], ("rotat", "regenerat", "re-generat", "reset", "rolled", "replaced", " new ", "换了", "重新生成",
-                    "重置", "轮换", "更换", "新建了", "新生成了")),
+    (
+        _PROSE[3][0],
+        (
+            "禁用",
+            "停用",
+            "封禁",
+            "过期",
+            "失效",
+            "删除",
+            "删掉",
+            "吊销",
+            "作废",
+            "disabled",
+            "revoked",
+            "deleted",
+            "expired",
+            "deactivated",
+            "banned",
+            "blocked",
+        ),
+    ),
+    (
+        _PROSE[4][0],
+        (
+            "rotat",
+            "regenerat",
+            "re-generat",
+            "reset",
+            "rolled",
+            "replaced",
+            " new ",
+            "换了",
+            "重新生成",
+            "重置",
+            "轮换",
+            "更换",
+            "新建了",
+            "新生成了",
+        ),
+    ),
     (_PROSE[5][0], ("空格", "引号", "换行", "回车", "extra", "trailing", "leading")),
 ):
     set_needles(_pattern, _needles)
@@ -255,7 +298,7 @@ class _Run:
         if "curl" in lowered:
             seen: set[str] = set()
             for command in find_curls(self.text, MAX_CURLS):
-                body = self.text[command.start: command.end]
+                body = self.text[command.start : command.end]
                 self.spans.append((command.start, command.end))
                 if body not in seen:
                     seen.add(body)
@@ -333,15 +376,21 @@ class _Run:
                 if header.literal_dollar and "$" in value:
                     problems = ["unexpanded_variable", *problems]
                 for reason in dict.fromkeys(problems):
-                    self.add(reason, excerpt=_shown(f"curl header {name.strip()},", value.lstrip(" ")), factor=1.05)
+                    self.add(
+                        reason, excerpt=_shown(f"curl header {name.strip()},", value.lstrip(" ")), factor=1.05
+                    )
                 if any(keylike(part) for part in value.split()):
                     self.header_with_key = True
             elif lname == "bearer":
                 authed = True
-                self.add("no_bearer_scheme", excerpt=_shown(f"curl header {name.strip()},", value.lstrip(" ")))
+                self.add(
+                    "no_bearer_scheme", excerpt=_shown(f"curl header {name.strip()},", value.lstrip(" "))
+                )
             elif "_" in lname and any(word in lname for word in ("key", "auth", "token")):
                 authed = True
-                self.add("underscore_header", excerpt=_shown(f"curl header {name.strip()},", value.lstrip(" ")))
+                self.add(
+                    "underscore_header", excerpt=_shown(f"curl header {name.strip()},", value.lstrip(" "))
+                )
         if command.user is not None:
             self.add(
                 "no_bearer_scheme",
@@ -374,10 +423,8 @@ class _Run:
                 if pos >= len(self.text):
                     break
                 line = _HEADER_LINE.match(self.text, pos)
-                if (
-                    line is None
-                    or self.text.find("\n", pos) not in (line.end(), -1)
-                    and line.end() != len(self.text)
+                if line is None or (
+                    self.text.find("\n", pos) not in (line.end(), -1) and line.end() != len(self.text)
                 ):
                     break
                 headers[line.group("name").lower()] = line.group("value")
@@ -424,10 +471,10 @@ class _Run:
             kind = _name_kind(name)
             if kind is None or self.inside(start, self.spans):
                 continue
-            lead = self.text[start - 1: start]
+            lead = self.text[start - 1 : start]
             after = start + len(name)
             if lead in {'"', "'"}:
-                if self.text[after: after + 1] != lead:
+                if self.text[after : after + 1] != lead:
                     continue
                 after += 1
             separator = _SEPARATOR.match(self.text, after, min(len(self.text), after + 40))
@@ -437,7 +484,9 @@ class _Run:
             name_start = start - len(lead) if lead in {'"', "'"} else start
             line_start = self.text.rfind("\n", 0, name_start) + 1
             before = self.text[line_start:name_start].strip()
-            at_line_start = before in {"", "-", "export", "set", "$env:"} or before.startswith(("-", "#", "//"))
+            at_line_start = before in {"", "-", "export", "set", "$env:"} or before.startswith(
+                ("-", "#", "//")
+            )
             sites.append((kind, name, sep, separator.end(), name_start, at_line_start and sep in {":", "="}))
         for match in finditer(_HEADER_CALL, self.text):
             kind = "auth" if match.group("name").lower() == "authorization" else "key"
@@ -445,7 +494,7 @@ class _Run:
         seen: set[tuple[str, str, str]] = set()
         for kind, name, sep, pos, start, bare_ok in sites:
             line_end = self.text.find("\n", pos)
-            same = (kind, name, self.text[pos: pos + 300 if line_end == -1 else min(line_end, pos + 300)])
+            same = (kind, name, self.text[pos : pos + 300 if line_end == -1 else min(line_end, pos + 300)])
             if same in seen:
                 self.claimed_urls.append((start, pos + len(same[2])))
                 continue
@@ -453,10 +502,12 @@ class _Run:
             value = read_value(self.text, pos, bare_ok=bare_ok)
             self.site(kind, name, sep, value, start, bare_ok)
 
-    def site(self, kind: str, name: str, sep: str, value: Value, start: int, bare_ok: bool) -> None:
+    def site(  # noqa: PLR0917 - one call site, a private helper
+        self, kind: str, name: str, sep: str, value: Value, start: int, bare_ok: bool
+    ) -> None:
         if value.kind == "expr" or (value.kind == "empty" and not (bare_ok and sep == "=")):
             return
-        shown = _shown(name, value.text) if value.kind != "expr" else ""
+        shown = _shown(name, value.text)
         line_start = self.text.rfind("\n", 0, start) + 1
         env_style = bare_ok and sep == "=" and self.text[start - 1 : start] != " "
         compose_list = self.text[line_start:start].strip() == "-" and sep == "=" and value.kind == "literal"
@@ -641,7 +692,7 @@ class _Run:
                 )
                 break
         if self.echo_tails and self.config_keys:
-            head, tail, excerpt = self.echo_tails[0]
+            _head, tail, excerpt = self.echo_tails[0]
             if not any(key.endswith(tail) for key in self.config_keys):
                 self.add(
                     "old_key_in_use",

@@ -93,7 +93,9 @@ def address_problem(address: str, *, allow_loopback: bool = False) -> str | None
         embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
         if embedded is not None:
             problem = address_problem(str(embedded), allow_loopback=allow_loopback)
-            return None if problem is None and ip.ipv4_mapped else problem or f"{address} embeds an IPv4 address"
+            return (
+                None if problem is None and ip.ipv4_mapped else problem or f"{address} embeds an IPv4 address"
+            )
         if any(ip in network for network in _NAT64):
             return f"{address} is a NAT64 address"
     if ip.is_loopback:
@@ -151,7 +153,9 @@ def probe_base_url(
     """Call ``GET {base}/models`` without a key and say whether an API answered."""
     deadline = time.monotonic() + timeout
     try:
-        scheme, host, port, path, display = _target(base, allow_loopback=allow_loopback_for_tests, ports=ports)
+        scheme, host, port, path, display = _target(
+            base, allow_loopback=allow_loopback_for_tests, ports=ports
+        )
     except _Refused as refusal:
         return ProbeResult(base.split("?", 1)[0].split("#", 1)[0], "refused", str(refusal))
     try:
@@ -160,7 +164,7 @@ def probe_base_url(
             problem = address_problem(address, allow_loopback=allow_loopback_for_tests)
             if problem is not None:
                 raise _Refused(f"{host} resolves to a non-public address ({problem})")
-        return _exchange(scheme, host, port, path, display, addresses[0], deadline, max_bytes)
+        return _exchange(_Target(scheme, host, port, path, display, addresses[0]), deadline, max_bytes)
     except _Refused as refusal:
         return ProbeResult(display, "refused", str(refusal))
 
@@ -172,11 +176,21 @@ def _remaining(deadline: float) -> float:
     return left
 
 
-def _exchange(scheme: str, host: str, port: int, path: str, display: str, address: str, deadline: float,
-              max_bytes: int) -> ProbeResult:
+@dataclass(frozen=True)
+class _Target:
+    scheme: str
+    host: str
+    port: int
+    path: str
+    display: str
+    address: str
+
+
+def _exchange(target: _Target, deadline: float, max_bytes: int) -> ProbeResult:
+    scheme, host, port, path, display = target.scheme, target.host, target.port, target.path, target.display
     sock: socket.socket | None = None
     try:
-        sock = socket.create_connection((address, port), timeout=_remaining(deadline))
+        sock = socket.create_connection((target.address, port), timeout=_remaining(deadline))
         if scheme == "https":
             sock = ssl.create_default_context().wrap_socket(sock, server_hostname=host)
         host_header = host if port in (80, 443) else f"{host}:{port}"
@@ -207,8 +221,9 @@ def _exchange(scheme: str, host: str, port: int, path: str, display: str, addres
             sock.close()
 
 
-def _classify(display: str, path: str, response: http.client.HTTPResponse, body: bytes,
-              max_bytes: int) -> ProbeResult:
+def _classify(
+    display: str, path: str, response: http.client.HTTPResponse, body: bytes, max_bytes: int
+) -> ProbeResult:
     status = response.status
     content_type = (response.getheader("Content-Type") or "").lower()
     head = body[:512].lstrip().lower()
@@ -218,11 +233,16 @@ def _classify(display: str, path: str, response: http.client.HTTPResponse, body:
         where = f" to {location.display()}" if location is not None else ""
         return ProbeResult(display, "redirect", f"HTTP {status}: redirects{where} (not followed)", status)
     if html:
-        return ProbeResult(display, "not_api", f"HTTP {status} with an HTML page at {path}: a website, not the API",
-                           status)
+        return ProbeResult(
+            display, "not_api", f"HTTP {status} with an HTML page at {path}: a website, not the API", status
+        )
     if len(body) > max_bytes:
-        return ProbeResult(display, "unknown", f"HTTP {status}: the answer is larger than {max_bytes // 1024} KiB "
-                           "and was not read", status)
+        return ProbeResult(
+            display,
+            "unknown",
+            f"HTTP {status}: the answer is larger than {max_bytes // 1024} KiB and was not read",
+            status,
+        )
     if status == 404:
         return ProbeResult(display, "not_api", f"HTTP 404 at {path}: no API under this base URL", status)
     try:
@@ -244,19 +264,33 @@ def apply_probe(checks: list[Check], result: ProbeResult, *, scrub: Scrub) -> li
     probed = parse_url(result.base)
     if result.verdict in {"not_api", "redirect"}:
         spec = REASONS["probe_not_api"]
-        evidence = clean_excerpt(f"{spec.message}: GET {result.base}/models gave {result.detail}", scrub, limit=220)
-        new = Check(CheckId.WRONG_BASE_URL, evidence, spec.base_score, "probe_not_api",
-                    clean_excerpt(result.detail, scrub), result.base)
+        evidence = clean_excerpt(
+            f"{spec.message}: GET {result.base}/models gave {result.detail}", scrub, limit=220
+        )
+        new = Check(
+            CheckId.WRONG_BASE_URL,
+            evidence,
+            spec.base_score,
+            "probe_not_api",
+            clean_excerpt(result.detail, scrub),
+            result.base,
+        )
         kept = [c for c in checks if c.check != CheckId.WRONG_BASE_URL]
         old = next((c for c in checks if c.check == CheckId.WRONG_BASE_URL), None)
         if old is not None and old.score > new.score:
             new = replace(old, score=min(0.99, old.score + 0.05))
         return sorted([*kept, new], key=lambda c: -c.score)
     if result.verdict == "api" and probed is not None:
+
         def settled(check: Check) -> bool:
             subject = parse_url(check.subject or "")
-            return (check.check == CheckId.WRONG_BASE_URL and check.reason in _SETTLED_BY_API
-                    and subject is not None and subject.host == probed.host
-                    and split_endpoint(subject.path)[0].lower() == probed.path.lower())
+            return (
+                check.check == CheckId.WRONG_BASE_URL
+                and check.reason in _SETTLED_BY_API
+                and subject is not None
+                and subject.host == probed.host
+                and split_endpoint(subject.path)[0].lower() == probed.path.lower()
+            )
+
         return [c for c in checks if not settled(c)]
     return checks

@@ -104,7 +104,10 @@ class Curl:
     follows_redirects: bool = False
 
 
-_SEGMENT = regex.compile(r"""'(?P<single>[^']*+)'?|"(?P<double>(?:[^"\\]++|\\.)*+)"?|\\(?P<escaped>.)|(?P<bare>[^'"\\]++)""", regex.DOTALL)
+_SEGMENT = regex.compile(
+    r"""'(?P<single>[^']*+)'?|"(?P<double>(?:[^"\\]++|\\.)*+)"?|\\(?P<escaped>.)|(?P<bare>[^'"\\]++)""",
+    regex.DOTALL,
+)
 _DOUBLE_ESCAPE = regex.compile(r"""\\(["\\$`\n])""")
 
 
@@ -115,11 +118,16 @@ def _unquote(word: str) -> Word:
     for segment in _SEGMENT.finditer(word):
         single, double, escaped, bare = segment.group("single", "double", "escaped", "bare")
         if single is not None:
-            literal_dollar = literal_dollar or (("$" in single or "%" in single) and _VAR_REF.search(single) is not None)
+            literal_dollar = literal_dollar or (
+                ("$" in single or "%" in single) and _VAR_REF.search(single) is not None
+            )
             out.append(single)
         elif double is not None:
-            out.append(_VAR_REF.sub(VAR, _DOUBLE_ESCAPE.sub(r"\1", double)) if "$" in double or "%" in double
-                       else _DOUBLE_ESCAPE.sub(r"\1", double))
+            out.append(
+                _VAR_REF.sub(VAR, _DOUBLE_ESCAPE.sub(r"\1", double))
+                if "$" in double or "%" in double
+                else _DOUBLE_ESCAPE.sub(r"\1", double)
+            )
         elif escaped is not None:
             out.append(escaped)
         elif bare is not None:

@@ -49,8 +49,12 @@ class Step:
     def for_base(self, base_url: str | None) -> Step:
         """This step with the gateway's base URL filled in where the text says ``{base_url}``."""
         base = base_url or DEFAULT_BASE
-        return replace(self, what=self.what.replace(PLACEHOLDER, base), how=self.how.replace(PLACEHOLDER, base),
-                       fine=self.fine.replace(PLACEHOLDER, base))
+        return replace(
+            self,
+            what=self.what.replace(PLACEHOLDER, base),
+            how=self.how.replace(PLACEHOLDER, base),
+            fine=self.fine.replace(PLACEHOLDER, base),
+        )
 
 
 @dataclass(frozen=True)
@@ -73,35 +77,47 @@ def _parse(path: Path, check: CheckId, language: Language) -> Step:
         raise StepsError(str(error)) from None
     meta = document.meta
     if meta.get("id") != str(check):
-        raise StepsError(f"{path}: front matter 'id' must be '{check}' (the file name), not {meta.get('id')!r}")
+        raise StepsError(
+            f"{path}: front matter 'id' must be '{check}' (the file name), not {meta.get('id')!r}"
+        )
     if meta.get("language") != language:
-        raise StepsError(f"{path}: front matter 'language' must be '{language}' (the folder), "
-                         f"not {meta.get('language')!r}")
+        raise StepsError(
+            f"{path}: front matter 'language' must be '{language}' (the folder), not {meta.get('language')!r}"
+        )
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
         raise StepsError(f"{path}: front matter needs a non-empty 'title'")
     heads = list(_SECTION.finditer(document.body + "\n"))
     if len(heads) != 3 or document.body[: heads[0].start()].strip():
-        raise StepsError(f"{path}: the body must be exactly three '## ' sections: what to check, how to check it, "
-                         f"what it looks like when it is fine (found {len(heads)})")
+        raise StepsError(
+            f"{path}: the body must be exactly three '## ' sections: what to check, how to check it, "
+            f"what it looks like when it is fine (found {len(heads)})"
+        )
     body = document.body + "\n"
-    sections = [body[heads[i].end(): heads[i + 1].start() if i + 1 < 3 else len(body)].strip() for i in range(3)]
+    sections = [
+        body[heads[i].end() : heads[i + 1].start() if i + 1 < 3 else len(body)].strip() for i in range(3)
+    ]
     for name, section in zip(("what to check", "how to check it", "when it is fine"), sections, strict=True):
         if not section:
             raise StepsError(f"{path}: the '{name}' section is empty")
         if len(section) > MAX_SECTION:
-            raise StepsError(f"{path}: the '{name}' section has {len(section)} characters; at most {MAX_SECTION} "
-                             "fit a Slack message section")
+            raise StepsError(
+                f"{path}: the '{name}' section has {len(section)} characters; at most {MAX_SECTION} "
+                "fit a Slack message section"
+            )
         if _KEY_SHAPED.search(section):
             raise StepsError(f"{path}: the '{name}' section contains something key-shaped; use $API_KEY")
         unknown = {match.group(0) for match in _PLACEHOLDERS.finditer(section)} - {PLACEHOLDER}
         if unknown:
-            raise StepsError(f"{path}: unknown placeholder(s) {', '.join(sorted(unknown))} in '{name}'; only "
-                             f"{PLACEHOLDER} is filled in")
+            raise StepsError(
+                f"{path}: unknown placeholder(s) {', '.join(sorted(unknown))} in '{name}'; only "
+                f"{PLACEHOLDER} is filled in"
+            )
     how = sections[1]
     if "curl" not in how or "/models" not in how or "$API_KEY" not in how:
-        raise StepsError(f"{path}: 'how to check it' must show a curl against $BASE_URL/models with the key in "
-                         "$API_KEY")
+        raise StepsError(
+            f"{path}: 'how to check it' must show a curl against $BASE_URL/models with the key in $API_KEY"
+        )
     return Step(check, language, title.strip(), sections[0], how, sections[2], path)
 
 
@@ -113,17 +129,22 @@ def load_steps(override_dir: Path | None = None, *, shipped_dir: Path | None = N
         known = {f"{check}.md" for check in CHECK_ORDER}
         for language_dir in sorted(override.iterdir()):
             if not language_dir.is_dir() or language_dir.name not in LANGUAGES:
-                raise StepsError(f"{language_dir}: expected only the folders {', '.join(LANGUAGES)} in {override}")
+                raise StepsError(
+                    f"{language_dir}: expected only the folders {', '.join(LANGUAGES)} in {override}"
+                )
             for path in sorted(language_dir.iterdir()):
                 if path.name not in known:
-                    raise StepsError(f"{path}: not a checklist step; the files are named "
-                                     f"{', '.join(sorted(known))}")
+                    raise StepsError(
+                        f"{path}: not a checklist step; the files are named {', '.join(sorted(known))}"
+                    )
     steps: dict[tuple[CheckId, Language], Step] = {}
     for language in LANGUAGES:
         for check in CHECK_ORDER:
             name = Path(language) / f"{check}.md"
             path = override / name if override is not None and (override / name).is_file() else shipped / name
             if not path.is_file():
-                raise StepsError(f"{path}: missing; every check needs a step in each of {', '.join(LANGUAGES)}")
+                raise StepsError(
+                    f"{path}: missing; every check needs a step in each of {', '.join(LANGUAGES)}"
+                )
             steps[(check, language)] = _parse(path, check, language)
     return StepBook(steps)

@@ -7,6 +7,7 @@ the second line of defence so a pathological paste degrades to "found less", nev
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 
 import regex
@@ -201,9 +202,9 @@ def might_match(pattern: regex.Pattern[str], text: str) -> bool:
     return any(needle in lowered for needle in needles)
 
 
-def finditer(pattern: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> Iterator[
-    regex.Match[str]
-]:
+def finditer(
+    pattern: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None
+) -> Iterator[regex.Match[str]]:
     """Matches of ``pattern``; a scan that runs out of time simply stops yielding."""
     if not might_match(pattern, text):
         return
@@ -214,9 +215,9 @@ def finditer(pattern: regex.Pattern[str], text: str, pos: int = 0, endpos: int |
         return
 
 
-def search(pattern: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> regex.Match[
-    str
-] | None:
+def search(
+    pattern: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None
+) -> regex.Match[str] | None:
     if not might_match(pattern, text):
         return None
     end = len(text) if endpos is None else endpos
@@ -244,10 +245,8 @@ def normalize(text: str) -> str:
     """Undo Slack's escaping and link markup; unify line ends; cut to :data:`MAX_TEXT`."""
     text = text[:MAX_TEXT].replace("\r\n", "\n").replace("\r", "\n")
     if "<http" in text or "<mailto" in text:
-        try:
+        with contextlib.suppress(TimeoutError):
             text = _SLACK_LINK.sub(_link, text, timeout=SCAN_TIMEOUT)
-        except TimeoutError:
-            pass
     if "&" in text:
         text = _ENTITY_RX.sub(lambda m: _ENTITY[m.group(0)], text)
     return text

@@ -175,7 +175,7 @@ def parse_url(raw: str) -> Url | None:
     except ValueError:
         return None
     host = (parts.hostname or "").rstrip(".").lower()
-    if not host or "." not in host and host != "localhost":
+    if not host or ("." not in host and host != "localhost"):
         return None
     path = parts.path.rstrip("/")
     return Url(parts.scheme.lower(), host, port, path, has_fragment=bool(parts.fragment))
@@ -225,7 +225,7 @@ def vendor_of(host: str) -> str | None:
 
 
 def is_vendor_web(host: str) -> bool:
-    return host in VENDOR_WEB_HOSTS or host.startswith("www.") and host[4:] in VENDOR_WEB_HOSTS
+    return host in VENDOR_WEB_HOSTS or (host.startswith("www.") and host[4:] in VENDOR_WEB_HOSTS)
 
 
 def split_endpoint(path: str) -> tuple[str, str]:

@@ -27,7 +27,7 @@ class Phrase:
     vendor_host: str | None = None  # whose text this is, when nobody else words it so
 
 
-def _p(
+def _p(  # noqa: PLR0917 - a table row reads best positionally
     text: str,
     family: Family,
     reason: str | None = None,
@@ -94,7 +94,8 @@ PHRASES: tuple[Phrase, ...] = (
     _p(r"该令牌已过期|令牌已(?:过期|失效)", "auth", "key_expired"),
     _p(r"令牌已(?:被)?删除", "auth", "key_revoked"),
     _p(
-        r"\bAPI key expired\b|\b(?:api[ _-]?key|key|token) (?:has )?expired\b|\bexpired (?:api[ _-]?)?(?:key|token)\b",
+        r"\bAPI key expired\b|\b(?:api[ _-]?key|key|token) (?:h"
+        r"as )?expired\b|\bexpired (?:api[ _-]?)?(?:key|token)\b",
         "auth",
         "key_expired",
     ),
@@ -104,12 +105,14 @@ PHRASES: tuple[Phrase, ...] = (
         "key_leaked",
     ),
     _p(
-        r"associated with a deactivated account|\baccount_deactivated\b|account (?:has been|is|was) deactivated",
+        r"associated with a deactivated account|\baccount_de"
+        r"activated\b|account (?:has been|is|was) deactivated",
         "auth",
         "account_deactivated",
     ),
     _p(
-        r"\b(?:api[ _-]?key|key|token) (?:has been|was|is|got) (?:been )?(?:disabled|deactivated|suspended|blocked)\b"
+        r"\b(?:api[ _-]?key|key|token) (?:has been|was|is|got) "
+        r"(?:been )?(?:disabled|deactivated|suspended|blocked)\b"
         r"|\b(?:disabled|deactivated|suspended) (?:api[ _-]?)?key\b|\bkey_disabled\b",
         "auth",
         "key_disabled",
@@ -140,8 +143,10 @@ PHRASES: tuple[Phrase, ...] = (
     _p(r"The API key format is incorrect", "auth", None, "volces.com"),
     _p(r"x-groq-region", "auth", None, "api.groq.com"),
     _p(
-        r"Incorrect API key provided|\binvalid_api_key\b|Invalid API Key|无效的令牌|令牌无效|认证失败|鉴权失败|"
-        r"身份验证失败|\bauthentication_error\b|\bAuthenticationError\b|invalid (?:auth(?:entication|orization)? )?"
+        r"Incorrect API key provided|\binvalid_api_k"
+        r"ey\b|Invalid API Key|无效的令牌|令牌无效|认证失败|鉴权失败|"
+        r"身份验证失败|\bauthentication_error\b|\bAuthenticationE"
+        r"rror\b|invalid (?:auth(?:entication|orization)? )?"
         r"token|\bPermissionDenied\b",
         "auth",
     ),
@@ -153,22 +158,26 @@ PHRASES: tuple[Phrase, ...] = (
         "other",
     ),
     _p(
-        r"insufficient_quota|exceeded your current quota|Insufficient (?:Balance|credits|funds)|credit balance is too "
+        r"insufficient_quota|exceeded your current quota|Insuffi"
+        r"cient (?:Balance|credits|funds)|credit balance is too "
         r"low|额度已用尽|额度不足|余额不足|\bbilling_not_active\b|quota (?:exceeded|exhausted)",
         "other",
     ),
     _p(
-        r"model_not_found|does not exist or you do not have access|The model [`'\"]?[\w./:-]{1,80}+[`'\"]? does not "
+        r"model_not_found|does not exist or you do not have acc"
+        r"ess|The model [`'\"]?[\w./:-]{1,80}+[`'\"]? does not "
         r"exist|无可用渠道|模型不存在|not a valid model|Unknown model|model not found|invalid model",
         "other",
     ),
     _p(
-        r"context_length_exceeded|maximum context length|prompt is too long|上下文长度|reduce the length of the "
+        r"context_length_exceeded|maximum context length|p"
+        r"rompt is too long|上下文长度|reduce the length of the "
         r"messages|too many tokens",
         "other",
     ),
     _p(
-        r"(?:HTTP/[\d.]{1,3}\s+|status(?:[ _]?code)?\W{0,3}|Error code:\s*|[\"']code[\"']:\s*[\"']?|[\"']status[\"']:"
+        r"(?:HTTP/[\d.]{1,3}\s+|status(?:[ _]?code)?\W{0,3}|Err"
+        r"or code:\s*|[\"']code[\"']:\s*[\"']?|[\"']status[\"']:"
         r"\s*)(?:429|5\d\d)\b",
         "other",
         needles=("429", "50", "52"),
@@ -183,7 +192,8 @@ RELAY_MARKERS = regex.compile(
     _I,
 )
 
-# "Incorrect API key provided: <echo>." (OpenAI and look-alikes) and DeepSeek's "Your api key: <echo> is invalid".
+# "Incorrect API key provided: <echo>." (OpenAI and look-alikes);
+# DeepSeek's "Your api key: <echo> is invalid".
 ECHOES = (
     regex.compile(r"Incorrect API key provided:[ ]?(?P<echo>[^\n]{1,160}?)\.(?=\s|$|[\"'\\,}])"),
     regex.compile(r"Your api key:\s*(?P<echo>\S{1,100}+) is invalid", _I),

@@ -15,7 +15,8 @@ _KEYLIKE = regex.compile(
 _REDACTED = regex.compile(r"[*…•█]|[xX]{4,}|\.\.\.")
 _PLACEHOLDER = regex.compile(
     r"(?i)(?:<[^<>]{1,60}>|\[[^\[\]]{1,60}\]|\{\{[^{}]{1,60}\}\}|"
-    r"(?:my|your)[-_ ]?(?:openai[-_ ]?|deepseek[-_ ]?|api[-_ ]?|secret[-_ ]?|own[-_ ]?)*(?:key|token)(?:[-_ ]?here)?|"
+    r"(?:my|your)[-_ ]?(?:openai[-_ ]?|deepseek[-_ ]?|api[-_ "
+    r"]?|secret[-_ ]?|own[-_ ]?)*(?:key|token)(?:[-_ ]?here)?|"
     r"(?:add|insert|put|replace|enter|paste)[-_ ]?(?:your|the|api|with)[-_\w ]{0,40}|sk-your[-_\w]{0,40}|"
     r"[\w-]{0,30}_here|changeme|placeholder)"
 )

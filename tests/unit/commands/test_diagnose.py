@@ -21,8 +21,15 @@ def run(*args: str, stdin: str = "", env: dict[str, str] | None = None):  # type
 def test_help_names_the_checks_and_the_jsonl_contract() -> None:
     result = run("--help")
     assert result.exit_code == 0
-    for word in ("whitespace", "missing_header", "wrong_base_url", "duplicated_path", "disabled_key", "--jsonl",
-                 "SUPPORTBOT_API_BASE_URL"):
+    for word in (
+        "whitespace",
+        "missing_header",
+        "wrong_base_url",
+        "duplicated_path",
+        "disabled_key",
+        "--jsonl",
+        "SUPPORTBOT_API_BASE_URL",
+    ):
         assert word in result.output
 
 
@@ -35,7 +42,11 @@ def test_plain_mode_prints_causes_in_order_without_the_key() -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("Looks like a 401 report")
-    causes = [line.split(".", 1)[1].split()[0] for line in lines if line.startswith("  ") and line.strip()[0].isdigit()]
+    causes = [
+        line.split(".", 1)[1].split()[0]
+        for line in lines
+        if line.startswith("  ") and line.strip()[0].isdigit()
+    ]
     assert causes == ["whitespace", "duplicated_path"]  # equal scores follow the checklist order
     assert KEYS["KEY"] not in result.output
     assert KEYS["KEY"][3:19] not in result.output
@@ -49,7 +60,9 @@ def test_plain_mode_says_when_nothing_is_recognised() -> None:
 
 def test_reads_a_file(tmp_path: Path) -> None:
     paste = tmp_path / "paste.txt"
-    paste.write_text('{"error":{"message":"该令牌状态不可用 (request id: 1)","type":"new_api_error"}}', encoding="utf-8")
+    paste.write_text(
+        '{"error":{"message":"该令牌状态不可用 (request id: 1)","type":"new_api_error"}}', encoding="utf-8"
+    )
     result = run(str(paste))
     assert result.exit_code == 0
     assert "disabled_key" in result.output
@@ -73,7 +86,10 @@ def test_jsonl_one_line_out_per_line_in_in_order() -> None:
     out = [json.loads(line) for line in result.output.splitlines()]
     assert [item["id"] for item in out] == ["t1", "t2", "t3", 4]
     assert [[c["check"] for c in item["checks"]] for item in out] == [
-        ["missing_header"], [], ["duplicated_path"], ["wrong_base_url"],
+        ["missing_header"],
+        [],
+        ["duplicated_path"],
+        ["wrong_base_url"],
     ]
     for item in out:
         assert set(item) == {"id", "checks"}
@@ -97,8 +113,10 @@ def test_jsonl_malformed_line_gets_an_error_and_the_run_goes_on(line: str, error
     result = run("--jsonl", stdin=f"{line}\n{good}\n")
     assert result.exit_code == 0
     first, second = (json.loads(out) for out in result.output.splitlines())
-    assert error in first["error"] and first["checks"] == []
-    assert second["id"] == "ok" and second["checks"][0]["check"] == "duplicated_path"
+    assert error in first["error"]
+    assert first["checks"] == []
+    assert second["id"] == "ok"
+    assert second["checks"][0]["check"] == "duplicated_path"
 
 
 def test_bad_configuration_exits_2_naming_the_variable() -> None:
@@ -116,4 +134,4 @@ def test_real_scanner_masks_evidence_of_every_case() -> None:
     assert result.exit_code == 0
     assert len(result.output.splitlines()) == len(planted)
     for key in KEYS.values():
-        assert not any(key[i:i + 12] in result.output for i in range(len(key) - 12))
+        assert not any(key[i : i + 12] in result.output for i in range(len(key) - 12))

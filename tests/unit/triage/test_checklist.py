@@ -55,7 +55,12 @@ def test_next_walks_every_step_then_ends_unresolved() -> None:
     assert state.done == plan([U])
     assert state.last_step == K
     record = outcome_record(state)
-    assert (record.outcome, record.fixed_by, record.last_step, record.steps_tried) == ("unresolved", None, K, 5)
+    assert (record.outcome, record.fixed_by, record.last_step, record.steps_tried) == (
+        "unresolved",
+        None,
+        K,
+        5,
+    )
     assert record.seconds == 50
 
 
@@ -65,7 +70,12 @@ def test_fixed_records_the_step_and_whether_the_diagnosis_was_right() -> None:
     transition = apply(state, "triage_fixed", step=W, at=T0 + 9)
     assert transition.effect == "fixed"
     record = outcome_record(transition.state)
-    assert (record.outcome, record.fixed_by, record.diagnosed_first, record.diagnosis_right) == ("fixed", W, U, False)
+    assert (record.outcome, record.fixed_by, record.diagnosed_first, record.diagnosis_right) == (
+        "fixed",
+        W,
+        U,
+        False,
+    )
     assert record.steps_tried == 2
 
 
@@ -73,7 +83,8 @@ def test_double_click_on_next_moves_once() -> None:
     state = start([], at=T0)
     first = apply(state, "triage_next", step=W, at=T0 + 1)
     second = apply(first.state, "triage_next", step=W, at=T0 + 1.2)
-    assert first.effect == "show_step" and first.step == M
+    assert first.effect == "show_step"
+    assert first.step == M
     assert (second.effect, second.note, second.step) == ("ignored", "stale_step", M)
     assert second.state == first.state
 
@@ -169,7 +180,9 @@ def test_state_is_plain_json() -> None:
     assert json.loads(json.dumps(data)) == data
     restored = ChecklistState.from_json(data)
     assert restored == state
-    assert restored.language == "zh" and restored.diagnosed == (U, W) and restored.current == W
+    assert restored.language == "zh"
+    assert restored.diagnosed == (U, W)
+    assert restored.current == W
 
 
 @pytest.mark.parametrize(
@@ -197,5 +210,10 @@ def test_missing_field_is_named() -> None:
 
 
 def test_checkid_values_are_the_public_contract() -> None:
-    assert [str(c) for c in CheckId] == ["whitespace", "missing_header", "wrong_base_url", "duplicated_path",
-                                         "disabled_key"]
+    assert [str(c) for c in CheckId] == [
+        "whitespace",
+        "missing_header",
+        "wrong_base_url",
+        "duplicated_path",
+        "disabled_key",
+    ]

@@ -9,13 +9,22 @@ from supportbot.triage import detect_report, is_401_report
 REPORTS = [
     ("english-status", "Getting 401 on every request since this morning"),
     ("http-status-line", "HTTP/1.1 401 Unauthorized"),
-    ("sdk-error-code", "openai.AuthenticationError: Error code: 401 - {'error': {'message': 'Incorrect API key provided'}}"),
+    (
+        "sdk-error-code",
+        "openai.AuthenticationError: Error code: 401 - {'error': {'message': 'Incorrect API key provided'}}",
+    ),
     ("unauthorized-word", "the API says Unauthorized when I call it from my server"),
     ("invalid-api-key", "invalid api key?? I just created it"),
     ("chinese-auth-failed", "调用接口认证失败，怎么回事"),
-    ("chinese-invalid-token-one-api", '{"error":{"message":"无效的令牌 (request id: 20261101)","type":"one_api_error"}}'),
+    (
+        "chinese-invalid-token-one-api",
+        '{"error":{"message":"无效的令牌 (request id: 20261101)","type":"one_api_error"}}',
+    ),
     ("chinese-status-no-space", "一直报401，换了好几个key都不行"),
-    ("anthropic-body", '{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}'),
+    (
+        "anthropic-body",
+        '{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}',
+    ),
     ("gemini-400-bad-key", "API key not valid. Please pass a valid API key."),
     ("openrouter-no-credentials", '{"error":{"message":"No auth credentials found","code":401}}'),
     ("new-api-disabled-token", "该令牌状态不可用"),
@@ -54,4 +63,8 @@ def test_near_misses(name: str, text: str) -> None:
 
 
 def test_signals_say_why() -> None:
-    assert detect_report("401 Unauthorized: invalid_api_key").signals == ("status_401", "unauthorized", "invalid_key")
+    assert detect_report("401 Unauthorized: invalid_api_key").signals == (
+        "status_401",
+        "unauthorized",
+        "invalid_key",
+    )

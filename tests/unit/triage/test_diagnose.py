@@ -105,7 +105,8 @@ def test_relayed_provider_error_is_not_blamed_on_the_base_url(settings) -> None:
     # key is at fault, not the customer's base URL.
     text = (
         '{"error":{"message":"Incorrect API key provided: sk-proj-****...abcd. You can find your API key at '
-        'https://platform.openai.com/account/api-keys. (request id: 2026110112000012345678)","type":"one_api_error"}}'
+        "https://platform.openai.com/account/api-keys. (request"
+        ' id: 2026110112000012345678)","type":"one_api_error"}}'
     )
     assert CheckId.WRONG_BASE_URL not in [c.check for c in diagnose(text, settings, scrub=fake_scrub)]
 
@@ -116,7 +117,10 @@ def test_generic_invalid_key_names_no_single_cause(settings) -> None:
 
 
 def test_slack_escaping_is_undone(settings) -> None:
-    text = "curl &lt;https://api.llmrelay.com/v1/chat/completions/chat/completions&gt; -H 'Authorization: Bearer $K'"
+    text = (
+        "curl &lt;https://api.llmrelay.com/v1/chat/completions/chat/completions&gt; "
+        "-H 'Authorization: Bearer $K'"
+    )
     assert diagnose(text, settings, scrub=fake_scrub)[0].check == CheckId.DUPLICATED_PATH
 
 

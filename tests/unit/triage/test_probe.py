@@ -85,7 +85,8 @@ def test_reads_the_answer(server: str, path: str, verdict: str, status: int) -> 
 
 def test_redirect_is_not_followed(server: str) -> None:
     result = probe_base_url(server + "/moved", allow_loopback_for_tests=True)
-    assert "www.llmrelay.com" in result.detail and "not followed" in result.detail
+    assert "www.llmrelay.com" in result.detail
+    assert "not followed" in result.detail
 
 
 def test_oversize_body_is_not_read_whole(server: str) -> None:
@@ -110,11 +111,12 @@ def test_connects_to_the_address_it_checked(server: str) -> None:
         return ["127.0.0.1"]
 
     HOST_SEEN.clear()
-    result = probe_base_url(f"http://api.probe-test.invalid:{port}/v1", allow_loopback_for_tests=True,
-                            resolver=resolver)
+    result = probe_base_url(
+        f"http://api.probe-test.invalid:{port}/v1", allow_loopback_for_tests=True, resolver=resolver
+    )
     assert result.verdict == "api"
     assert calls == ["api.probe-test.invalid"]  # resolved once; the connection used that answer
-    assert HOST_SEEN == [f"api.probe-test.invalid:{port}"]
+    assert [f"api.probe-test.invalid:{port}"] == HOST_SEEN
 
 
 def test_loopback_is_refused_unless_tests_allow_it(server: str) -> None:
@@ -145,9 +147,25 @@ def test_refuses_unsafe_urls_before_any_lookup(url: str, why: str) -> None:
 
 @pytest.mark.parametrize(
     "address",
-    ["10.0.0.5", "172.16.3.4", "192.168.1.1", "127.0.0.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",
-     "224.0.0.1", "240.0.0.1", "::1", "fd00::1", "fe80::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1",
-     "2002:7f00:1::", "64:ff9b::7f00:1", "::"],
+    [
+        "10.0.0.5",
+        "172.16.3.4",
+        "192.168.1.1",
+        "127.0.0.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",  # noqa: S104 - an address to refuse, not one to bind
+        "224.0.0.1",
+        "240.0.0.1",
+        "::1",
+        "fd00::1",
+        "fe80::1",
+        "::ffff:127.0.0.1",
+        "::ffff:10.0.0.1",
+        "2002:7f00:1::",
+        "64:ff9b::7f00:1",
+        "::",
+    ],
 )
 def test_refuses_non_public_addresses(address: str) -> None:
     assert address_problem(address) is not None
@@ -156,11 +174,15 @@ def test_refuses_non_public_addresses(address: str) -> None:
 
 
 def test_refuses_when_any_answer_is_private() -> None:
-    result = probe_base_url("https://api.llmrelay.com/v1", resolver=lambda h, p: ["93.184.216.34", "10.1.2.3"])
+    result = probe_base_url(
+        "https://api.llmrelay.com/v1", resolver=lambda h, p: ["93.184.216.34", "10.1.2.3"]
+    )
     assert result.verdict == "refused"
 
 
-@pytest.mark.parametrize("address", ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "::ffff:93.184.216.34"])
+@pytest.mark.parametrize(
+    "address", ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "::ffff:93.184.216.34"]
+)
 def test_public_addresses_pass(address: str) -> None:
     assert address_problem(address) is None
 
@@ -177,12 +199,14 @@ def test_probe_result_strengthens_or_settles_the_diagnosis(server: str, settings
     assert checks[0].reason == "missing_v1"
     not_api = probe_base_url(server + "/site", allow_loopback_for_tests=True)
     stronger = apply_probe(checks, not_api, scrub=fake_scrub)
-    assert stronger[0].check == CheckId.WRONG_BASE_URL and stronger[0].score >= checks[0].score
+    assert stronger[0].check == CheckId.WRONG_BASE_URL
+    assert stronger[0].score >= checks[0].score
     # An API answering at exactly that base settles the path doubt.
     from supportbot.triage.probe import ProbeResult
 
-    settled = apply_probe(checks, ProbeResult("https://api.llmrelay.com", "api", "HTTP 401 JSON", 401),
-                          scrub=fake_scrub)
+    settled = apply_probe(
+        checks, ProbeResult("https://api.llmrelay.com", "api", "HTTP 401 JSON", 401), scrub=fake_scrub
+    )
     assert CheckId.WRONG_BASE_URL not in [c.check for c in settled]
 
 

@@ -19,7 +19,10 @@ def test_all_steps_ship_in_both_languages() -> None:
     for language in LANGUAGES:
         for check in CHECK_ORDER:
             step = book.get(check, language)
-            assert step.title and step.what and step.how and step.fine
+            assert step.title
+            assert step.what
+            assert step.how
+            assert step.fine
             assert 'curl -sS "$BASE_URL/models" -H "Authorization: Bearer $API_KEY"' in step.how
     assert book.get("whitespace", "zh").language == "zh"
 
@@ -44,7 +47,8 @@ def test_walk_follows_the_plan() -> None:
     from supportbot.triage.checklist import plan
 
     steps = load_steps().walk(plan(["duplicated_path"]), "zh")
-    assert [s.id for s in steps][0] == "duplicated_path" and len(steps) == 5
+    assert next(s.id for s in steps) == "duplicated_path"
+    assert len(steps) == 5
 
 
 @pytest.fixture
@@ -98,7 +102,11 @@ def test_knowledge_dir_without_checklist_folder_uses_shipped(tmp_path: Path) -> 
         ("en/whitespace.md", GOOD.replace("language: en", "language: zh"), "'language' must be 'en'"),
         ("en/whitespace.md", GOOD.replace("title: Our own words\n", ""), "title"),
         ("en/whitespace.md", GOOD.replace("## Fine\nA list of models.\n", ""), "exactly three"),
-        ("en/whitespace.md", GOOD.replace("## Fine\nA list of models.", "## Fine\n"), "'when it is fine' section is empty"),
+        (
+            "en/whitespace.md",
+            GOOD.replace("## Fine\nA list of models.", "## Fine\n"),
+            "'when it is fine' section is empty",
+        ),
         ("en/whitespace.md", GOOD.replace("$API_KEY", "KEY"), "$API_KEY"),
         ("en/whitespace.md", GOOD.replace("Our own text.", "Use {api_base}."), "{api_base}"),
         ("en/whitespace.md", GOOD.replace("Our own text.", "Like sk-" + "Ab1" * 8), "key-shaped"),
