@@ -14,11 +14,12 @@ MAX_COMMAND = 8_000
 _CURL = regex.compile(r"(?<![\w./-])curl(?:\.exe)?(?=[ \t]|\\\n)")
 _TOKEN = regex.compile(
     r"""
-      (?P<space>[ \t]++)
-    | (?P<cont>(?:\\|`|\^)\n)
-    | (?P<stop>\n|[;|]|&&)
-    | (?P<word>(?:[^\s'"\\;|&]++|'[^']*+(?:'|$)|"(?:[^"\\]++|\\.)*+(?:"|$)|\\.|&(?!&))++)
-    | (?P<other>.)
+    [ \t]*+
+    (?: (?P<cont>(?:\\|`|\^)\n)
+      | (?P<stop>\n|[;|]|&&)
+      | (?P<word>(?:[^\s'"\\;|&]++|'[^']*+(?:'|$)|"(?:[^"\\]++|\\.)*+(?:"|$)|\\.|&(?!&))++)
+      | (?P<other>.)
+    )
     """,
     regex.VERBOSE | regex.DOTALL,
 )
@@ -149,6 +150,7 @@ def _words(text: str, pos: int) -> tuple[list[str], int]:
 
 
 MAX_HEADERS = 30
+_USED = frozenset({"-H", "--header", "-u", "--user", "--oauth2-bearer", "-X", "--request", "--url"})
 
 
 def find_curls(text: str, limit: int = 40) -> list[Curl]:
@@ -172,13 +174,15 @@ def find_curls(text: str, limit: int = 40) -> list[Curl]:
             elif raw.startswith("-H") and len(raw) > 2:
                 name, attached = "-H", raw[2:]
             if name in _WITH_ARG:
-                if attached is not None:
-                    argument = _unquote(attached)
-                elif i + 1 < len(raw_words):
+                if attached is None:
+                    if i + 1 >= len(raw_words):
+                        break
                     i += 1
-                    argument = _unquote(raw_words[i])
-                else:
-                    break
+                    attached = raw_words[i]
+                if name not in _USED or (name in {"-H", "--header"} and len(command.headers) >= MAX_HEADERS):
+                    i += 1
+                    continue  # a body, an output file…: skipped without reading it
+                argument = _unquote(attached)
                 if name in {"-H", "--header"}:
                     if argument not in command.headers and len(command.headers) < MAX_HEADERS:
                         command.headers.append(argument)
@@ -195,7 +199,7 @@ def find_curls(text: str, limit: int = 40) -> list[Curl]:
                     not raw.startswith("--") and "L" in raw[1:]
                 ):
                     command.follows_redirects = True
-            else:
+            elif any(char in raw for char in "/.$") and len(command.urls) < MAX_HEADERS:
                 word = _unquote(raw)
                 if "/" in word.value or "." in word.value or word.value.startswith(VAR):
                     command.urls.append(word)
