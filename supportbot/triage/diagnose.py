@@ -15,6 +15,7 @@ paste reports an error that is not a 401 cause (429, 5xx, quota, model, context 
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 import regex
@@ -47,6 +48,8 @@ _SEPARATOR = regex.compile(r"\]?[ \t]*+(?P<sep>:=|=>|==|=|:(?!//)|\((?=[ \t]*+[\
 MAX_SITES = 150
 MAX_URLS = 80
 MAX_CURLS = 40
+#: Host names without a scheme are looked for only here: a customer's own words come first, logs after.
+PROSE_SPAN = 10_000
 _HEADER_CALL = set_needles(
     regex.compile(r"""["'](?P<name>authorization|x-api-key|api-key)["'][ \t]*+,[ \t]*+""", _I),
     ("authorization", "api-key"),
@@ -281,9 +284,15 @@ class _Run:
         finding = Finding(reason, min(0.99, spec.base_score * factor), excerpt, subject, note)
         self.findings.setdefault(spec.check, []).append(finding)
 
-    def inside(self, pos: int, spans: list[tuple[int, int]]) -> bool:
-        # Spans are few (capped passes) but checked often; stop at the first that starts later.
-        return any(start <= pos < end for start, end in spans if start <= pos)
+    @staticmethod
+    def inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+        if not spans:
+            return False
+        if len(spans) > 1 and spans[-1][0] < spans[-2][0]:
+            spans.sort()
+        index = bisect.bisect_right(spans, (pos, len(spans) + 1 << 40)) - 1
+        # Spans may nest or overlap a little; look back over the few that start before ``pos``.
+        return any(spans[i][0] <= pos < spans[i][1] for i in range(index, max(-1, index - 8), -1))
 
     def is_official(self, host: str) -> bool:
         return any(o.host == host or o.host.endswith("." + host) for o in self.officials)
@@ -349,6 +358,8 @@ class _Run:
                 if reason is None and (foreign or (foreign is None and self.officials)):
                     self.add(
                         "key_sent_to_other_vendor",
+                        # The paste also shows our own host: the answer may have been relayed.
+                        factor=0.7 if self.official_seen else 1.0,
                         excerpt=excerpt,
                         subject=f"https://{at}",
                         note=f"{vendor} answered",
@@ -410,7 +421,7 @@ class _Run:
             url = parse_url(value)
             if url is not None:
                 self.judge_url(url, "request", excerpt=f"curl {url.display()}")
-        if not authed and api_call:
+        if not authed and api_call and not command.truncated:
             self.add("no_auth_header", excerpt=excerpt_base, note="curl sends no key")
 
     def raw_requests(self) -> None:
@@ -611,7 +622,7 @@ class _Run:
             self.judge_url(url, role, excerpt=url.display())
         if not self.officials:
             return
-        for examined, match in enumerate(finditer(_HOSTNAME, self.text)):
+        for examined, match in enumerate(finditer(_HOSTNAME, self.text, 0, min(len(self.text), PROSE_SPAN))):
             if examined >= 4 * MAX_URLS or len(raw_seen) >= 2 * MAX_URLS:
                 break
             if match.group(0) in raw_seen:
@@ -679,7 +690,7 @@ class _Run:
             )
         elif missing and search(_PROXY_WORDS, self.text) is not None:
             self.add("proxy_strips", excerpt=missing[0].excerpt, factor=0.7)
-        if self.officials and not self.relay:
+        if self.officials and not self.relay and not self.official_seen:
             for host, pos in self.vendor_hosts:
                 if self.is_official(host):
                     continue

@@ -103,6 +103,7 @@ class Curl:
     oauth2_bearer: bool = False
     method: str | None = None
     follows_redirects: bool = False
+    truncated: bool = False  # longer than MAX_COMMAND: options after the cut were not read
 
 
 _SEGMENT = regex.compile(
@@ -136,17 +137,17 @@ def _unquote(word: str) -> Word:
     return Word("".join(out), literal_dollar)
 
 
-def _words(text: str, pos: int) -> tuple[list[str], int]:
+def _words(text: str, pos: int) -> tuple[list[str], int, bool]:
     words: list[str] = []
     end = min(len(text), pos + MAX_COMMAND)
     last = pos
     for match in finditer(_TOKEN, text, pos, end):
         last = match.end()
         if match.group("stop") is not None:
-            return words, match.start()
+            return words, match.start(), False
         if match.group("word") is not None:
             words.append(match.group("word"))
-    return words, last
+    return words, last, end < len(text)
 
 
 MAX_HEADERS = 30
@@ -162,8 +163,8 @@ def find_curls(text: str, limit: int = 40) -> list[Curl]:
             break
         if match.start() < next_free:
             continue
-        raw_words, end = _words(text, match.end())
-        command = Curl(match.start(), end)
+        raw_words, end, truncated = _words(text, match.end())
+        command = Curl(match.start(), end, truncated=truncated)
         next_free = end
         i = 0
         while i < len(raw_words):

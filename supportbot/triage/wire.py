@@ -9,6 +9,8 @@ from supportbot.triage.values import VAR
 
 _KEYLIKE = regex.compile(
     r"(?:sk-|sk_|gsk_|xai-|AIza|hf_|r8_|pplx-|tgp_v1_)[\w\-.]{6,}+|[A-Za-z0-9_\-.]{20,}+|\x00"
+    # a key the scanner (or the customer) already masked: "sk-…a1B2", "sk-proj-…Zq9x"
+    r"|[A-Za-z0-9_\-]{2,24}…[A-Za-z0-9_\-]{2,8}"
 )
 #: Customers often hide their own key before pasting ("sk-xxxx", "sk-***abcd"); such a value says
 #: nothing about the key they really send.

@@ -736,6 +736,8 @@ NEAR_MISSES = [
         'curl https://api.llmrelay.com/v1/models -H "Authorization: Bearer sk-xxxxxxxxxxxx"',
     ),
     ("slack-autolinked-official-host", "my base url is <http://api.llmrelay.com/v1|api.llmrelay.com/v1>"),
+    ("anthropic-sdk-correct-base", 'client = anthropic.Anthropic(base_url="https://api.llmrelay.com")'),
+    ("mistral-body-alone-names-no-cause", '{"detail":"Unauthorized"}'),
     ("local-proxy-http", 'client = OpenAI(base_url="http://localhost:3000/v1", api_key=key)'),
     ("dotenv-quoted-key-is-fine", 'OPENAI_API_KEY="<<KEY>>"\nOPENAI_BASE_URL=https://api.llmrelay.com/v1'),
     (

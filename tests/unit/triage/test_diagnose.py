@@ -136,3 +136,39 @@ def test_forty_thousand_characters_stay_fast(settings) -> None:
     start = time.perf_counter()
     diagnose(text, settings, scrub=fake_scrub)
     assert time.perf_counter() - start < 1.0  # generous; benchmarks/diagnose_speed.py shows the real figures
+
+
+@pytest.fixture(scope="module")
+def scanner():  # type: ignore[no-untyped-def]
+    from supportbot.config import Settings
+    from supportbot.keys import Scanner
+
+    return Scanner.from_settings(Settings(), fingerprint_secret="triage-tests-" + "0" * 20)
+
+
+@pytest.mark.parametrize("case", [c for c in ALL if "<<" in c.text], ids=lambda c: c.id)
+def test_the_masked_copy_gives_the_same_diagnosis(case: Case, settings, bare_settings, scanner) -> None:
+    # The Slack layer deletes a message with a key and walks the checklist on its masked copy.
+    chosen = settings if case.official else bare_settings
+    original = diagnose(plant(case.text), chosen, scrub=scanner.scrub)
+    masked = diagnose(scanner.mask(plant(case.text)), chosen, scrub=scanner.scrub)
+    assert [c.check for c in masked][:1] == [c.check for c in original][:1] == [case.check]
+
+
+def test_evidence_keeps_its_meaning_after_the_real_scrubber(settings, scanner) -> None:
+    text = plant('curl https://api.llmrelay.com/v1/models -H "Authorization: Bearer \\"<<KEY>>\\""')
+    check = diagnose(text, settings, scrub=scanner.scrub)[0]
+    assert check.reason == "quoted_key"
+    assert '`Bearer "sk-…"`' in check.evidence
+    assert KEYS["KEY"][3:15] not in check.evidence
+
+
+def test_pasted_base_urls_for_the_probe() -> None:
+    from supportbot.triage import pasted_base_urls
+
+    text = (
+        'client = OpenAI(base_url="https://api.llmrelay.com/v1/chat/completions")\n'
+        "curl https://gw.example.org/v1/models?key=abc -H 'Authorization: Bearer $K'\n"
+        "see https://platform.openai.com/docs for details"
+    )
+    assert pasted_base_urls(text) == ["https://gw.example.org/v1", "https://api.llmrelay.com/v1"]
