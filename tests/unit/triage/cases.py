@@ -672,7 +672,59 @@ DISABLED = [
     ),
 ]
 
-ALL = WHITESPACE + MISSING + WRONG_BASE + DUPLICATED + DISABLED
+MORE = [
+    Case(
+        "mistral-detail-unauthorized-at-mistral-host",
+        'curl https://api.mistral.ai/v1/models -H "Authorization: Bearer $LLMRELAY_KEY"\n{"detail":"Unauthorized"}',
+        U,
+        "other_vendor_host",
+    ),
+    Case(
+        "mistral-message-unauthorized-sdk-base",
+        'client = Mistral(api_key=key, server_url="https://codestral.mistral.ai")\n'
+        '{"message":"Unauthorized","request_id":"c61f2f15feca71626a990e3740f99245"}',
+        U,
+        "other_vendor_host",
+    ),
+    Case(
+        "js-shorthand-base-url",
+        'const baseURL = "https://llmrelay.com/console";\nconst client = new OpenAI({ baseURL });',
+        U,
+        "website_host",
+    ),
+    Case(
+        "anthropic-ts-sdk-website",
+        'const anthropic = new Anthropic({ baseURL: "https://www.llmrelay.com" });',
+        U,
+        "website_host",
+    ),
+    Case(
+        "anthropic-python-sdk-base-with-v1",
+        'client = anthropic.Anthropic(base_url="https://api.llmrelay.com/v1", api_key=os.environ["LLMRELAY_KEY"])',
+        D,
+        "doubled_v1",
+    ),
+    Case(
+        "curl-long-header-option-without-bearer",
+        "curl --request GET \\\n  --url https://api.llmrelay.com/v1/models \\\n  --header 'Authorization: <<KEY>>'",
+        M,
+        "no_bearer_scheme",
+    ),
+    Case(
+        "curl-header-equals-form-empty-bearer",
+        'curl https://api.llmrelay.com/v1/models --header="Authorization: Bearer "',
+        M,
+        "empty_key",
+    ),
+    Case(
+        "windows-cmd-caret-continuation",
+        'curl https://api.llmrelay.com/v1/chat/completions ^\n  -H "Content-Type: application/json" ^\n  -d "{}"',
+        M,
+        "no_auth_header",
+    ),
+]
+
+ALL = WHITESPACE + MISSING + WRONG_BASE + DUPLICATED + DISABLED + MORE
 
 NEAR_MISSES = [
     (
