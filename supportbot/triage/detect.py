@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import regex
 
-from supportbot.triage.text import finditer, normalize, search, set_needles
+from supportbot.triage.needles import set_needles
+from supportbot.triage.text import finditer, normalize, search
 
 _I = regex.IGNORECASE
 

@@ -18,9 +18,8 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-import regex
-
 from supportbot.config import Settings
+from supportbot.triage import patterns as pt
 from supportbot.triage.baseurl import ROLE_FACTOR, Role, assess
 from supportbot.triage.checks import CHECK_ORDER, Check, CheckId, Finding
 from supportbot.triage.reasons import REASONS
@@ -33,211 +32,11 @@ from supportbot.triage.text import (
     mask_value,
     normalize,
     search,
-    set_needles,
 )
 from supportbot.triage.urls import Official, Url, officials_from, parse_url, split_endpoint, vendor_of
 from supportbot.triage.values import VAR, Value, read_value
 from supportbot.triage.vendors import ECHOES, PHRASES, RELAY_MARKERS, classify_echo, foreign_to_openai
 from supportbot.triage.wire import authorization_problems, key_problems, keylike
-
-_I = regex.IGNORECASE
-
-_HINT_WORDS = ("key", "token", "base", "url", "endpoint", "host", "authorization", "bearer")
-_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$.-")
-_SEPARATOR = regex.compile(r"\]?[ \t]*+(?P<sep>:=|=>|==|=|:(?!//)|\((?=[ \t]*+[\"'`]))")
-MAX_SITES = 150
-MAX_URLS = 80
-MAX_CURLS = 40
-#: Host names without a scheme are looked for only here: a customer's own words come first, logs after.
-PROSE_SPAN = 10_000
-_HEADER_CALL = set_needles(
-    regex.compile(r"""["'](?P<name>authorization|x-api-key|api-key)["'][ \t]*+,[ \t]*+""", _I),
-    ("authorization", "api-key"),
-)
-_REQUEST_LINE = regex.compile(
-    r"(?m)^[ \t]{0,8}+(?P<method>GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)[ \t]++(?P<target>\S{1,2000}+)"
-    r"[ \t]++HTTP/[\d.]{1,3}+[ \t]*+$"
-)
-_HEADER_LINE = regex.compile(
-    r"[ \t]{0,8}+(?P<name>[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}+):[ \t]*+(?P<value>[^\n]{0,4000}+)"
-)
-_URL = regex.compile(r"https?://[^\s\"'<>`\\)\]}|,，。；、）】]{1,2000}+", _I)
-_REQUEST_HINT = regex.compile(
-    r"(?:HTTP Request:[ \t]*+(?:GET|POST|PUT|PATCH|DELETE)?|Request URL:|\burl[\"']?[ \t]*+[:=][ \t]*+[\"']?|"
-    r"\b(?:GET|POST|PUT|PATCH|DELETE)|(?:fetch|get|post|put|request|urlopen|Request|create)\([ \t]*+[\"'`]?)"
-    r"[ \t]*+$",
-    _I,
-)
-_BASE_HINT = regex.compile(
-    r"(?:base[ _-]?url|api[ _-]?base|baseURL|接口地址|请求地址|API[ \t]*+地址|代理地址|域名)[^\n]{0,24}+$", _I
-)
-_HOSTNAME = regex.compile(
-    r"(?<![\w.@/:-])(?:[a-z0-9][a-z0-9-]{0,62}+\.){1,6}+(?:com|net|org|io|ai|cn|dev|app|co|xyz|top|cc|me|tech|"
-    r"cloud|site|pro|vip|link|club|one|fun|info|biz|us|uk|jp|hk|tw|sg|so|sh|to|run|chat|ltd|store|online|work|icu|"
-    r"space|im|ink|asia|wiki|life|world|host|fyi|gg)(?![\w-])(?:/[^\s\"'<>`)\]}，。]{0,300}+)?",
-    _I,
-)
-_DOUBLED = regex.compile(
-    r"/(?:v1/)?(?:chat/completions|completions|responses|embeddings|messages)(?:/v1)?/"
-    r"(?:chat/completions|completions|responses|embeddings|messages|models)(?![\w-])|/v1/v1(?![\w-])",
-    _I,
-)
-_LOG_PATH = regex.compile(
-    r"(?:\b(?:GET|POST|PUT|PATCH|DELETE)[ \t]++(?P<path>/[^\s\"?)]{1,500}+)[^\s\"]*+[ \t]++HTTP/|"
-    r"Invalid URL \((?:GET|POST|PUT|DELETE) (?P<path2>/[^\s)?]{1,500}+))"
-)
-_HTML = regex.compile(r"<!DOCTYPE html|<html[\s>]|Unexpected token '?<'?|Unexpected token < in JSON", _I)
-_ERROR_CONTEXT = regex.compile(r"error|exception|traceback|\b40[0-9]\b|错误|报错|失败", _I)
-_PROXY_WORDS = regex.compile(r"nginx|cloudflare|反向代理|反代|\bproxy\b|\bcdn\b|\bwaf\b|中转|网关", _I)
-_QUESTION_LEAD = regex.compile(
-    r"(?:怎么|怎样|如何|是否|要不要|能不能|how (?:do|can|to|should)|can i|should i|"
-    r"what happens)[^\n.。!！]{0,14}$",
-    _I,
-)
-_NEGATION_LEAD = regex.compile(r"(?:没有|没|并没|不是|未|\bno\b|\bnot\b|n't|\bnever\b)[ \t]{0,2}+$", _I)
-_ECHO_TAIL = regex.compile(r"^(?P<head>[A-Za-z0-9_-]{2,14}+)[*.…]{2,}+(?P<tail>[A-Za-z0-9_-]{2,6}+)$")
-
-_PROSE: tuple[tuple[regex.Pattern[str], str, bool], ...] = (
-    # (pattern, reason, guard against negation/questions)
-    (
-        regex.compile(
-            r"(?:没有?|未|忘了?|忘记)(?:加|带|传|设置|填|写)?上?[ \t"
-            r"]*+(?:Authorization|Bearer|请求头|鉴权头|认证头)"
-            r"|(?:不带|缺少|少了|漏了|漏掉)[ \t]*+(?:Bearer|Authorization)"
-            r"|\b(?:forgot|forget|without|missing|no)[ \t]++(?:the[ \t]++)?(?:Bearer|Authorization)\b",
-            _I,
-        ),
-        "said_missing",
-        False,
-    ),
-    (
-        regex.compile(
-            r"环境变量.{0,6}(?:没有?|未)(?:生效|加载|读到|读取)|读不到环境变量|"
-            r"\benv(?:ironment)?[ \t]*+var(?:iable)?s?\b.{0,30}\b(?:not|isn'?t|wasn'?t|aren'?t)[ \t]++"
-            r"(?:set|loaded|picked up|read)",
-            _I,
-        ),
-        "said_missing",
-        False,
-    ),
-    (
-        regex.compile(
-            r"(?:填|写|用|配置|设置)(?:的|了|成)?(?:是)?[ "
-            r"\t]*+(?:官网|网站|控制台|后台)(?:地址|首页|的?网址)?"
-            r"|\b(?:used|set|put|entered|using)[ \t]++(?:the[ \t]++)?(?:website|dashboard|console|homepage)"
-            r"[ \t]++(?:url|address|link)\b",
-            _I,
-        ),
-        "said_website",
-        True,
-    ),
-    (
-        regex.compile(
-            r"(?:key|令牌|密钥|秘钥|token)[ \t]*+(?:已经|"
-            r"已)?被?(?:禁用|停用|封禁|过期|失效|删除|删掉|吊销|作废)"
-            r"|\b(?:my|the|our)[ \t]++(?:api[ \t]++)?key[ \t]++(?:was|has been|got|is)[ \t]++"
-            r"(?:disabled|revoked|deleted|expired|deactivated|banned|blocked)\b",
-            _I,
-        ),
-        "said_disabled",
-        True,
-    ),
-    (
-        regex.compile(
-            r"\b(?:rotated|regenerated|re-generated|reset|rolled|replaced)[ \t]++(?:the[ \t]++|my[ \t]++|our"
-            r"[ \t]++|an?[ \t]++)?(?:api[ \t]++)?keys?\b|\b(?:"
-            r"created|generated|made)[ \t]++a[ \t]++new[ \t]++"
-            r"(?:api[ \t]++)?key\b|(?:换了|重新生成了?|重置"
-            r"了?|轮换了?|更换了?|新建了|新生成了)(?:一个|一下)?新?的?"
-            r"[ \t]*+(?:key|令牌|密钥|API[ \t]*+Key)",
-            _I,
-        ),
-        "rotated",
-        True,
-    ),
-    (
-        regex.compile(
-            r"(?:key|令牌|密钥)[ \t]*+(?:前后|后面|前面|末尾|里"
-            r"面?|中间)?.{0,4}(?:多了|有|带了?|包含)(?:一个|个)?"
-            r"(?:空格|引号|换行|回车)|\b(?:extra|trailing|leading)"
-            r"[ \t]++(?:space|whitespace|newline|quote)s?\b",
-            _I,
-        ),
-        "said_whitespace",
-        True,
-    ),
-)
-
-for _pattern, _needles in (
-    (_REQUEST_LINE, (" http/1", " http/2", " http/3")),
-    (_DOUBLED, ("completions/", "responses/", "embeddings/", "messages/", "/v1/v1")),
-    (_LOG_PATH, (" http/", "invalid url")),
-    (_HTML, ("<!doctype", "<html", "unexpected token")),
-    (_PROSE[0][0], ("authorization", "bearer", "请求头", "鉴权头", "认证头")),
-    (_PROSE[1][0], ("环境变量", "env")),
-    (_PROSE[2][0], ("官网", "网站", "控制台", "后台", "website", "dashboard", "console", "homepage")),
-    (
-        _PROSE[3][0],
-        (
-            "禁用",
-            "停用",
-            "封禁",
-            "过期",
-            "失效",
-            "删除",
-            "删掉",
-            "吊销",
-            "作废",
-            "disabled",
-            "revoked",
-            "deleted",
-            "expired",
-            "deactivated",
-            "banned",
-            "blocked",
-        ),
-    ),
-    (
-        _PROSE[4][0],
-        (
-            "rotat",
-            "regenerat",
-            "re-generat",
-            "reset",
-            "rolled",
-            "replaced",
-            " new ",
-            "换了",
-            "重新生成",
-            "重置",
-            "轮换",
-            "更换",
-            "新建了",
-            "新生成了",
-        ),
-    ),
-    (_PROSE[5][0], ("空格", "引号", "换行", "回车", "extra", "trailing", "leading")),
-):
-    set_needles(_pattern, _needles)
-
-_KEY_NAMES = ("apikey", "authtoken", "accesstoken", "openaikey", "secretkey", "apitoken", "deepseekkey")
-_BASE_NAMES = ("baseurl", "apibase", "apiurl", "endpoint", "apihost", "basepath", "apibaseurl", "baseuri")
-_AUTH_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "x-goog-api-key", "proxy-authorization"})
-
-
-def _name_kind(name: str) -> str | None:
-    normalized = name.lower().replace("_", "").replace("-", "").replace(".", "").replace("$", "")
-    if normalized == "authorization":
-        return "auth"
-    if normalized == "bearer":
-        return "bearer_header"
-    if normalized.endswith(_KEY_NAMES) or normalized in {"xapikey", "xgoogapikey"}:
-        return "key"
-    if normalized.endswith(_BASE_NAMES):
-        return "base"
-    if normalized in {"url", "requesturl", "apiendpointurl"}:
-        return "url"
-    return None
 
 
 def _shown(label: str, value: str) -> str:
@@ -306,7 +105,7 @@ class _Run:
         self.echoes()
         if "curl" in lowered:
             seen: set[str] = set()
-            for command in find_curls(self.text, MAX_CURLS):
+            for command in find_curls(self.text, pt.MAX_CURLS):
                 body = self.text[command.start : command.end]
                 self.spans.append((command.start, command.end))
                 if body not in seen:
@@ -364,7 +163,7 @@ class _Run:
                         subject=f"https://{at}",
                         note=f"{vendor} answered",
                     )
-                tail = _ECHO_TAIL.match(echo)
+                tail = pt.ECHO_TAIL.match(echo)
                 if tail is not None:
                     self.echo_tails.append((tail.group("head"), tail.group("tail"), excerpt))
 
@@ -377,7 +176,7 @@ class _Run:
             lname = name.strip().lower()
             if not colon:
                 continue
-            if lname in _AUTH_HEADERS:
+            if lname in pt.AUTH_HEADERS:
                 authed = True
                 problems = (
                     authorization_problems(value, expands=not header.literal_dollar)
@@ -425,7 +224,7 @@ class _Run:
             self.add("no_auth_header", excerpt=excerpt_base, note="curl sends no key")
 
     def raw_requests(self) -> None:
-        for match in finditer(_REQUEST_LINE, self.text):
+        for match in finditer(pt.REQUEST_LINE, self.text):
             if self.inside(match.start(), self.spans):
                 continue
             headers: dict[str, str] = {}
@@ -433,7 +232,7 @@ class _Run:
             for _ in range(60):
                 if pos >= len(self.text):
                     break
-                line = _HEADER_LINE.match(self.text, pos)
+                line = pt.HEADER_LINE.match(self.text, pos)
                 if line is None or (
                     self.text.find("\n", pos) not in (line.end(), -1) and line.end() != len(self.text)
                 ):
@@ -447,7 +246,7 @@ class _Run:
                 judged = Url("", url.host, url.port, url.path) if "://" not in target else url
                 self.judge_url(judged, "request", excerpt=f"{match.group('method')} {judged.display()}")
             path = url.path if url is not None else target.split("?", 1)[0]
-            if not (_AUTH_HEADERS & headers.keys()) and _api_like(path):
+            if not (pt.AUTH_HEADERS & headers.keys()) and _api_like(path):
                 self.add(
                     "no_auth_header",
                     excerpt=f"{match.group('method')} {path}",
@@ -458,14 +257,14 @@ class _Run:
         """Spans of identifiers that hold a hint word (``api_key``, ``OPENAI_BASE_URL``…)."""
         text, lowered = self.text, self.lowered
         spans: dict[int, int] = {}
-        for word in _HINT_WORDS:
+        for word in pt.HINT_WORDS:
             index = lowered.find(word)
-            while index != -1 and len(spans) < MAX_SITES * 4:
+            while index != -1 and len(spans) < pt.MAX_SITES * 4:
                 start = index
-                while start > 0 and text[start - 1] in _NAME_CHARS and index - start < 60:
+                while start > 0 and text[start - 1] in pt.NAME_CHARS and index - start < 60:
                     start -= 1
                 end = index + len(word)
-                while end < len(text) and text[end] in _NAME_CHARS and end - index < 60:
+                while end < len(text) and text[end] in pt.NAME_CHARS and end - index < 60:
                     end += 1
                 while start < end and text[start] in ".-$0123456789":
                     start += 1
@@ -476,10 +275,10 @@ class _Run:
     def assignments(self) -> None:
         sites: list[tuple[str, str, str, int, int, bool]] = []
         for start, end in self._names():
-            if len(sites) >= MAX_SITES:
+            if len(sites) >= pt.MAX_SITES:
                 break
             name = self.text[start:end].rstrip(".-")
-            kind = _name_kind(name)
+            kind = pt.name_kind(name)
             if kind is None or self.inside(start, self.spans):
                 continue
             lead = self.text[start - 1 : start]
@@ -488,7 +287,7 @@ class _Run:
                 if self.text[after : after + 1] != lead:
                     continue
                 after += 1
-            separator = _SEPARATOR.match(self.text, after, min(len(self.text), after + 40))
+            separator = pt.SEPARATOR.match(self.text, after, min(len(self.text), after + 40))
             if separator is None or separator.group("sep") == "==":
                 continue
             sep = separator.group("sep")
@@ -499,7 +298,7 @@ class _Run:
                 ("-", "#", "//")
             )
             sites.append((kind, name, sep, separator.end(), name_start, at_line_start and sep in {":", "="}))
-        for match in finditer(_HEADER_CALL, self.text):
+        for match in finditer(pt.HEADER_CALL, self.text):
             kind = "auth" if match.group("name").lower() == "authorization" else "key"
             sites.append((kind, match.group("name"), ",", match.end(), match.start(), False))
         seen: set[tuple[str, str, str]] = set()
@@ -595,8 +394,8 @@ class _Run:
     def urls(self) -> None:
         seen: set[tuple[str, str]] = set()
         raw_seen: set[str] = set()
-        for examined, match in enumerate(finditer(_URL, self.text)):
-            if examined >= 4 * MAX_URLS or len(raw_seen) >= MAX_URLS:
+        for examined, match in enumerate(finditer(pt.URL, self.text)):
+            if examined >= 4 * pt.MAX_URLS or len(raw_seen) >= pt.MAX_URLS:
                 break
             if match.group(0) in raw_seen:
                 continue
@@ -609,21 +408,23 @@ class _Run:
             line_start = self.text.rfind("\n", 0, match.start()) + 1
             lead_start = max(line_start, match.start() - 60)
             role: Role = "prose"
-            if search(_REQUEST_HINT, self.text, lead_start, match.start()) is not None:
+            if search(pt.REQUEST_HINT, self.text, lead_start, match.start()) is not None:
                 role = "request"
-            elif search(_BASE_HINT, self.text, lead_start, match.start()) is not None:
+            elif search(pt.BASE_HINT, self.text, lead_start, match.start()) is not None:
                 self.base_value(
                     "base", Value(match.group(0), "literal", match.end()), "", match.start(), "base URL"
                 )
                 continue
-            if (url.display(), role) in seen or len(seen) >= MAX_URLS:
+            if (url.display(), role) in seen or len(seen) >= pt.MAX_URLS:
                 continue
             seen.add((url.display(), role))
             self.judge_url(url, role, excerpt=url.display())
         if not self.officials:
             return
-        for examined, match in enumerate(finditer(_HOSTNAME, self.text, 0, min(len(self.text), PROSE_SPAN))):
-            if examined >= 4 * MAX_URLS or len(raw_seen) >= 2 * MAX_URLS:
+        for examined, match in enumerate(
+            finditer(pt.HOSTNAME, self.text, 0, min(len(self.text), pt.PROSE_SPAN))
+        ):
+            if examined >= 4 * pt.MAX_URLS or len(raw_seen) >= 2 * pt.MAX_URLS:
                 break
             if match.group(0) in raw_seen:
                 continue
@@ -631,9 +432,9 @@ class _Run:
             if self.inside(match.start(), self.spans) or self.inside(match.start(), self.claimed_urls):
                 continue
             url = parse_url(match.group(0))
-            if url is None or (url.display(), "prose") in seen or len(seen) >= MAX_URLS:
+            if url is None or (url.display(), "prose") in seen or len(seen) >= pt.MAX_URLS:
                 continue
-            if search(_BASE_HINT, self.text, max(0, match.start() - 40), match.start()) is not None:
+            if search(pt.BASE_HINT, self.text, max(0, match.start() - 40), match.start()) is not None:
                 self.base_value(
                     "base", Value(match.group(0), "literal", match.end()), "", match.start(), "base URL"
                 )
@@ -642,11 +443,11 @@ class _Run:
             self.judge_url(url, "prose", excerpt=url.display())
 
     def paths(self) -> None:
-        for match in finditer(_DOUBLED, self.text):
+        for match in finditer(pt.DOUBLED, self.text):
             excerpt = line_at(self.text, match.start(), limit=160)
             reason = "doubled_v1" if match.group(0).lower().startswith("/v1/v1") else "doubled_path"
             self.add(reason, excerpt=excerpt)
-        for match in finditer(_LOG_PATH, self.text):
+        for match in finditer(pt.LOG_PATH, self.text):
             path = match.group("path") or match.group("path2") or ""
             base, endpoint = split_endpoint(path)
             if not endpoint or base:
@@ -664,15 +465,15 @@ class _Run:
                 )
 
     def html(self) -> None:
-        match = search(_HTML, self.text)
-        if match is not None and search(_ERROR_CONTEXT, self.text) is not None:
+        match = search(pt.HTML, self.text)
+        if match is not None and search(pt.ERROR_CONTEXT, self.text) is not None:
             self.add("html_response", excerpt=line_at(self.text, match.start(), limit=100))
 
     def prose(self) -> None:
-        for pattern, reason, guarded in _PROSE:
+        for pattern, reason, guarded in pt.PROSE:
             for match in finditer(pattern, self.text):
                 lead = self.text[max(0, match.start() - 24) : match.start()]
-                if guarded and (search(_NEGATION_LEAD, lead) or search(_QUESTION_LEAD, lead)):
+                if guarded and (search(pt.NEGATION_LEAD, lead) or search(pt.QUESTION_LEAD, lead)):
                     continue
                 self.add(reason, excerpt=line_at(self.text, match.start(), limit=160))
                 break
@@ -688,7 +489,7 @@ class _Run:
                 factor=1.2,
                 note="the paste sends a key, yet the server saw none",
             )
-        elif missing and search(_PROXY_WORDS, self.text) is not None:
+        elif missing and search(pt.PROXY_WORDS, self.text) is not None:
             self.add("proxy_strips", excerpt=missing[0].excerpt, factor=0.7)
         if self.officials and not self.relay and not self.official_seen:
             for host, pos in self.vendor_hosts:

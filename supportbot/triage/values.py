@@ -33,6 +33,8 @@ class Value:
 
 _STRING_START = regex.compile(r"([fFrRbBuU]{0,2})(\"\"\"|'''|[\"'`])")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"', "`": "`", "0": "\0", "$": "$"}
+_HEX_ESCAPES = {"u": 4, "x": 2}
+_HEX = frozenset("0123456789abcdefABCDEF")
 _F_FIELD = regex.compile(r"\{\{|\}\}|\{[^{}\n]{1,120}+\}")
 _TEMPLATE_FIELD = regex.compile(r"\$\{[^{}\n]{1,120}+\}")
 _PLAIN_FIELD = regex.compile(r"(?<!\$)\{[A-Za-z_][\w.]{0,60}+\}|\$\{[A-Za-z_][\w.]{0,60}+\}")
@@ -65,20 +67,12 @@ def _read_string(text: str, pos: int, limit: int) -> tuple[str, int, str, str] |
                 out.append(_ESCAPES[nxt])
                 i += 2
                 continue
-            if nxt == "u" and i + 6 <= limit:
-                try:
-                    out.append(chr(int(text[i + 2 : i + 6], 16)))
-                    i += 6
-                    continue
-                except ValueError:
-                    pass
-            if nxt == "x" and i + 4 <= limit:
-                try:
-                    out.append(chr(int(text[i + 2 : i + 4], 16)))
-                    i += 4
-                    continue
-                except ValueError:
-                    pass
+            width = _HEX_ESCAPES.get(nxt, 0)
+            digits = text[i + 2 : i + 2 + width]
+            if width and len(digits) == width and all(d in _HEX for d in digits):
+                out.append(chr(int(digits, 16)))  # "\u200b", "\x0a": the character itself
+                i += 2 + width
+                continue
             out.append(nxt)
             i += 2
             continue

@@ -12,7 +12,7 @@ from typing import Literal
 
 import regex
 
-from supportbot.triage.text import set_needles
+from supportbot.triage.needles import set_needles
 
 Family = Literal["auth", "other"]
 

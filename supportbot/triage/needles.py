@@ -1,0 +1,184 @@
+"""Needles: cheap substring tests that decide whether a regex is worth running at all.
+
+Scanning 40,000 characters with a case-insensitive alternation costs the regex engine
+milliseconds; ``needle in text`` costs microseconds. Every pattern gets the lower-case literal
+stretches of which each match must contain one (read off the pattern, or given by hand with
+:func:`set_needles`), and runs only when one of them is present.
+"""
+
+from __future__ import annotations
+
+import regex
+
+_METACHARS = frozenset("()[]{}?*+|^$.")
+_ESCAPED_LITERALS = frozenset("()[]{}?*+|^$.\\-'\"/ :,!#&%<>=@~`_;")
+
+
+def _top_level_alternatives(source: str) -> list[str]:
+    parts: list[str] = []
+    depth = 0
+    in_class = False
+    start = 0
+    i = 0
+    while i < len(source):
+        char = source[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+        i += 1
+    parts.append(source[start:])
+    return parts
+
+
+def _group_end(source: str, start: int) -> int:
+    """Index just past the group opened at ``source[start] == "("``."""
+    depth = 0
+    in_class = False
+    i = start
+    while i < len(source):
+        char = source[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return len(source)
+
+
+def _class_end(source: str, start: int) -> int:
+    """Index just past the character class opened at ``source[start] == "["``."""
+    i = start + 1
+    if i < len(source) and source[i] == "^":
+        i += 1
+    if i < len(source) and source[i] == "]":
+        i += 1  # a leading "]" is a literal member
+    while i < len(source):
+        if source[i] == "\\":
+            i += 2
+            continue
+        if source[i] == "]":
+            return i + 1
+        i += 1
+    return len(source)
+
+
+def _literal_runs(alternative: str) -> list[str]:
+    """Literal stretches at the top level of ``alternative``: every match contains each of them.
+
+    Groups, classes and escapes break a stretch; a character made optional by a quantifier is
+    dropped. Only a necessary condition is needed, so any doubt ends the stretch.
+    """
+    runs: list[str] = []
+    current: list[str] = []
+    i = 0
+    while i < len(alternative):
+        char = alternative[i]
+        if char == "\\" and i + 1 < len(alternative):
+            nxt = alternative[i + 1]
+            if nxt in _ESCAPED_LITERALS:
+                current.append(nxt)
+            else:
+                runs.append("".join(current))
+                current = []
+            i += 2
+            continue
+        if char in "?*{":
+            if current:
+                current.pop()  # the previous character is optional or repeated
+            runs.append("".join(current))
+            current = []
+            if char == "{":
+                close = alternative.find("}", i)
+                i = len(alternative) if close == -1 else close + 1
+                continue
+        elif char == "(":
+            runs.append("".join(current))
+            current = []
+            i = _group_end(alternative, i)
+            continue
+        elif char in _METACHARS:
+            runs.append("".join(current))
+            current = []
+            if char == "[":
+                i = _class_end(alternative, i)
+                continue
+        else:
+            current.append(char)
+        i += 1
+    runs.append("".join(current))
+    return runs
+
+
+def _distinctive(run: str) -> bool:
+    text = run.strip()
+    return len(text) >= 3 or (len(text) >= 2 and not text.isascii())
+
+
+def needles_of(pattern: regex.Pattern[str]) -> tuple[str, ...] | None:
+    """Lower-case substrings of which every match contains at least one; None if unknown.
+
+    Scanning 40,000 characters with a dozen case-insensitive alternations takes the regex engine
+    tens of milliseconds; ``needle in text`` takes microseconds. So a pattern runs only when one
+    of its needles is present.
+    """
+    source = pattern.pattern
+    if pattern.flags & regex.VERBOSE:
+        return None
+    needles: list[str] = []
+    for alternative in _top_level_alternatives(source):
+        runs = [run for run in _literal_runs(alternative) if _distinctive(run)]
+        if not runs:
+            return None
+        needles.append(max(runs, key=len).lower())
+    return tuple(dict.fromkeys(needles))
+
+
+_NEEDLES: dict[int, tuple[str, ...] | None] = {}
+_LOWERED: tuple[str, str] = ("", "")
+
+
+def _lowered(text: str) -> str:
+    global _LOWERED  # noqa: PLW0603 - a one-entry cache; a tuple swap is atomic across threads
+    cached = _LOWERED
+    if cached[0] is text:
+        return cached[1]
+    lowered = text.lower()
+    _LOWERED = (text, lowered)
+    return lowered
+
+
+def set_needles(pattern: regex.Pattern[str], needles: tuple[str, ...]) -> regex.Pattern[str]:
+    """Give ``pattern`` hand-written needles (lower case) where they cannot be read off it."""
+    _NEEDLES[id(pattern)] = tuple(needle.lower() for needle in needles)
+    return pattern
+
+
+def might_match(pattern: regex.Pattern[str], text: str) -> bool:
+    key = id(pattern)
+    if key not in _NEEDLES:
+        _NEEDLES[key] = needles_of(pattern)
+    needles = _NEEDLES[key]
+    if needles is None:
+        return True
+    lowered = _lowered(text)
+    return any(needle in lowered for needle in needles)
