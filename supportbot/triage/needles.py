@@ -8,60 +8,50 @@ stretches of which each match must contain one (read off the pattern, or given b
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import regex
 
 _METACHARS = frozenset("()[]{}?*+|^$.")
 _ESCAPED_LITERALS = frozenset("()[]{}?*+|^$.\\-'\"/ :,!#&%<>=@~`_;")
 
 
-def _top_level_alternatives(source: str) -> list[str]:
-    parts: list[str] = []
+def _structure(source: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """(index, character, group depth after it) for characters outside escapes and classes."""
     depth = 0
-    in_class = False
-    start = 0
-    i = 0
-    while i < len(source):
-        char = source[i]
-        if char == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(source[start:i])
-            start = i + 1
-        i += 1
-    parts.append(source[start:])
-    return parts
-
-
-def _group_end(source: str, start: int) -> int:
-    """Index just past the group opened at ``source[start] == "("``."""
-    depth = 0
-    in_class = False
     i = start
     while i < len(source):
         char = source[i]
         if char == "\\":
             i += 2
             continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
+        if char == "[":
+            i = _class_end(source, i)
+            continue
+        if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
-            if depth == 0:
-                return i + 1
+        yield i, char, depth
         i += 1
+
+
+def _top_level_alternatives(source: str) -> list[str]:
+    parts: list[str] = []
+    start = 0
+    for i, char, depth in _structure(source):
+        if char == "|" and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+    parts.append(source[start:])
+    return parts
+
+
+def _group_end(source: str, start: int) -> int:
+    """Index just past the group opened at ``source[start] == "("``."""
+    for i, char, depth in _structure(source, start):
+        if char == ")" and depth == 0:
+            return i + 1
     return len(source)
 
 
