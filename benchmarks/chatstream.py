@@ -96,11 +96,13 @@ def _code(rng: random.Random) -> str:
         f"base_url=\"{rng.choice(_URLS)}\")\nresp = client.chat.completions.create(model=\"{model}\", "
         "messages=[{\"role\": \"user\", \"content\": \"hi\"}])\nprint(resp.choices[0].message.content)\n```",
         f"```\ncurl {rng.choice(_URLS)} \\\n  -H \"Authorization: Bearer $OPENAI_API_KEY\" \\\n"
-        f"  -H \"Content-Type: application/json\" \\\n  -d '{{\"model\": \"{model}\", \"messages\": []}}'\n```",
+        f"  -H \"Content-Type: application/json\" \\\n"
+        f"  -d '{{\"model\": \"{model}\", \"messages\": []}}'\n```",
         "```js\nconst client = new OpenAI({ apiKey: process.env.OPENAI_API_KEY, baseURL: "
         f"'{rng.choice(_URLS)}' }});\n```",
         "```yaml\nllm:\n  provider: openai\n  api_key: ${OPENAI_API_KEY}\n  model: " + model + "\n```",
-        "```\n# .env.example\nOPENAI_API_KEY=sk-your-key-here\nOPENAI_BASE_URL=" + rng.choice(_URLS) + "\n```",
+        "```\n# .env.example\nOPENAI_API_KEY=sk-your-key-here\nOPENAI_BASE_URL="
+        + rng.choice(_URLS) + "\n```",
         f"```\ndocker pull ghcr.io/example/gateway@sha256:{_hex(rng, 64)}\n```",
     ])
 
@@ -119,7 +121,8 @@ def _error(rng: random.Random) -> str:
         "sk-proj-****...ab12.', 'code': 'invalid_api_key'}}",
         f"trace_id={uuid.UUID(int=rng.getrandbits(128))} span={_hex(rng, 16)} status=401 latency_ms="
         f"{rng.randrange(5, 900)}",
-        "Error: 401 Unauthorized: You didn't provide an API key (use an Authorization header with Bearer auth).",
+        "Error: 401 Unauthorized: You didn't provide an API key "
+        "(use an Authorization header with Bearer auth).",
     ])
 
 
@@ -155,7 +158,8 @@ def _key_message(rng: random.Random, index: int) -> tuple[str, list[PlantedKey]]
             placed = place(make_planted(rule, rng), "sentence", rng)
             context = "sentence"
         assert placed is not None
-        lead = ("" if number == 0 else " 还有这个 ") if rng.random() < 0.5 else ("" if number == 0 else " and ")
+        joiner = " 还有这个 " if rng.random() < 0.5 else " and "
+        lead = "" if number == 0 else joiner
         offset += len(lead)
         parts.append(lead + placed.message)
         planted.append(PlantedKey(index, offset + placed.start, offset + placed.end, rule, context))

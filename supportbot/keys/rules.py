@@ -11,7 +11,7 @@ import importlib
 import re
 import time
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import regex
+from regex import Pattern
 
 DEFAULT_RULES_NAME = "rules.toml"
 # Ends of a key may not touch these: a key glued to Latin letters or digits is part of a longer word.
@@ -60,8 +61,8 @@ class Rule:
     context: bool = False
     boundaries: bool = True
     source: str = "<memory>"
-    pattern: regex.Pattern[str] = field(init=False, repr=False, compare=False)
-    allow_patterns: tuple[regex.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+    pattern: Pattern[str] = field(init=False, repr=False, compare=False)
+    allow_patterns: tuple[Pattern[str], ...] = field(init=False, repr=False, compare=False)
     has_key_group: bool = field(init=False, repr=False, compare=False)
     has_prefix_group: bool = field(init=False, repr=False, compare=False)
 
@@ -70,6 +71,7 @@ class Rule:
             object.__setattr__(self, "provider", self.id)
         body = f"{LEFT_BOUNDARY}(?:{self.regex}){RIGHT_BOUNDARY}" if self.boundaries else self.regex
         try:
+            regex.compile(self.regex)  # alone first: the boundary wrapper could hide an open bracket
             pattern = regex.compile(body)
             allow = tuple(regex.compile(item) for item in self.allowlist)
         except regex.error as error:
@@ -219,7 +221,7 @@ def _nested_repeat(items: Any, c: Any, *, inside_unbounded: bool) -> str | None:
             unbounded = high == c.MAXREPEAT or high > _LARGE
             if op is c.POSSESSIVE_REPEAT:
                 continue
-            if inside_unbounded and unbounded and _can_vary(body, c):
+            if inside_unbounded and unbounded and (low != high or _can_vary(body, c)):
                 return "a repeated group contains another unbounded repeat, e.g. (a+)+"
             found = _nested_repeat(body, c, inside_unbounded=inside_unbounded or (unbounded and low != high))
             if found:
@@ -278,7 +280,3 @@ def probe_rule(rule: Rule, limit: float = _PROBE_LIMIT_SECONDS) -> str | None:
         if elapsed > limit:
             return f"took {elapsed * 1000:.0f} ms on a {len(text)}-character adversarial input"
     return None
-
-
-def rules_ids(rules: Sequence[Rule]) -> list[str]:
-    return [rule.id for rule in rules]

@@ -230,10 +230,13 @@ class Scanner:
             start, end = match.span()
         if rule.context:
             end = _trim_context_value(text, start, end)
-        elif text[end - 1] == "_" and start > 0 and text[start - 1] == "_":
-            # Slack _italic_: the closing underscore belongs to the markup when the rest still matches.
-            if rule.pattern.fullmatch(text, start, end - 1):
-                end -= 1
+        elif (
+            text[end - 1] == "_"
+            and start > 0
+            and text[start - 1] == "_"
+            and rule.pattern.fullmatch(text, start, end - 1)
+        ):
+            end -= 1  # Slack _italic_: the closing underscore is markup when the rest still matches
         key = text[start:end]
         prefix = self._prefix(rule, match, key, start)
         secret = key[len(prefix):]

@@ -27,7 +27,7 @@ _HEADER = regex.compile(
         (?P=vq)
       |
         (?:(?P<scheme>bearer|basic|token|digest)[ \t]+)?
-        (?P<value>[^\s"'`,;)}\]&|<>]{1,4000})
+        (?P<value>\[removed\]|[^\s"'`,;)}\]&|<>]{1,4000})
     )
     """,
     regex.IGNORECASE | regex.VERBOSE,
