@@ -260,12 +260,13 @@ class _Run:
         for word in pt.HINT_WORDS:
             index = lowered.find(word)
             while index != -1 and len(spans) < pt.MAX_SITES * 4:
-                start = index
-                while start > 0 and text[start - 1] in pt.NAME_CHARS and index - start < 60:
-                    start -= 1
-                end = index + len(word)
-                while end < len(text) and text[end] in pt.NAME_CHARS and end - index < 60:
-                    end += 1
+                if self.inside(index, self.spans):  # curl commands were read already
+                    index = lowered.find(word, index + len(word))
+                    continue
+                back = pt.NAME_BACK.match(text, max(0, index - 60), index)
+                ahead = pt.NAME_AHEAD.match(text, index + len(word), index + len(word) + 60)
+                start = back.start() if back is not None else index
+                end = ahead.end() if ahead is not None else index + len(word)
                 while start < end and text[start] in ".-$0123456789":
                     start += 1
                 spans.setdefault(start, end)

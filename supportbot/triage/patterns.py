@@ -13,7 +13,9 @@ from supportbot.triage.needles import set_needles
 _I = regex.IGNORECASE
 
 HINT_WORDS = ("key", "token", "base", "url", "endpoint", "host", "authorization", "bearer")
-NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$.-")
+# The rest of an identifier around a hint word, read backwards and forwards from it.
+NAME_BACK = regex.compile(r"[A-Za-z0-9_$.-]{0,60}+", regex.REVERSE)
+NAME_AHEAD = regex.compile(r"[A-Za-z0-9_$.-]{0,60}+")
 SEPARATOR = regex.compile(r"\]?[ \t]*+(?P<sep>:=|=>|==|=|:(?!//)|\((?=[ \t]*+[\"'`]))")
 MAX_SITES = 150
 MAX_URLS = 80
