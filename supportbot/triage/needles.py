@@ -8,8 +8,11 @@ stretches of which each match must contain one (read off the pattern, or given b
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 
+import ahocorasick_rs
 import regex
 
 _METACHARS = frozenset("()[]{}?*+|^$.")
@@ -144,31 +147,79 @@ def needles_of(pattern: regex.Pattern[str]) -> tuple[str, ...] | None:
 
 
 _NEEDLES: dict[int, tuple[str, ...] | None] = {}
-_LOWERED: tuple[str, str] = ("", "")
+_LOCK = threading.Lock()
 
 
-def _lowered(text: str) -> str:
-    global _LOWERED  # noqa: PLW0603 - a one-entry cache; a tuple swap is atomic across threads
-    cached = _LOWERED
-    if cached[0] is text:
-        return cached[1]
-    lowered = text.lower()
-    _LOWERED = (text, lowered)
-    return lowered
+@dataclass(frozen=True)
+class _Seen:
+    """The needles present in one text, found in a single pass by an Aho-Corasick automaton."""
+
+    text: str
+    lowered: str
+    present: frozenset[str]
+    version: int
+
+
+class _Automaton:
+    def __init__(self) -> None:
+        self.needles: set[str] = set()
+        self.version = 0
+        self._automaton: ahocorasick_rs.AhoCorasick | None = None
+
+    def add(self, needles: tuple[str, ...]) -> None:
+        with _LOCK:
+            if not self.needles.issuperset(needles):
+                self.needles.update(needles)
+                self.version += 1
+                self._automaton = None
+
+    def present(self, lowered: str) -> tuple[frozenset[str], int]:
+        with _LOCK:
+            version = self.version
+            if self._automaton is None:
+                self._automaton = ahocorasick_rs.AhoCorasick(sorted(self.needles))
+            automaton = self._automaton
+        try:
+            found = automaton.find_matches_as_strings(lowered, overlapping=True)
+        except UnicodeEncodeError:  # lone surrogates: fall back to plain substring tests
+            found = [needle for needle in self.needles if needle in lowered]
+        return frozenset(found), version
+
+
+_AUTOMATON = _Automaton()
+_LAST: _Seen | None = None
+
+
+def _seen(text: str) -> _Seen:
+    global _LAST  # noqa: PLW0603 - a one-entry cache; swapping the reference is atomic across threads
+    last = _LAST
+    if last is not None and last.text is text and last.version == _AUTOMATON.version:
+        return last
+    lowered = last.lowered if last is not None and last.text is text else text.lower()
+    present, version = _AUTOMATON.present(lowered)
+    seen = _Seen(text, lowered, present, version)
+    _LAST = seen
+    return seen
 
 
 def set_needles(pattern: regex.Pattern[str], needles: tuple[str, ...]) -> regex.Pattern[str]:
     """Give ``pattern`` hand-written needles (lower case) where they cannot be read off it."""
-    _NEEDLES[id(pattern)] = tuple(needle.lower() for needle in needles)
+    lowered = tuple(needle.lower() for needle in needles)
+    _NEEDLES[id(pattern)] = lowered
+    _AUTOMATON.add(lowered)
     return pattern
 
 
 def might_match(pattern: regex.Pattern[str], text: str) -> bool:
+    """False only when no needle of ``pattern`` occurs in ``text`` (so no match is possible)."""
     key = id(pattern)
     if key not in _NEEDLES:
-        _NEEDLES[key] = needles_of(pattern)
+        found = needles_of(pattern)
+        _NEEDLES[key] = found
+        if found is not None:
+            _AUTOMATON.add(found)
     needles = _NEEDLES[key]
     if needles is None:
         return True
-    lowered = _lowered(text)
-    return any(needle in lowered for needle in needles)
+    present = _seen(text).present
+    return any(needle in present for needle in needles)

@@ -6,18 +6,19 @@ from dataclasses import dataclass, field
 
 import regex
 
-from supportbot.triage.text import finditer
+from supportbot.triage.text import finditer, search
 from supportbot.triage.values import VAR
 
 MAX_COMMAND = 8_000
+MAX_WORDS = 160  # a real curl command has a few dozen; past this it is not one
 
 _CURL = regex.compile(r"(?<![\w./-])curl(?:\.exe)?(?=[ \t]|\\\n)")
 _TOKEN = regex.compile(
     r"""
     [ \t]*+
-    (?: (?P<cont>(?:\\|`|\^)\n)
+    (?: (?P<word>(?:[^\s'"\\;|&]++|'[^']*+(?:'|$)|"(?:[^"\\]++|\\.)*+(?:"|$)|\\[^\n]|&(?!&))++)
+      | (?P<cont>(?:\\|`|\^)\n)
       | (?P<stop>\n|[;|]|&&)
-      | (?P<word>(?:[^\s'"\\;|&]++|'[^']*+(?:'|$)|"(?:[^"\\]++|\\.)*+(?:"|$)|\\.|&(?!&))++)
       | (?P<other>.)
     )
     """,
@@ -143,10 +144,13 @@ def _words(text: str, pos: int) -> tuple[list[str], int, bool]:
     last = pos
     for match in finditer(_TOKEN, text, pos, end):
         last = match.end()
-        if match.group("stop") is not None:
+        kind = match.lastgroup
+        if kind == "stop":
             return words, match.start(), False
-        if match.group("word") is not None:
+        if kind == "word":
             words.append(match.group("word"))
+            if len(words) >= MAX_WORDS:
+                return words, last, True
     return words, last, end < len(text)
 
 
@@ -158,14 +162,14 @@ def find_curls(text: str, limit: int = 40) -> list[Curl]:
     """The first ``limit`` curl commands in ``text`` with their URL(s) and headers."""
     commands: list[Curl] = []
     next_free = 0
-    for match in finditer(_CURL, text):
-        if len(commands) >= limit:
+    while len(commands) < limit:
+        # Search again after each command instead of stepping over every "curl" inside it.
+        match = search(_CURL, text, next_free)
+        if match is None:
             break
-        if match.start() < next_free:
-            continue
         raw_words, end, truncated = _words(text, match.end())
         command = Curl(match.start(), end, truncated=truncated)
-        next_free = end
+        next_free = max(end, match.end())
         i = 0
         while i < len(raw_words):
             raw = raw_words[i]
@@ -200,7 +204,7 @@ def find_curls(text: str, limit: int = 40) -> list[Curl]:
                     not raw.startswith("--") and "L" in raw[1:]
                 ):
                     command.follows_redirects = True
-            elif any(char in raw for char in "/.$") and len(command.urls) < MAX_HEADERS:
+            elif any(char in raw for char in "/.$") and len(command.urls) < 4:
                 word = _unquote(raw)
                 if "/" in word.value or "." in word.value or word.value.startswith(VAR):
                     command.urls.append(word)
