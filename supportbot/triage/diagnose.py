@@ -16,6 +16,7 @@ paste reports an error that is not a 401 cause (429, 5xx, quota, model, context 
 from __future__ import annotations
 
 import bisect
+import sys
 from dataclasses import dataclass, field
 
 from supportbot.config import Settings
@@ -52,6 +53,8 @@ def _api_like(path: str) -> bool:
 
 @dataclass
 class _Run:
+    """One diagnosis: the passes share what earlier ones found (spans read, keys, hosts, flags)."""
+
     text: str
     officials: tuple[Official, ...]
     lowered: str = ""
@@ -89,7 +92,7 @@ class _Run:
             return False
         if len(spans) > 1 and spans[-1][0] < spans[-2][0]:
             spans.sort()
-        index = bisect.bisect_right(spans, (pos, len(spans) + 1 << 40)) - 1
+        index = bisect.bisect_right(spans, (pos, sys.maxsize)) - 1
         # Spans may nest or overlap a little; look back over the few that start before ``pos``.
         return any(spans[i][0] <= pos < spans[i][1] for i in range(index, max(-1, index - 8), -1))
 

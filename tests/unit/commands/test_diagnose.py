@@ -135,3 +135,16 @@ def test_real_scanner_masks_evidence_of_every_case() -> None:
     assert len(result.output.splitlines()) == len(planted)
     for key in KEYS.values():
         assert not any(key[i : i + 12] in result.output for i in range(len(key) - 12))
+
+
+def test_probe_flag_refuses_unsafe_bases_without_calling_them() -> None:
+    # localhost resolves to a loopback address: the probe refuses it, no request is sent.
+    result = run("--probe", stdin='client = OpenAI(base_url="https://localhost/v1/chat/completions")')
+    assert result.exit_code == 0, result.output
+    assert "Probe https://localhost/v1/models: refused" in result.output
+    assert "duplicated_path" in result.output
+
+
+def test_probe_setting_turns_the_probe_on() -> None:
+    result = run(stdin='client = OpenAI(base_url="https://localhost/v1")', env={"SUPPORTBOT_PROBE": "1"})
+    assert "Probe https://localhost/v1/models: refused" in result.output

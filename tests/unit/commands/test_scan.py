@@ -175,27 +175,61 @@ def test_bad_rules_file_exits_2_with_one_line(tmp_path: Path) -> None:
 
 def _export(root: Path, keys: list[str]) -> None:
     root.mkdir(parents=True)
-    (root / "users.json").write_text(json.dumps([
-        {"id": "U01ALICE", "name": "alice", "profile": {"display_name": "Alice W", "real_name": "Alice"}},
-        {"id": "U02BOB", "name": "bob", "profile": {"display_name": "", "real_name": "Bob Chen"}},
-    ]))
+    (root / "users.json").write_text(
+        json.dumps(
+            [
+                {
+                    "id": "U01ALICE",
+                    "name": "alice",
+                    "profile": {"display_name": "Alice W", "real_name": "Alice"},
+                },
+                {"id": "U02BOB", "name": "bob", "profile": {"display_name": "", "real_name": "Bob Chen"}},
+            ]
+        )
+    )
     (root / "channels.json").write_text(json.dumps([{"id": "C01", "name": "support"}]))
     (root / "dms.json").write_text(json.dumps([{"id": "D0123", "members": ["U01ALICE", "U02BOB"]}]))
     (root / "support").mkdir()
-    (root / "support" / "2026-11-02.json").write_text(json.dumps([
-        {"type": "message", "user": "U01ALICE", "text": "hello", "ts": "1762000000.000100"},
-        {"type": "message", "user": "U02BOB", "text": f"我的key是{keys[0]}，帮我看看",
-         "ts": "1762000001.000200"},
-    ]))
-    (root / "support" / "2026-11-03.json").write_text(json.dumps([
-        {"type": "message", "user": "U01ALICE", "text": "log below", "ts": "1762100000.000100",
-         "files": [{"name": "x.txt", "preview": f"KEY={keys[1]}"}]},
-    ]))
+    (root / "support" / "2026-11-02.json").write_text(
+        json.dumps(
+            [
+                {"type": "message", "user": "U01ALICE", "text": "hello", "ts": "1762000000.000100"},
+                {
+                    "type": "message",
+                    "user": "U02BOB",
+                    "text": f"我的key是{keys[0]}，帮我看看",
+                    "ts": "1762000001.000200",
+                },
+            ]
+        )
+    )
+    (root / "support" / "2026-11-03.json").write_text(
+        json.dumps(
+            [
+                {
+                    "type": "message",
+                    "user": "U01ALICE",
+                    "text": "log below",
+                    "ts": "1762100000.000100",
+                    "files": [{"name": "x.txt", "preview": f"KEY={keys[1]}"}],
+                },
+            ]
+        )
+    )
     (root / "D0123").mkdir()
-    (root / "D0123" / "2026-11-04.json").write_text(json.dumps([
-        {"type": "message", "user": "U01ALICE", "text": "", "ts": "1762200000.000100",
-         "attachments": [{"fallback": f"pasted {keys[2]}"}]},
-    ]))
+    (root / "D0123" / "2026-11-04.json").write_text(
+        json.dumps(
+            [
+                {
+                    "type": "message",
+                    "user": "U01ALICE",
+                    "text": "",
+                    "ts": "1762200000.000100",
+                    "attachments": [{"fallback": f"pasted {keys[2]}"}],
+                },
+            ]
+        )
+    )
     (root / "D0123" / "2026-11-05.json").write_text("[{broken json " + keys[2])
 
 
