@@ -49,12 +49,19 @@ def test_pure_core_imports_no_slack_or_database_library() -> None:
 def _reads_environment(path: Path) -> bool:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "os":
-            if node.attr in {"environ", "getenv", "environb"}:
-                return True
-        if isinstance(node, ast.ImportFrom) and node.module == "os":
-            if any(alias.name in {"environ", "getenv"} for alias in node.names):
-                return True
+        reads = (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "os"
+            and node.attr in {"environ", "getenv", "environb"}
+        )
+        imports = (
+            isinstance(node, ast.ImportFrom)
+            and node.module == "os"
+            and any(alias.name in {"environ", "getenv"} for alias in node.names)
+        )
+        if reads or imports:
+            return True
     return False
 
 
