@@ -675,7 +675,7 @@ class LeakFeature:
                 "when": incident.created_at.strftime("%m-%d %H:%M"),
                 "channel": Mrkdwn(f"<#{incident.channel}>") if not incident.channel.startswith("D") else Mrkdwn("DM"),
                 "author": _mention(incident.author),
-                "keys": ", ".join(f"{key.provider} {key.masked}" for key in keys),
+                "found": ", ".join(f"{key.provider} {key.masked}" for key in keys),
                 "deletion": incident.deletion,
                 "handled": bool(incident.handled_at),
             }
