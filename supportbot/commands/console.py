@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 import sys
@@ -113,7 +114,5 @@ def _remove_sqlite(database: str) -> None:
 
 
 def _enable_line_editing() -> None:
-    try:
+    with contextlib.suppress(ImportError):  # not on every platform
         import readline  # noqa: F401  (arrow keys and history for input())
-    except ImportError:  # pragma: no cover - not on every platform
-        pass
