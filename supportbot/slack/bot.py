@@ -50,6 +50,7 @@ class Bot:
 
     def stop(self) -> None:
         self.runtime.worker.stop()
+        self.runtime.port.close()
 
 
 def create_bot(

@@ -195,15 +195,15 @@ class LeakFeature:
     ) -> Interception:
         runtime = self.runtime
         now = runtime.clock.now()
-        existing = leak_store.find_incident(session, channel=message.channel, message_ts=message.ts, source=source)
-        if existing is not None and existing.id is not None:
+        existing = leak_store.find_incident_id(session, channel=message.channel, message_ts=message.ts, source=source)
+        if existing is not None:
             # An edit storm or a redelivery: the deletion is already under way.
-            return Interception(existing.id, None, is_new=False)
+            return Interception(existing, None, is_new=False)
         keys = _distinct_keys(findings)
         decision = deletion_decision(message, has_admin_token=runtime.port.has_admin, home_team=runtime.team_id)
         history = leak_store.history(session, [key.key_id for key in keys])
         repeat_author = message.user is not None and leak_store.author_has_incidents(session, message.user)
-        incident = leak_store.record_incident(
+        incident_id = leak_store.record_incident(
             session,
             now=now,
             channel=message.channel,
@@ -217,9 +217,8 @@ class LeakFeature:
             deletion="pending" if decision.possible else "not_attempted",
             deletion_reason=decision.reason,
         )
-        assert incident.id is not None
         base: dict[str, Any] = {
-            "incident": incident.id,
+            "incident": incident_id,
             "channel": message.channel,
             "ts": message.ts,
             "thread_ts": message.thread_ts,
@@ -235,10 +234,12 @@ class LeakFeature:
             "seen": _repeat_summary(history),
             "lang": "zh" if detect_language(masked_text) == "zh" else None,
         }
-        group = _group(incident.id)
+        group = _group(incident_id)
         repost_id: int | None = None
         if decision.possible:
-            delete = outbox.enqueue(session, DELETE, base, now=now, group_key=group, max_attempts=12)
+            delete = outbox.enqueue(
+                session, DELETE, base, now=now, group_key=group, max_attempts=12, priority=outbox.URGENT
+            )
             repost = outbox.enqueue(
                 session,
                 REPOST,
@@ -273,12 +274,12 @@ class LeakFeature:
         runtime.metrics.leaks.labels(keys[0].provider if keys else "unknown").inc()
         _log.info(
             "leak incident %s in %s: %d key(s), deletion %s",
-            incident.id,
+            incident_id,
             message.channel,
             len(keys),
             "queued" if decision.possible else f"impossible ({decision.reason})",
         )
-        return Interception(incident.id, repost_id, is_new=True)
+        return Interception(incident_id, repost_id, is_new=True)
 
     def queue_file_scans(self, message: Message, files: Sequence[Any], received_at: datetime) -> None:
         now = self.runtime.clock.now()

@@ -4,24 +4,26 @@ Every call goes through :meth:`SlackPort.call`, which picks the token (the bot's
 user's for deletions), turns every failure into the typed errors of ``supportbot.slack.errors``,
 remembers ``Retry-After`` so calls that would certainly be refused are not sent, counts outcomes
 in metrics, and logs the method and outcome only (never parameters: they hold message text).
+
+Calls go over one pooled HTTP client with keep-alive connections (httpx), so a deletion does not
+pay for a new TLS handshake with Slack; slack_sdk's WebClient opens a connection per call. Bolt
+still gets a WebClient (``bot_client``) for its own use.
 """
 
 from __future__ import annotations
 
-import contextlib
+import json
 import logging
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+import httpx
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError as SdkApiError
-from slack_sdk.errors import SlackClientError
 
+from supportbot import __version__
 from supportbot.slack.errors import (
     SlackApiError,
     SlackError,
@@ -34,11 +36,6 @@ from supportbot.slack.metrics import Metrics
 TokenKind = Literal["bot", "admin"]
 DEFAULT_API_URL = "https://slack.com/api/"
 _log = logging.getLogger(__name__)
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
 
 
 class SlackPort:
@@ -58,25 +55,31 @@ class SlackPort:
         self._timeout = timeout
         self._monotonic = monotonic
         self._sleep = sleep
-        self._bot_token = bot_token
-        self._clients: dict[TokenKind, WebClient] = {"bot": self._client(bot_token)}
+        self._tokens: dict[TokenKind, str] = {"bot": bot_token}
         if admin_token:
-            self._clients["admin"] = self._client(admin_token)
+            self._tokens["admin"] = admin_token
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            timeout=httpx.Timeout(timeout, connect=min(5.0, timeout)),
+            limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
+            follow_redirects=False,
+            headers={"User-Agent": f"supportbot/{__version__}"},
+        )
+        # retry_handlers=[]: Bolt's client makes no calls of ours; retries are the outbox's business.
+        self._bot_client = WebClient(token=bot_token, base_url=self.base_url, timeout=int(timeout), retry_handlers=[])
         self._blocked_until: dict[tuple[str, str, str], float] = {}
         self._lock = threading.Lock()
-        self._opener = urllib.request.build_opener(_NoRedirect())
-
-    def _client(self, token: str) -> WebClient:
-        # retry_handlers=[]: retries are ours (outbox backoff honouring Retry-After), not hidden in the SDK.
-        return WebClient(token=token, base_url=self.base_url, timeout=int(self._timeout), retry_handlers=[])
 
     @property
     def bot_client(self) -> WebClient:
-        return self._clients["bot"]
+        return self._bot_client
 
     @property
     def has_admin(self) -> bool:
-        return "admin" in self._clients
+        return "admin" in self._tokens
+
+    def close(self) -> None:
+        self._http.close()
 
     def call(
         self,
@@ -103,8 +106,8 @@ class SlackPort:
                 self._sleep(delay)
 
     def _call_once(self, method: str, token: TokenKind, params: dict[str, Any]) -> dict[str, Any]:
-        client = self._clients.get(token)
-        if client is None:
+        secret = self._tokens.get(token)
+        if secret is None:
             raise SlackApiError(method, "no_admin_token")
         gate = (token, method, str(params.get("channel", "")))
         with self._lock:
@@ -113,45 +116,42 @@ class SlackPort:
         if remaining > 0:
             self.metrics.slack_calls.labels(method, "held").inc()
             raise SlackRateLimited(method, round(remaining, 3))
+        headers = {"Authorization": f"Bearer {secret}"}
         try:
-            response = self._send(client, method, params)
-        except SdkApiError as error:
-            raise self._translate(method, gate, error) from None
-        except (SlackClientError, urllib.error.URLError, OSError, ValueError) as error:
+            if any(isinstance(value, (dict, list)) for value in params.values()):
+                # Blocks and views: Slack's write methods take JSON bodies (its recommended form for them).
+                body = {name: value for name, value in params.items() if value is not None}
+                response = self._http.post(method, json=body, headers=headers)
+            else:
+                # Read methods (users.info, conversations.history…) accept form encoding only.
+                response = self._http.post(method, data=_form(params), headers=headers)
+        except httpx.HTTPError as error:
             self.metrics.slack_calls.labels(method, "unavailable").inc()
             _log.warning("slack %s: no answer (%s)", method, type(error).__name__)
             raise SlackUnavailable(method, type(error).__name__) from None
-        self.metrics.slack_calls.labels(method, "ok").inc()
-        data = response.data
-        return data if isinstance(data, dict) else {}
-
-    @staticmethod
-    def _send(client: WebClient, method: str, params: dict[str, Any]) -> Any:
-        bound = getattr(client, method.replace(".", "_"), None)
-        if callable(bound):
-            return bound(**params)
-        return client.api_call(method, params=params)
-
-    def _translate(self, method: str, gate: tuple[str, str, str], error: SdkApiError) -> SlackError:
-        response = error.response
-        status = int(getattr(response, "status_code", 0) or 0)
-        if status == 429:
-            retry_after = _retry_after(getattr(response, "headers", {}) or {})
+        if response.status_code == 429:
+            retry_after = _retry_after(response.headers.get("Retry-After"))
             with self._lock:
                 self._blocked_until[gate] = self._monotonic() + retry_after
             self.metrics.slack_calls.labels(method, "ratelimited").inc()
             _log.info("slack %s: rate limited, retry after %ss", method, retry_after)
-            return SlackRateLimited(method, retry_after)
-        if status >= 500:
+            raise SlackRateLimited(method, retry_after)
+        if response.status_code >= 500:
             self.metrics.slack_calls.labels(method, "server_error").inc()
-            _log.warning("slack %s: server error %s", method, status)
-            return SlackServerError(method, status)
-        code = "unknown_error"
-        with contextlib.suppress(AttributeError, TypeError, ValueError):
-            code = str(response.get("error") or code)
-        self.metrics.slack_calls.labels(method, "error").inc()
-        _log.info("slack %s: %s", method, code)
-        return SlackApiError(method, code)
+            _log.warning("slack %s: server error %s", method, response.status_code)
+            raise SlackServerError(method, response.status_code)
+        try:
+            data = response.json()
+        except ValueError:
+            self.metrics.slack_calls.labels(method, "server_error").inc()
+            raise SlackServerError(method, response.status_code) from None
+        if not isinstance(data, dict) or not data.get("ok"):
+            code = str(data.get("error") or "unknown_error") if isinstance(data, dict) else "unknown_error"
+            self.metrics.slack_calls.labels(method, "error").inc()
+            _log.info("slack %s: %s", method, code)
+            raise SlackApiError(method, code)
+        self.metrics.slack_calls.labels(method, "ok").inc()
+        return data
 
     def download(self, url: str, *, max_bytes: int) -> tuple[bytes, bool]:
         """Fetch a file's ``url_private`` with the bot token; return (content, truncated).
@@ -161,15 +161,21 @@ class SlackPort:
         """
         if not self._allowed_file_url(url):
             raise SlackApiError("files.download", "untrusted_file_host")
-        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {self._bot_token}"})  # noqa: S310
+        chunks: list[bytes] = []
+        size = 0
         try:
-            with self._opener.open(request, timeout=self._timeout) as response:
-                content: bytes = response.read(max_bytes + 1)
-        except urllib.error.HTTPError as error:
-            raise SlackApiError("files.download", f"http_{error.code}") from None
-        except (urllib.error.URLError, OSError) as error:
+            with self._http.stream("GET", url, headers={"Authorization": f"Bearer {self._tokens['bot']}"}) as reply:
+                if reply.status_code != 200:
+                    raise SlackApiError("files.download", f"http_{reply.status_code}")
+                for chunk in reply.iter_bytes():
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size > max_bytes:
+                        break
+        except httpx.HTTPError as error:
             raise SlackUnavailable("files.download", type(error).__name__) from None
-        return content[:max_bytes], len(content) > max_bytes
+        content = b"".join(chunks)
+        return content[:max_bytes], size > max_bytes
 
     def _allowed_file_url(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -179,15 +185,23 @@ class SlackPort:
         return parts.scheme == api.scheme and parts.netloc == api.netloc
 
 
-def _retry_after(headers: Any) -> float:
-    value: Any = None
-    for key in ("Retry-After", "retry-after"):
-        if key in headers:
-            value = headers[key]
-            break
-    if isinstance(value, list):
-        value = value[0] if value else None
+def _form(params: dict[str, Any]) -> dict[str, str]:
+    """Slack's form encoding: nested values (blocks, views) as JSON strings, booleans as true/false."""
+    encoded: dict[str, str] = {}
+    for name, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            encoded[name] = "true" if value else "false"
+        elif isinstance(value, (dict, list)):
+            encoded[name] = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        else:
+            encoded[name] = str(value)
+    return encoded
+
+
+def _retry_after(value: str | None) -> float:
     try:
-        return max(0.0, float(value))
-    except (TypeError, ValueError):
+        return max(0.0, float(value)) if value is not None else 1.0
+    except ValueError:
         return 1.0

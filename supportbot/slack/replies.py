@@ -18,7 +18,6 @@ from supportbot.messages import Message
 from supportbot.slack.router import EventContext
 from supportbot.store import outbox
 from supportbot.store.outbox import ClaimedAction
-from supportbot.store.tables import OutboxAction
 
 REPLY_AFTER = "reply_after"
 
@@ -33,7 +32,7 @@ def enqueue_reply(
     now: Any,
     group_key: str | None = None,
     dedupe_key: str | None = None,
-) -> OutboxAction:
+) -> outbox.Enqueued:
     """Enqueue an action that posts into ``message``'s conversation (payload gets channel/thread_ts)."""
     body = {**payload, "channel": message.channel, "thread_ts": message.reply_thread_ts}
     anchor = context.notes.get(REPLY_AFTER)

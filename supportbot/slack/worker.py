@@ -12,7 +12,6 @@ import logging
 import random
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -90,11 +89,11 @@ class OutboxWorker:
         self._threads = threads
         self._lease = lease
         self._poll = poll_interval
-        self._wake = threading.Event()
+        self._ready = threading.Condition()
+        self._signals = 0  # wakes not yet taken by a thread
         self._stopping = threading.Event()
-        self._slots = threading.Semaphore(threads)
-        self._pool: ThreadPoolExecutor | None = None
-        self._dispatcher: threading.Thread | None = None
+        self._due_hint = 0.0  # monotonic time of the earliest retry this process scheduled
+        self._threads_running: list[threading.Thread] = []
 
     def register(self, kind: str, handler: Handler) -> None:
         if kind in self._handlers:
@@ -106,27 +105,28 @@ class OutboxWorker:
         return set(self._handlers)
 
     def wake(self) -> None:
-        """Something was enqueued: look now rather than at the next poll."""
-        self._wake.set()
+        """Something was enqueued: one idle thread looks now rather than at the next poll."""
+        with self._ready:
+            self._signals += 1
+            self._ready.notify()
 
     def start(self) -> None:
-        if self._dispatcher is not None:
+        if self._threads_running:
             return
         self._stopping.clear()
-        self._pool = ThreadPoolExecutor(max_workers=self._threads, thread_name_prefix="outbox")
-        self._dispatcher = threading.Thread(target=self._run, name="outbox-dispatcher", daemon=True)
-        self._dispatcher.start()
+        for number in range(self._threads):
+            thread = threading.Thread(target=self._run, name=f"outbox-{number}", daemon=True)
+            thread.start()
+            self._threads_running.append(thread)
 
     def stop(self, timeout: float = 15.0) -> None:
         """Finish what is in hand, hand unstarted claims back, and stop. Pending work stays stored."""
         self._stopping.set()
-        self._wake.set()
-        if self._dispatcher is not None:
-            self._dispatcher.join(timeout)
-            self._dispatcher = None
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        with self._ready:
+            self._ready.notify_all()
+        for thread in self._threads_running:
+            thread.join(timeout)
+        self._threads_running = []
         with self._store.session() as session:
             released = outbox.release_claims(session, instance=self.instance, now=self._clock.now())
         if released:
@@ -135,88 +135,74 @@ class OutboxWorker:
     def run_once(self, limit: int = 100) -> int:
         """Claim and carry out ready actions in this thread (tests, CLI one-shots). Returns how many."""
         done = 0
-        while done < limit:
-            claimed = self._claim(1)
-            if not claimed:
-                break
-            self._execute(claimed[0])
+        action = self._claim()
+        while action is not None and done < limit:
+            action = self._execute(action, claim_next=done + 1 < limit)
             done += 1
         return done
 
     def _run(self) -> None:
+        """One worker thread: take the most urgent ready action, do it, and take the next in the same
+        transaction that records the outcome; when there is none, sleep until woken or the poll."""
         while not self._stopping.is_set():
-            free = self._free_slots()
-            claimed: list[ClaimedAction] = []
-            if free:
-                try:
-                    claimed = self._claim(free)
-                except Exception:
-                    _log.exception("outbox: claiming failed; retrying shortly")
-                    self._stopping.wait(self._poll)
-            for action in claimed:
-                self._slots.acquire()
-                assert self._pool is not None
-                self._pool.submit(self._execute_in_slot, action)
-            if len(claimed) < free or not free:
-                self._wake.wait(self._sleep_time())
-                self._wake.clear()
+            try:
+                action = self._claim()
+                while action is not None and not self._stopping.is_set():
+                    self._pass_the_word()
+                    action = self._execute(action, claim_next=True)
+            except Exception:
+                _log.exception("outbox: worker loop failed; retrying shortly")
+                self._stopping.wait(self._poll)
+                continue
+            with self._ready:
+                if self._signals == 0 and not self._stopping.is_set():
+                    self._ready.wait(self._sleep_time())
+                self._signals = max(0, self._signals - 1)
 
-    def _free_slots(self) -> int:
-        free = 0
-        while self._slots.acquire(blocking=False):
-            free += 1
-        for _ in range(free):
-            self._slots.release()
-        return free
+    def _pass_the_word(self) -> None:
+        """There may be more ready work than this thread can take: let one more thread look."""
+        with self._ready:
+            if self._signals > 0:
+                self._ready.notify()
 
     def _sleep_time(self) -> float:
-        try:
-            with self._store.session() as session:
-                due = outbox.next_due(session)
-        except Exception:
-            return self._poll
-        if due is None:
-            return self._poll
-        return max(0.0, min(self._poll, (due - self._clock.now()).total_seconds()))
+        # Other processes' delayed actions are found by the poll; our own retries by the hint.
+        until_hint = self._due_hint - self._clock.monotonic()
+        return self._poll if until_hint <= 0 else max(0.01, min(self._poll, until_hint))
 
-    def _claim(self, limit: int) -> list[ClaimedAction]:
-        with self._store.session() as session:
-            return outbox.claim_ready(
-                session, instance=self.instance, now=self._clock.now(), lease=self._lease, limit=limit
+    def _claim(self, session: Session | None = None) -> ClaimedAction | None:
+        def take(current: Session) -> ClaimedAction | None:
+            claimed = outbox.claim_ready(
+                current, instance=self.instance, now=self._clock.now(), lease=self._lease, limit=1
             )
+            return claimed[0] if claimed else None
 
-    def _execute_in_slot(self, action: ClaimedAction) -> None:
-        try:
-            self._execute(action)
-        finally:
-            self._slots.release()
-            self._wake.set()
+        if session is not None:
+            return take(session)
+        with self._store.session() as own:
+            return take(own)
 
-    def _execute(self, action: ClaimedAction) -> None:
+    def _execute(self, action: ClaimedAction, *, claim_next: bool) -> ClaimedAction | None:
+        """Carry out ``action``; record how it went and, if asked, claim the next one in that transaction."""
         handler = self._handlers.get(action.kind)
         if handler is None:
-            self._finish(action, Failed(error="no_handler"))
             _log.error("outbox: no handler for kind %s (action %s)", action.kind, action.id)
-            return
+            return self._finish(action, Failed(error="no_handler"), claim_next=claim_next)
         try:
             outcome = handler(action)
         except SlackRateLimited as error:
-            self._retry(action, error.retry_after, "ratelimited")
-            return
+            return self._retry(action, error.retry_after, "ratelimited", claim_next=claim_next)
         except SlackError as error:
             if error.retryable:
-                self._retry(action, backoff(action.attempts), error.code)
-            else:
-                self._finish(action, Failed(error=error.code))
-            return
+                return self._retry(action, backoff(action.attempts), error.code, claim_next=claim_next)
+            return self._finish(action, Failed(error=error.code), claim_next=claim_next)
         except Exception as error:
             # A bug or an unexpected failure: log (redacted), try again later, give up after max_attempts.
             _log.exception("outbox: %s action %s failed", action.kind, action.id)
-            self._retry(action, backoff(action.attempts), type(error).__name__)
-            return
-        self._finish(action, outcome)
+            return self._retry(action, backoff(action.attempts), type(error).__name__, claim_next=claim_next)
+        return self._finish(action, outcome, claim_next=claim_next)
 
-    def _retry(self, action: ClaimedAction, delay: float, reason: str) -> None:
+    def _retry(self, action: ClaimedAction, delay: float, reason: str, *, claim_next: bool) -> ClaimedAction | None:
         self._metrics.outbox_retries.labels(action.kind, reason).inc()
         with self._store.session() as session:
             state = outbox.reschedule(
@@ -227,18 +213,20 @@ class OutboxWorker:
                 delay=timedelta(seconds=delay),
                 error=reason,
             )
+            following = self._claim(session) if claim_next else None
+        self._hint(delay)
         if state == "gave_up":
             self._metrics.outbox_actions.labels(action.kind, "gave_up").inc()
             _log.error(
                 "outbox: %s action %s gave up after %d attempts (%s)", action.kind, action.id, action.attempts, reason
             )
-        self._wake.set()
+        return following
 
-    def _finish(self, action: ClaimedAction, outcome: Outcome) -> None:
+    def _finish(self, action: ClaimedAction, outcome: Outcome, *, claim_next: bool) -> ClaimedAction | None:
         succeeded = isinstance(outcome, Done)
         now = self._clock.now()
         with self._store.session() as session:
-            owned = outbox.complete(
+            owned, released = outbox.finish(
                 session,
                 action.id,
                 instance=self.instance,
@@ -249,10 +237,11 @@ class OutboxWorker:
             )
             if not owned:
                 _log.warning("outbox: %s action %s was taken over by another worker", action.kind, action.id)
-                return
+                return self._claim(session) if claim_next else None
             if outcome.apply is not None:
                 outcome.apply(session)
             for follow_up in outcome.follow_ups:
+                self._hint(follow_up.delay.total_seconds())
                 outbox.enqueue(
                     session,
                     follow_up.kind,
@@ -263,12 +252,22 @@ class OutboxWorker:
                     after=action.id if follow_up.after_current else None,
                     run_if=follow_up.run_if,
                 )
+            following = self._claim(session) if claim_next else None
+        if released > (1 if claim_next else 0):
+            self.wake()  # more was released than this thread will take itself
         self._metrics.outbox_actions.labels(action.kind, "succeeded" if succeeded else "failed").inc()
         received = action.payload.get("received_at")
         if succeeded and isinstance(received, (int, float)):
             latency = max(0.0, now.timestamp() - float(received))
             self._metrics.action_latency.labels(action.kind).observe(latency)
-        self._wake.set()
+        return following
+
+    def _hint(self, delay: float) -> None:
+        """Remember when something this process scheduled becomes due, to wake for it in time."""
+        now = self._clock.monotonic()
+        due = now + max(0.0, delay)
+        if self._due_hint <= now or due < self._due_hint:
+            self._due_hint = due
 
 
 def received_at(moment: datetime) -> float:

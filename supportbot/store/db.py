@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +26,12 @@ class Store:
         self.url = url
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        # SQLite has one writer at a time. Threads of this process take turns here, handing over at
+        # once; left to SQLite's busy handler they would sleep in steps of up to 100 ms instead.
+        # (Other processes on the same file still meet the busy timeout.) PostgreSQL needs no turn.
+        self._writer: threading.RLock | contextlib.nullcontext[None] = (
+            threading.RLock() if parsed.get_backend_name() == "sqlite" else contextlib.nullcontext()
+        )
         if self.is_sqlite:
             self._ensure_sqlite_folder(parsed.database)
             self.engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
@@ -46,7 +54,7 @@ class Store:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A unit of work: committed when the block ends normally, rolled back on an exception."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        with self._writer, Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()

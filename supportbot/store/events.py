@@ -4,12 +4,40 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 from sqlmodel import Session, col
 
 from supportbot.store.tables import ProcessedEvent
+
+_TABLE = ProcessedEvent.__table__  # type: ignore[attr-defined]
+# Built once: these run on every event Slack delivers.
+_CLAIM = {
+    name: dialect_insert(_TABLE)
+    .values(
+        event_id=bindparam("event_id"),
+        status="processing",
+        instance=bindparam("instance"),
+        received_at=bindparam("now"),
+    )
+    .on_conflict_do_nothing(index_elements=["event_id"])
+    .returning(_TABLE.c.event_id)
+    for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
+_TAKEOVER = (
+    update(_TABLE)
+    .where(_TABLE.c.event_id == bindparam("b_event_id"))
+    .where(_TABLE.c.status == "processing")
+    .where(_TABLE.c.received_at < bindparam("cutoff"))
+    .values(instance=bindparam("b_instance"), received_at=bindparam("now"))
+)
+_FINISH = (
+    update(_TABLE)
+    .where(_TABLE.c.event_id == bindparam("b_event_id"))
+    .values(status="done", finished_at=bindparam("now"))
+)
+_RELEASE = delete(_TABLE).where(_TABLE.c.event_id == bindparam("b_event_id"))
 
 
 def claim_event(session: Session, event_id: str, *, instance: str, now: datetime, stale_after: timedelta) -> bool:
@@ -18,37 +46,24 @@ def claim_event(session: Session, event_id: str, *, instance: str, now: datetime
     A claim left in ``processing`` for longer than ``stale_after`` belongs to a process that died
     before finishing; a later delivery takes it over, so a crash does not lose the event.
     """
-    values = {"event_id": event_id, "status": "processing", "instance": instance, "received_at": now}
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(ProcessedEvent)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["event_id"])
-        .returning(col(ProcessedEvent.event_id))
-    )
+    connection = session.connection()
+    dialect = "postgresql" if connection.dialect.name == "postgresql" else "sqlite"
     # RETURNING rather than rowcount: PostgreSQL drivers report -1 for INSERT … ON CONFLICT here.
-    if session.execute(statement).first() is not None:
+    if connection.execute(_CLAIM[dialect], {"event_id": event_id, "instance": instance, "now": now}).first():
         return True
-    takeover = (
-        update(ProcessedEvent)
-        .where(col(ProcessedEvent.event_id) == event_id)
-        .where(col(ProcessedEvent.status) == "processing")
-        .where(col(ProcessedEvent.received_at) < now - stale_after)
-        .values(instance=instance, received_at=now)
+    taken = connection.execute(
+        _TAKEOVER, {"b_event_id": event_id, "b_instance": instance, "now": now, "cutoff": now - stale_after}
     )
-    return _rows(session.execute(takeover)) == 1
+    return _rows(taken) == 1
 
 
 def finish_event(session: Session, event_id: str, *, now: datetime) -> None:
-    session.execute(
-        update(ProcessedEvent).where(col(ProcessedEvent.event_id) == event_id).values(status="done", finished_at=now)
-    )
+    session.connection().execute(_FINISH, {"b_event_id": event_id, "now": now})
 
 
 def release_event(session: Session, event_id: str) -> None:
     """Forget a claim whose handling failed, so Slack's retry can run it again."""
-    session.execute(delete(ProcessedEvent).where(col(ProcessedEvent.event_id) == event_id))
+    session.connection().execute(_RELEASE, {"b_event_id": event_id})
 
 
 def prune_events(session: Session, *, older_than: datetime) -> int:

@@ -7,11 +7,13 @@ recognised without being stored.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Column, Index, Integer, UniqueConstraint, func, select, update
+from sqlalchemy import Column, Index, Integer, UniqueConstraint, bindparam, func, insert, select, update
 from sqlmodel import Field, Session, SQLModel, col
 
 from supportbot.store.types import UtcDateTime, as_utc
@@ -65,6 +67,22 @@ class LeakKey(SQLModel, table=True):
     author: str | None = Field(default=None, max_length=32)
 
 
+_INSERT_INCIDENT = insert(LeakIncident.__table__).returning(LeakIncident.__table__.c.id)  # type: ignore[attr-defined]
+_INSERT_KEY = insert(LeakKey.__table__)  # type: ignore[attr-defined]
+_INCIDENTS = LeakIncident.__table__  # type: ignore[attr-defined]
+_KEYS = LeakKey.__table__  # type: ignore[attr-defined]
+_FIND_ID = (
+    select(_INCIDENTS.c.id)
+    .where(_INCIDENTS.c.channel == bindparam("b_channel"))
+    .where(_INCIDENTS.c.message_ts == bindparam("b_message_ts"))
+    .where(_INCIDENTS.c.source == bindparam("b_source"))
+)
+_SIGHTINGS = select(_KEYS.c.key_id, _KEYS.c.author, _KEYS.c.seen_at).where(
+    _KEYS.c.key_id.in_(bindparam("ids", expanding=True))
+)
+_BY_AUTHOR = select(_INCIDENTS.c.id).where(_INCIDENTS.c.author == bindparam("b_author")).limit(1)
+
+
 @dataclass(frozen=True)
 class KeySighting:
     rule: str
@@ -95,28 +113,34 @@ def find_incident(session: Session, *, channel: str, message_ts: str, source: st
     return row
 
 
+def find_incident_id(session: Session, *, channel: str, message_ts: str, source: str) -> int | None:
+    """The id of the incident for this message, if there is one (the hot-path form of find_incident)."""
+    found = (
+        session.connection()
+        .execute(_FIND_ID, {"b_channel": channel, "b_message_ts": message_ts, "b_source": source})
+        .scalar()
+    )
+    return None if found is None else int(found)
+
+
 def history(session: Session, key_ids: Sequence[str]) -> dict[str, KeyHistory]:
     """How often each key was seen before now (any author), and since when."""
     if not key_ids:
         return {}
-    rows = session.execute(
-        select(col(LeakKey.key_id), func.count(), func.min(col(LeakKey.seen_at)))
-        .where(col(LeakKey.key_id).in_(list(key_ids)))
-        .group_by(col(LeakKey.key_id))
-    ).all()
+    counts: dict[str, int] = {}
+    first: dict[str, datetime] = {}
     authors: dict[str, set[str]] = {}
-    for key_id, author in session.execute(
-        select(col(LeakKey.key_id), col(LeakKey.author)).where(col(LeakKey.key_id).in_(list(key_ids)))
-    ).all():
+    for key_id, author, seen_at in session.connection().execute(_SIGHTINGS, {"ids": list(key_ids)}):
+        counts[key_id] = counts.get(key_id, 0) + 1
+        moment = as_utc(seen_at)
+        if key_id not in first or moment < first[key_id]:
+            first[key_id] = moment
         if author:
             authors.setdefault(key_id, set()).add(author)
-    found = {
-        key_id: KeyHistory(
-            key_id, int(count), as_utc(first) if first is not None else None, tuple(sorted(authors.get(key_id, set())))
-        )
-        for key_id, count, first in rows
+    return {
+        key_id: KeyHistory(key_id, counts.get(key_id, 0), first.get(key_id), tuple(sorted(authors.get(key_id, set()))))
+        for key_id in key_ids
     }
-    return {key_id: found.get(key_id, KeyHistory(key_id, 0, None, ())) for key_id in key_ids}
 
 
 def record_incident(
@@ -133,42 +157,66 @@ def record_incident(
     keys: Sequence[KeySighting],
     deletion: str,
     deletion_reason: str | None,
-) -> LeakIncident:
-    incident = LeakIncident(
-        created_at=now,
-        updated_at=now,
-        channel=channel,
-        channel_type=channel_type,
-        message_ts=message_ts,
-        thread_ts=thread_ts,
-        source=source,
-        author=author,
-        author_team=author_team,
-        keys_found=len(keys),
-        deletion=deletion,
-        deletion_reason=deletion_reason,
-    )
-    session.add(incident)
-    session.flush()
-    assert incident.id is not None
-    for key in keys:
-        session.add(
-            LeakKey(
-                incident_id=incident.id,
-                seen_at=now,
-                rule=key.rule,
-                provider=key.provider,
-                masked=key.masked,
-                key_id=key.key_id,
-                author=author,
-            )
+) -> int:
+    """Insert the incident and its keys; return the incident id."""
+    # Core statements, not ORM objects: this runs on the hot path of every leaking message.
+    connection = session.connection()
+    incident_id = connection.execute(
+        _INSERT_INCIDENT,
+        {
+            "created_at": now,
+            "updated_at": now,
+            "channel": channel,
+            "channel_type": channel_type,
+            "message_ts": message_ts,
+            "thread_ts": thread_ts,
+            "source": source,
+            "author": author,
+            "author_team": author_team,
+            "keys_found": len(keys),
+            "deletion": deletion,
+            "deletion_reason": deletion_reason,
+            "reposted": False,
+            "warned": "pending",
+            "alerted": False,
+            "still_visible_checks": 0,
+        },
+    ).scalar_one()
+    if keys:
+        connection.execute(
+            _INSERT_KEY,
+            [
+                {
+                    "incident_id": incident_id,
+                    "seen_at": now,
+                    "rule": key.rule,
+                    "provider": key.provider,
+                    "masked": key.masked,
+                    "key_id": key.key_id,
+                    "author": author,
+                }
+                for key in keys
+            ],
         )
-    session.flush()
-    return incident
+    return int(incident_id)
 
 
 def update_incident(session: Session, incident_id: int, *, now: datetime, **values: object) -> None:
-    session.execute(update(LeakIncident).where(col(LeakIncident.id) == incident_id).values(updated_at=now, **values))
+    statement = _update_statement(tuple(sorted(values)))
+    session.connection().execute(
+        statement, {"incident_id": incident_id, "v_updated_at": now, **{f"v_{k}": v for k, v in values.items()}}
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _update_statement(columns: tuple[str, ...]) -> Any:
+    """One prepared UPDATE per set of columns: the outbox updates incidents after every action."""
+    table = LeakIncident.__table__  # type: ignore[attr-defined]
+    unknown = [name for name in columns if name not in table.c]
+    if unknown:
+        raise ValueError(f"leak_incidents has no column {', '.join(unknown)}")
+    assignments: dict[str, Any] = {name: bindparam(f"v_{name}") for name in (*columns, "updated_at")}
+    return update(table).where(table.c.id == bindparam("incident_id")).values(assignments)
 
 
 def keys_of(session: Session, incident_id: int) -> list[LeakKey]:
@@ -206,8 +254,7 @@ def repeat_leakers(session: Session, *, since: datetime, minimum: int = 2) -> li
 
 def author_has_incidents(session: Session, author: str) -> bool:
     """Whether this person leaked a key before (a second paste means the guidance did not land)."""
-    found = session.execute(select(col(LeakIncident.id)).where(col(LeakIncident.author) == author).limit(1)).first()
-    return found is not None
+    return session.connection().execute(_BY_AUTHOR, {"b_author": author}).first() is not None
 
 
 def weekly_counts(session: Session, *, since: datetime) -> list[datetime]:

@@ -5,7 +5,11 @@ Workers claim ready actions with a lease, carry them out, and record the outcome
 chained: an action ``after`` another waits for it and then runs or is cancelled depending on
 ``run_if`` (``always``, ``succeeded`` or ``failed``), so "repost the masked copy only if the
 deletion worked, else alert the agents" is decided by data written up front. A claim whose lease
-ran out (its process died) is claimed again, so a restart resumes pending work.
+ran out (its process died) is claimed again, so a restart resumes pending work. Lower ``priority``
+goes first: a deletion waits for no repost.
+
+This runs on every event and every action, so it uses single SQL statements (``RETURNING``) rather
+than ORM objects.
 """
 
 from __future__ import annotations
@@ -16,9 +20,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.engine import CursorResult
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from supportbot.store.tables import OutboxAction
 from supportbot.store.types import as_utc
@@ -26,6 +30,99 @@ from supportbot.store.types import as_utc
 RunIf = Literal["always", "succeeded", "failed"]
 Outcome = Literal["succeeded", "failed"]
 _FINISHED = ("done", "failed", "cancelled")
+URGENT = 0
+NORMAL = 5
+_TABLE = OutboxAction.__table__  # type: ignore[attr-defined]
+# Built once: constructing a statement costs more than running it on SQLite.
+_INSERT = insert(_TABLE).returning(_TABLE.c.id)
+_STATUS = select(_TABLE.c.status).where(_TABLE.c.id == bindparam("id"))
+_READY = or_(
+    and_(_TABLE.c.status == "pending", _TABLE.c.not_before <= bindparam("now")),
+    and_(_TABLE.c.status == "claimed", _TABLE.c.lease_until < bindparam("now")),
+)
+
+
+def _claim_statement(skip_locked: bool) -> Any:
+    chosen = select(_TABLE.c.id).where(_READY).order_by(_TABLE.c.priority, _TABLE.c.id).limit(bindparam("limit"))
+    if skip_locked:
+        # PostgreSQL may run an IN (subquery … LIMIT n FOR UPDATE SKIP LOCKED) more than once and so
+        # claim more than n rows; a MATERIALIZED CTE is evaluated exactly once.
+        picked = chosen.with_for_update(skip_locked=True).cte("picked").prefix_with("MATERIALIZED")
+        target = select(picked.c.id).scalar_subquery()
+    else:
+        target = chosen.scalar_subquery()
+    return (
+        update(_TABLE)
+        .where(_TABLE.c.id.in_(target))
+        .where(_READY)
+        .values(
+            status="claimed",
+            claimed_by=bindparam("instance"),
+            lease_until=bindparam("lease_until"),
+            attempts=_TABLE.c.attempts + 1,
+            updated_at=bindparam("now"),
+        )
+        .returning(
+            _TABLE.c.id,
+            _TABLE.c.kind,
+            _TABLE.c.payload,
+            _TABLE.c.attempts,
+            _TABLE.c.max_attempts,
+            _TABLE.c.group_key,
+            _TABLE.c.after_id,
+            _TABLE.c.priority,
+        )
+    )
+
+
+_CLAIM = _claim_statement(skip_locked=False)
+_CLAIM_PG = _claim_statement(skip_locked=True)
+_UNCLAIM = (
+    update(_TABLE)
+    .where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
+    .values(
+        status="pending", claimed_by=None, lease_until=None, attempts=_TABLE.c.attempts - 1, updated_at=bindparam("now")
+    )
+)
+_RESULTS = select(_TABLE.c.id, _TABLE.c.result).where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
+_COMPLETE = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("action_id"))
+    .where(_TABLE.c.status == "claimed")
+    .where(_TABLE.c.claimed_by == bindparam("instance"))
+    .values(
+        status=bindparam("new_status"),
+        finished_at=bindparam("now"),
+        updated_at=bindparam("now"),
+        lease_until=None,
+        payload="{}",
+        result=bindparam("new_result"),
+        last_error=bindparam("error"),
+    )
+)
+_WAITING_ON = and_(_TABLE.c.after_id.in_(bindparam("ids", expanding=True)), _TABLE.c.status == "waiting")
+_START_DEPENDENTS = (
+    update(_TABLE)
+    .where(_WAITING_ON)
+    .where(_TABLE.c.run_if.in_(bindparam("runs", expanding=True)))
+    .values(status="pending", updated_at=bindparam("now"))
+)
+_CANCEL_DEPENDENTS = (
+    update(_TABLE)
+    .where(_WAITING_ON)
+    .where(_TABLE.c.run_if.not_in(bindparam("runs", expanding=True)))
+    .values(status="cancelled", finished_at=bindparam("now"), updated_at=bindparam("now"), payload="{}")
+    .returning(_TABLE.c.id)
+)
+
+
+@dataclass(frozen=True)
+class Enqueued:
+    """An action just written: its id and initial status (``pending``, ``waiting`` or ``cancelled``)."""
+
+    id: int
+    kind: str
+    status: str
 
 
 @dataclass(frozen=True)
@@ -45,85 +142,88 @@ def enqueue(
     payload: Mapping[str, Any],
     *,
     now: datetime,
-    after: OutboxAction | int | None = None,
+    after: Enqueued | OutboxAction | int | None = None,
     run_if: RunIf = "always",
     delay: timedelta = timedelta(0),
     group_key: str | None = None,
     dedupe_key: str | None = None,
     max_attempts: int = 8,
-) -> OutboxAction:
-    """Add an action in the caller's transaction and return it (with its id)."""
-    after_id = after.id if isinstance(after, OutboxAction) else after
+    priority: int = NORMAL,
+) -> Enqueued:
+    """Add an action in the caller's transaction."""
+    after_id = after if isinstance(after, int) or after is None else after.id
     status = "pending"
     if after_id is not None:
-        predecessor = session.get(OutboxAction, after_id)
-        if predecessor is None:
+        # Always read it: an Enqueued handle may be from an earlier transaction and out of date.
+        predecessor_status = session.connection().execute(_STATUS, {"id": after_id}).scalar()
+        if predecessor_status is None:
             raise ValueError(f"outbox action {after_id} does not exist")
-        if predecessor.status not in _FINISHED:
+        if predecessor_status not in _FINISHED:
             status = "waiting"
         else:
-            status = "pending" if _should_run(run_if, _outcome_of(predecessor.status)) else "cancelled"
-    action = OutboxAction(
-        kind=kind,
-        payload=json.dumps(dict(payload), ensure_ascii=False, separators=(",", ":")),
-        status=status,
-        after_id=after_id,
-        run_if=run_if,
-        group_key=group_key,
-        dedupe_key=dedupe_key,
-        max_attempts=max_attempts,
-        not_before=now + delay,
-        created_at=now,
-        updated_at=now,
-        finished_at=now if status == "cancelled" else None,
+            status = "pending" if _should_run(run_if, _outcome_of(predecessor_status)) else "cancelled"
+    new_id = (
+        session.connection()
+        .execute(
+            _INSERT,
+            {
+                "kind": kind,
+                "payload": json.dumps(dict(payload), ensure_ascii=False, separators=(",", ":")),
+                "status": status,
+                "after_id": after_id,
+                "run_if": run_if,
+                "group_key": group_key,
+                "dedupe_key": dedupe_key,
+                "attempts": 0,
+                "max_attempts": max_attempts,
+                "priority": priority,
+                "not_before": now + delay,
+                "created_at": now,
+                "updated_at": now,
+                "finished_at": now if status == "cancelled" else None,
+            },
+        )
+        .scalar_one()
     )
-    session.add(action)
-    session.flush()
-    return action
+    return Enqueued(id=int(new_id), kind=kind, status=status)
 
 
 def claim_ready(
     session: Session, *, instance: str, now: datetime, lease: timedelta, limit: int = 10
 ) -> list[ClaimedAction]:
-    """Claim up to ``limit`` ready actions for this instance, oldest first."""
-    ready = or_(
-        and_(col(OutboxAction.status) == "pending", col(OutboxAction.not_before) <= now),
-        and_(col(OutboxAction.status) == "claimed", col(OutboxAction.lease_until) < now),
+    """Claim up to ``limit`` ready actions for this instance, most urgent and oldest first."""
+    statement = _CLAIM_PG if session.get_bind().dialect.name == "postgresql" else _CLAIM
+    rows = (
+        session.connection()
+        .execute(
+            statement,
+            {"now": now, "limit": limit, "instance": instance, "lease_until": now + lease},
+        )
+        .all()
     )
-    query = select(col(OutboxAction.id)).where(ready).order_by(col(OutboxAction.id)).limit(limit)
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    ids = list(session.execute(query).scalars())
-    claimed: list[ClaimedAction] = []
-    for action_id in ids:
-        result = session.execute(
-            update(OutboxAction)
-            .where(col(OutboxAction.id) == action_id)
-            .where(ready)
-            .values(
-                status="claimed",
-                claimed_by=instance,
-                lease_until=now + lease,
-                attempts=OutboxAction.attempts + 1,
-                updated_at=now,
-            )
+    rows = sorted(rows, key=lambda row: (row.priority, row.id))
+    if len(rows) > limit:
+        # Never keep a claim nobody will carry out: hand back anything beyond what was asked for.
+        extra = [row.id for row in rows[limit:]]
+        session.connection().execute(_UNCLAIM, {"ids": extra, "now": now})
+        rows = rows[:limit]
+    after_ids = {row.after_id for row in rows if row.after_id is not None}
+    results: dict[int, Any] = {}
+    if after_ids:
+        found = session.connection().execute(_RESULTS, {"ids": sorted(after_ids)}).all()
+        results = {row.id: row.result for row in found}
+    return [
+        ClaimedAction(
+            id=row.id,
+            kind=row.kind,
+            payload=json.loads(row.payload),
+            attempts=row.attempts,
+            max_attempts=row.max_attempts,
+            group_key=row.group_key,
+            predecessor_result=_loads(results.get(row.after_id)) if row.after_id is not None else None,
         )
-        if _rows(result) != 1:
-            continue  # another worker got there first
-        action = session.get(OutboxAction, action_id, populate_existing=True)
-        assert action is not None
-        claimed.append(
-            ClaimedAction(
-                id=action_id,
-                kind=action.kind,
-                payload=json.loads(action.payload),
-                attempts=action.attempts,
-                max_attempts=action.max_attempts,
-                group_key=action.group_key,
-                predecessor_result=_predecessor_result(session, action.after_id),
-            )
-        )
-    return claimed
+        for row in rows
+    ]
 
 
 def complete(
@@ -141,62 +241,75 @@ def complete(
     Returns False when this instance no longer holds the claim (its lease ran out and another
     worker took the action over); the caller must then not apply side effects twice.
     """
+    owned, _ = finish(session, action_id, instance=instance, outcome=outcome, now=now, result=result, error=error)
+    return owned
+
+
+def finish(
+    session: Session,
+    action_id: int,
+    *,
+    instance: str,
+    outcome: Outcome,
+    now: datetime,
+    result: Mapping[str, Any] | None = None,
+    error: str | None = None,
+) -> tuple[bool, int]:
+    """:func:`complete`, also saying how many waiting actions it started."""
     status = "done" if outcome == "succeeded" else "failed"
-    updated = session.execute(
-        update(OutboxAction)
-        .where(col(OutboxAction.id) == action_id)
-        .where(col(OutboxAction.status) == "claimed")
-        .where(col(OutboxAction.claimed_by) == instance)
-        .values(
-            status=status,
-            finished_at=now,
-            updated_at=now,
-            lease_until=None,
+    updated = session.connection().execute(
+        _COMPLETE,
+        {
+            "action_id": action_id,
+            "instance": instance,
+            "new_status": status,
+            "now": now,
             # The payload may hold a masked copy of a customer's message: keep it no longer than needed.
-            payload="{}",
-            result=json.dumps(dict(result), separators=(",", ":")) if result is not None else None,
-            last_error=_clip(error),
-        )
+            "new_result": json.dumps(dict(result), separators=(",", ":")) if result is not None else None,
+            "error": _clip(error),
+        },
     )
     if _rows(updated) != 1:
-        return False
-    _release_dependents(session, action_id, outcome, now)
-    return True
+        return False, 0
+    return True, _release_dependents(session, [action_id], outcome, now)
 
 
 def reschedule(
     session: Session, action_id: int, *, instance: str, now: datetime, delay: timedelta, error: str
 ) -> Literal["rescheduled", "gave_up", "lost"]:
     """Put a claimed action back for a later attempt, or fail it once its attempts are spent."""
-    action = session.get(OutboxAction, action_id, populate_existing=True)
-    if action is None or action.status != "claimed" or action.claimed_by != instance:
+    row = session.execute(
+        select(_TABLE.c.status, _TABLE.c.claimed_by, _TABLE.c.attempts, _TABLE.c.max_attempts).where(
+            _TABLE.c.id == action_id
+        )
+    ).first()
+    if row is None or row.status != "claimed" or row.claimed_by != instance:
         return "lost"
-    if action.attempts >= action.max_attempts:
+    if row.attempts >= row.max_attempts:
         complete(session, action_id, instance=instance, outcome="failed", now=now, error=error)
         return "gave_up"
-    action.status = "pending"
-    action.claimed_by = None
-    action.lease_until = None
-    action.not_before = now + delay
-    action.last_error = _clip(error)
-    action.updated_at = now
-    session.add(action)
+    session.execute(
+        update(_TABLE)
+        .where(_TABLE.c.id == action_id)
+        .values(
+            status="pending",
+            claimed_by=None,
+            lease_until=None,
+            not_before=now + delay,
+            last_error=_clip(error),
+            updated_at=now,
+        )
+    )
     return "rescheduled"
 
 
 def release_claims(session: Session, *, instance: str, now: datetime) -> int:
     """On a clean shutdown: hand this instance's unfinished claims back (the attempt is not counted)."""
     result = session.execute(
-        update(OutboxAction)
-        .where(col(OutboxAction.status) == "claimed")
-        .where(col(OutboxAction.claimed_by) == instance)
-        .values(
-            status="pending",
-            claimed_by=None,
-            lease_until=None,
-            attempts=OutboxAction.attempts - 1,
-            updated_at=now,
-        )
+        update(_TABLE)
+        .where(_TABLE.c.status == "claimed")
+        .where(_TABLE.c.claimed_by == instance)
+        .values(status="pending", claimed_by=None, lease_until=None, attempts=_TABLE.c.attempts - 1, updated_at=now)
     )
     return _rows(result)
 
@@ -204,56 +317,36 @@ def release_claims(session: Session, *, instance: str, now: datetime) -> int:
 def cancel_group(session: Session, group_key: str, *, kinds: Sequence[str], now: datetime) -> int:
     """Cancel not-yet-started actions of some kinds in a group (e.g. a re-check made moot)."""
     result = session.execute(
-        update(OutboxAction)
-        .where(col(OutboxAction.group_key) == group_key)
-        .where(col(OutboxAction.kind).in_(list(kinds)))
-        .where(col(OutboxAction.status).in_(["pending", "waiting"]))
+        update(_TABLE)
+        .where(_TABLE.c.group_key == group_key)
+        .where(_TABLE.c.kind.in_(list(kinds)))
+        .where(_TABLE.c.status.in_(["pending", "waiting"]))
         .values(status="cancelled", finished_at=now, updated_at=now, payload="{}")
     )
     return _rows(result)
 
 
 def counts_by_status(session: Session) -> dict[str, int]:
-    rows = session.execute(select(col(OutboxAction.status), func.count()).group_by(col(OutboxAction.status))).all()
+    rows = session.execute(select(_TABLE.c.status, func.count()).group_by(_TABLE.c.status)).all()
     return {status: int(count) for status, count in rows}
 
 
 def next_due(session: Session) -> datetime | None:
     """When the earliest pending action becomes ready (lets the worker sleep exactly that long)."""
-    value = session.execute(
-        select(func.min(col(OutboxAction.not_before))).where(col(OutboxAction.status) == "pending")
-    ).scalar()
-    if value is None:
-        return None
-    return as_utc(value)
+    value = session.execute(select(func.min(_TABLE.c.not_before)).where(_TABLE.c.status == "pending")).scalar()
+    return None if value is None else as_utc(value)
 
 
-def _release_dependents(session: Session, action_id: int, outcome: Outcome, now: datetime) -> None:
-    waiting = (
-        session.execute(
-            select(OutboxAction)
-            .where(col(OutboxAction.after_id) == action_id)
-            .where(col(OutboxAction.status) == "waiting")
-        )
-        .scalars()
-        .all()
-    )
-    for dependent in waiting:
-        if _should_run(dependent.run_if, outcome):
-            dependent.status = "pending"
-            dependent.not_before = max(dependent.not_before, now)
-            dependent.updated_at = now
-            session.add(dependent)
-        else:
-            dependent.status = "cancelled"
-            dependent.finished_at = now
-            dependent.updated_at = now
-            dependent.payload = "{}"
-            session.add(dependent)
-            session.flush()
-            # A cancelled action counts as "not succeeded" for whatever waits on it.
-            assert dependent.id is not None
-            _release_dependents(session, dependent.id, "failed", now)
+def _release_dependents(session: Session, action_ids: list[int], outcome: Outcome, now: datetime) -> int:
+    """Start the actions waiting on ``action_ids`` whose ``run_if`` matches; cancel the others (and theirs)."""
+    connection = session.connection()
+    params = {"ids": action_ids, "runs": ["always", outcome], "now": now}
+    started = _rows(connection.execute(_START_DEPENDENTS, params))
+    cancelled = connection.execute(_CANCEL_DEPENDENTS, params).scalars().all()
+    if cancelled:
+        # A cancelled action counts as "not succeeded" for whatever waits on it.
+        started += _release_dependents(session, [int(item) for item in cancelled], "failed", now)
+    return started
 
 
 def _should_run(run_if: str, outcome: Outcome) -> bool:
@@ -264,13 +357,10 @@ def _outcome_of(status: str) -> Outcome:
     return "succeeded" if status == "done" else "failed"
 
 
-def _predecessor_result(session: Session, after_id: int | None) -> dict[str, Any] | None:
-    if after_id is None:
+def _loads(value: Any) -> dict[str, Any] | None:
+    if not value:
         return None
-    predecessor = session.get(OutboxAction, after_id)
-    if predecessor is None or not predecessor.result:
-        return None
-    loaded = json.loads(predecessor.result)
+    loaded = json.loads(value)
     return loaded if isinstance(loaded, dict) else None
 
 

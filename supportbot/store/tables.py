@@ -48,6 +48,7 @@ class OutboxAction(SQLModel, table=True):
     dedupe_key: str | None = Field(default=None, max_length=191, unique=True)
     attempts: int = Field(default=0)
     max_attempts: int = Field(default=8)
+    priority: int = Field(default=5)  # lower goes first: deleting a leaked key waits for nothing else
     not_before: datetime = Field(sa_type=UtcDateTime)
     claimed_by: str | None = Field(default=None, max_length=64)
     lease_until: datetime | None = Field(default=None, sa_type=UtcDateTime)

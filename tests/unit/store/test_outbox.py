@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
 
 from supportbot.store import outbox
 from supportbot.store.db import Store
@@ -207,3 +208,31 @@ def test_concurrent_workers_never_claim_the_same_action(store: Store, clock: Fak
         thread.join()
     assert sorted(seen) == sorted(set(seen))
     assert len(seen) == 40
+
+
+def test_concurrent_single_claims_leave_no_orphaned_claim(store: Store, clock: FakeClock) -> None:
+    """Every row marked claimed was handed to some caller (PostgreSQL can over-claim with IN + LIMIT)."""
+    with store.session() as session:
+        for index in range(60):
+            outbox.enqueue(session, "a", {"n": index}, now=clock.now(), priority=index % 3)
+    handed: list[int] = []
+    lock = threading.Lock()
+
+    def worker(name: str) -> None:
+        while True:
+            claimed = _claim(store, clock, instance=name, limit=1)
+            if not claimed:
+                return
+            assert len(claimed) == 1
+            with lock:
+                handed.append(claimed[0].id)
+
+    threads = [threading.Thread(target=worker, args=(f"w{index}",)) for index in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with store.session() as session:
+        claimed_rows = session.exec(select(OutboxAction).where(OutboxAction.status == "claimed")).all()
+    assert sorted(row.id for row in claimed_rows if row.id is not None) == sorted(handed)
+    assert len(handed) == 60

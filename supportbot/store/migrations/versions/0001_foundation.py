@@ -39,6 +39,7 @@ def upgrade() -> None:
         sa.Column("dedupe_key", sa.String(length=191), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("max_attempts", sa.Integer(), nullable=False),
+        sa.Column("priority", sa.Integer(), nullable=False),
         sa.Column("not_before", UtcDateTime(), nullable=False),
         sa.Column("claimed_by", sa.String(length=64), nullable=True),
         sa.Column("lease_until", UtcDateTime(), nullable=True),

@@ -1,0 +1,162 @@
+"""How fast a leaked key disappears: event reaching the app → chat.delete reaching Slack.
+
+Starts the local Slack emulator in this process and `supportbot run --http` as a separate process
+pointed at it, then posts signed message events, each holding a synthetic key, over HTTP at a fixed
+rate (open loop: events are sent on schedule whether or not earlier ones were answered). The
+emulator timestamps its receipt of each chat.delete. Reported per rate:
+
+  delete     event sent → chat.delete received by Slack (the issue's target: median ≤ 50 ms, p99 ≤ 250 ms)
+  exposure   event sent → chat.delete answered (the message is gone)
+  ack        HTTP answer time of the event request (Slack wants ≤ 3 s)
+
+Run:  .venv/bin/python benchmarks/leak_latency.py [--rates 20 100] [--seconds 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from supportbot.emulator import Emulator, SlackDriver
+from supportbot.emulator.fakekeys import fake_key
+
+SECRET = "benchmark-signing-secret-0123456789"
+PROVIDERS = ("openai", "anthropic", "deepseek", "gateway", "openrouter", "groq", "github", "google")
+
+
+@dataclass
+class Sent:
+    ts: str
+    sent_at: float
+    ack_seconds: float
+    status: int
+
+
+def start_bot(emulator: Emulator, database: Path) -> tuple[subprocess.Popen[str], str]:
+    env = {
+        **{key: value for key, value in os.environ.items() if key.startswith(("PATH", "HOME", "LANG", "PYTHON"))},
+        "SLACK_BOT_TOKEN": emulator.bot_token,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_ADMIN_USER_TOKEN": emulator.admin_token,
+        "SUPPORTBOT_SLACK_API_URL": emulator.api_url,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "SUPPORTBOT_AGENT_CHANNEL": "G0AGENTS1",
+        "SUPPORTBOT_FINGERPRINT_SECRET": "benchmark-fingerprint-secret-0123",
+        "SUPPORTBOT_LOG_LEVEL": "WARNING",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "supportbot", "run", "--http", "--port", "0", "--threads", "8"],
+        env=env, stderr=subprocess.PIPE, text=True,
+    )
+    assert process.stderr is not None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = process.stderr.readline()
+        match = re.search(r"listening on (http://\S+)", line)
+        if match:
+            threading.Thread(target=lambda: [None for _ in process.stderr or []], daemon=True).start()
+            return process, match.group(1)
+        if process.poll() is not None:
+            raise SystemExit(f"the bot did not start: {line.strip()}")
+    raise SystemExit("the bot did not say where it listens within 60 s")
+
+
+def run_rate(emulator: Emulator, url: str, rate: float, seconds: float, rng: random.Random) -> list[Sent]:
+    driver = SlackDriver(emulator, SECRET, url)
+    total = int(rate * seconds)
+    interval = 1.0 / rate
+    sent: list[Sent] = []
+    lock = threading.Lock()
+
+    def one(index: int) -> None:
+        text = f"benchmark {index}: my key {fake_key(PROVIDERS[index % len(PROVIDERS)], rng)} gives 401, why?"
+        started = time.time()
+        delivery = driver.post("alice", "#support", text)
+        ack = time.time() - started
+        with lock:
+            sent.append(Sent(str(delivery.ts), started, ack, delivery.status))
+
+    begin = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=64) as pool:
+        for index in range(total):
+            delay = begin + index * interval - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            pool.submit(one, index)
+    return sent
+
+
+def measure(emulator: Emulator, sent: list[Sent], timeout: float) -> tuple[list[float], list[float], int]:
+    wanted = {item.ts: item for item in sent}
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        deleted = {call.params.get("ts") for call in emulator.calls_for("chat.delete", ok=True)}
+        if wanted.keys() <= deleted:
+            break
+        time.sleep(0.2)
+    delete_ms: list[float] = []
+    exposure_ms: list[float] = []
+    for call in emulator.calls_for("chat.delete", ok=True):
+        item = wanted.get(str(call.params.get("ts")))
+        if item is None:
+            continue
+        delete_ms.append((call.wall - item.sent_at) * 1000)
+        exposure_ms.append((call.wall + call.duration - item.sent_at) * 1000)
+    return delete_ms, exposure_ms, len(wanted) - len(delete_ms)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rates", type=float, nargs="+", default=[20.0, 100.0])
+    parser.add_argument("--seconds", type=float, default=15.0)
+    args = parser.parse_args()
+    rng = random.Random(20261123)
+    rows = []
+    with Emulator() as emulator, tempfile.TemporaryDirectory() as folder:
+        process, url = start_bot(emulator, Path(folder) / "bench.db")
+        try:
+            run_rate(emulator, url, 10, 1, rng)  # warm-up: imports, connections, caches
+            time.sleep(1)
+            for rate in args.rates:
+                emulator.clear_calls()
+                sent = run_rate(emulator, url, rate, args.seconds, rng)
+                delete_ms, exposure_ms, missing = measure(emulator, sent, timeout=60)
+                acks = [item.ack_seconds * 1000 for item in sent]
+                failed = sum(1 for item in sent if item.status != 200)
+                rows.append((rate, len(sent), failed, missing, delete_ms, exposure_ms, acks))
+                time.sleep(2)
+        finally:
+            process.terminate()
+            process.wait(30)
+    print(f"\nleak interception latency, {os.cpu_count()} CPUs, {args.seconds:g} s per rate, every event holds a key")
+    print(f"{'rate/s':>7} {'events':>7} {'non-200':>7} {'not deleted':>11} | "
+          f"{'delete p50':>10} {'p99':>8} | {'exposure p50':>12} {'p99':>8} | {'ack p50':>8} {'p99':>8}")
+    for rate, count, failed, missing, delete_ms, exposure_ms, acks in rows:
+        if not delete_ms:
+            print(f"{rate:7g} {count:7d} {failed:7d} {missing:11d} | no deletions measured")
+            continue
+        print(f"{rate:7g} {count:7d} {failed:7d} {missing:11d} | "
+              f"{statistics.median(delete_ms):8.1f}ms {percentile(delete_ms, 0.99):6.1f}ms | "
+              f"{statistics.median(exposure_ms):10.1f}ms {percentile(exposure_ms, 0.99):6.1f}ms | "
+              f"{statistics.median(acks):6.1f}ms {percentile(acks, 0.99):6.1f}ms")
+    print("targets: delete median <= 50 ms and p99 <= 250 ms at 100 events/s; every event acked within 3 s")
+
+
+if __name__ == "__main__":
+    main()
