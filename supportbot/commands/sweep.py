@@ -80,6 +80,7 @@ def command(channels: tuple[str, ...], since: str, dry_run: bool) -> None:
         click.echo(f"supportbot sweep: Slack said {error.code} ({error.method})", err=True)
         sys.exit(EXIT_CONFIG)
     finally:
+        runtime.port.close()
         store.close()
     sys.exit(1 if found else 0)
 

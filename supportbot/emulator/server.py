@@ -398,6 +398,10 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     server_version = "SlackEmulator/1.0"
+    # Keep-alive, as Slack's own API does: every answer carries a Content-Length, and an idle
+    # connection is dropped after a while so its thread does not linger.
+    protocol_version = "HTTP/1.1"
+    timeout = 30
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s " + format, self.address_string(), *args)

@@ -95,35 +95,41 @@ def _is_own(runtime: Runtime, message: Message) -> bool:
 def _event_listener(runtime: Runtime) -> Callable[..., None]:
     def handle_event(body: dict[str, Any], ack: Ack) -> None:
         ack()
-        event = body.get("event")
-        if not isinstance(event, dict):
-            return
-        event_type = str(event.get("type") or "unknown")
-        runtime.metrics.events.labels(event_type[:40]).inc()
-        event_id = body.get("event_id") if isinstance(body.get("event_id"), str) else None
-        now = runtime.clock.now()
-        if event_id is not None:
-            with runtime.store.session() as session:
-                claimed = event_store.claim_event(
-                    session, event_id, instance=runtime.instance, now=now, stale_after=STALE_CLAIM
-                )
-            if not claimed:
-                runtime.metrics.duplicate_events.inc()
-                _log.info("dropped a repeated delivery of event %s", event_id)
-                return
-        context = EventContext(envelope=body, event=event, received_at=now)
-        transient = _run_handlers(runtime, event_type, event, body, context)
-        if event_id is not None:
-            with runtime.store.session() as session:
-                if transient:
-                    event_store.release_event(session, event_id)
-                else:
-                    event_store.finish_event(session, event_id, now=runtime.clock.now())
-        if transient:
-            # A non-2xx answer makes Slack deliver the event again; the released claim lets it run.
-            raise TransientFailure(f"event {event_id} will be retried by Slack")
+        with runtime.in_flight:
+            _handle_event(runtime, body)
 
     return handle_event
+
+
+def _handle_event(runtime: Runtime, body: dict[str, Any]) -> None:
+    """Claim the event (dropping repeats), run the feature handlers, and record that it was handled."""
+    event = body.get("event")
+    if not isinstance(event, dict):
+        return
+    event_type = str(event.get("type") or "unknown")
+    runtime.metrics.events.labels(event_type[:40]).inc()
+    event_id = body.get("event_id") if isinstance(body.get("event_id"), str) else None
+    now = runtime.clock.now()
+    if event_id is not None:
+        with runtime.store.session() as session:
+            claimed = event_store.claim_event(
+                session, event_id, instance=runtime.instance, now=now, stale_after=STALE_CLAIM
+            )
+        if not claimed:
+            runtime.metrics.duplicate_events.inc()
+            _log.info("dropped a repeated delivery of event %s", event_id)
+            return
+    context = EventContext(envelope=body, event=event, received_at=now)
+    transient = _run_handlers(runtime, event_type, event, body, context)
+    if event_id is not None:
+        with runtime.store.session() as session:
+            if transient:
+                event_store.release_event(session, event_id)
+            else:
+                event_store.finish_event(session, event_id, now=runtime.clock.now())
+    if transient:
+        # A non-2xx answer makes Slack deliver the event again; the released claim lets it run.
+        raise TransientFailure(f"event {event_id} will be retried by Slack")
 
 
 def _run_handlers(

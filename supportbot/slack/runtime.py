@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +29,25 @@ from supportbot.store import secrets
 from supportbot.store.db import Store
 
 
+class InFlight:
+    """How many Slack requests are being handled right now (the worker lets them go first)."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> None:
+        with self._lock:
+            self._count += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._count -= 1
+
+    def busy(self) -> bool:
+        return self._count > 0
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -46,6 +66,7 @@ class Runtime:
     fingerprint_secret: str
     scanner: Scanner
     knowledge: KnowledgeBase
+    in_flight: InFlight
     bot_user_id: str | None = None
     bot_id: str | None = None
     team_id: str | None = None
@@ -76,6 +97,7 @@ class Runtime:
             monotonic=clock.monotonic,
         )
         instance = instance or f"{socket.gethostname()[:40]}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        in_flight = InFlight()
         directory = Directory(port, monotonic=clock.monotonic)
         if settings.fingerprint_secret:
             fingerprint_secret = settings.fingerprint_secret
@@ -98,6 +120,7 @@ class Runtime:
                 metrics=metrics,
                 threads=worker_threads,
                 poll_interval=poll_interval,
+                busy=in_flight.busy,
             ),
             renderer=renderer or Renderer(),
             directory=directory,
@@ -109,6 +132,7 @@ class Runtime:
             fingerprint_secret=fingerprint_secret,
             scanner=scanner,
             knowledge=knowledge or KnowledgeBase.from_settings(settings),
+            in_flight=in_flight,
         )
 
     @contextmanager

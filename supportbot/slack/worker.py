@@ -80,6 +80,7 @@ class OutboxWorker:
         threads: int = 4,
         lease: timedelta = timedelta(seconds=60),
         poll_interval: float = 1.0,
+        busy: Callable[[], bool] | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
@@ -89,6 +90,7 @@ class OutboxWorker:
         self._threads = threads
         self._lease = lease
         self._poll = poll_interval
+        self._busy = busy
         self._ready = threading.Condition()
         self._signals = 0  # wakes not yet taken by a thread
         self._stopping = threading.Event()
@@ -115,7 +117,7 @@ class OutboxWorker:
             return
         self._stopping.clear()
         for number in range(self._threads):
-            thread = threading.Thread(target=self._run, name=f"outbox-{number}", daemon=True)
+            thread = threading.Thread(target=self._run, args=(number,), name=f"outbox-{number}", daemon=True)
             thread.start()
             self._threads_running.append(thread)
 
@@ -141,22 +143,31 @@ class OutboxWorker:
             done += 1
         return done
 
-    def _run(self) -> None:
+    def _run(self, lane: int) -> None:
         """One worker thread: take the most urgent ready action, do it, and take the next in the same
-        transaction that records the outcome; when there is none, sleep until woken or the poll."""
+        transaction that records the outcome; when there is none, sleep until woken or the poll.
+
+        Python runs one thread at a time, so while Slack requests are being handled, every lane but
+        the first takes only urgent actions (deleting a leaked key): a repost started now would
+        compete with the handling of the next leak. Lane 0 keeps everything else moving.
+        """
         while not self._stopping.is_set():
+            urgent_only = False
             try:
-                action = self._claim()
+                urgent_only = lane > 0 and self._busy is not None and self._busy()
+                action = self._claim(urgent_only=urgent_only)
                 while action is not None and not self._stopping.is_set():
                     self._pass_the_word()
-                    action = self._execute(action, claim_next=True)
+                    urgent_only = lane > 0 and self._busy is not None and self._busy()
+                    action = self._execute(action, claim_next=True, urgent_only=urgent_only)
             except Exception:
                 _log.exception("outbox: worker loop failed; retrying shortly")
                 self._stopping.wait(self._poll)
                 continue
             with self._ready:
                 if self._signals == 0 and not self._stopping.is_set():
-                    self._ready.wait(self._sleep_time())
+                    # An urgent-only lane looks again soon: the rush may be over and other work waiting.
+                    self._ready.wait(0.02 if urgent_only else self._sleep_time())
                 self._signals = max(0, self._signals - 1)
 
     def _pass_the_word(self) -> None:
@@ -170,10 +181,15 @@ class OutboxWorker:
         until_hint = self._due_hint - self._clock.monotonic()
         return self._poll if until_hint <= 0 else max(0.01, min(self._poll, until_hint))
 
-    def _claim(self, session: Session | None = None) -> ClaimedAction | None:
+    def _claim(self, session: Session | None = None, *, urgent_only: bool = False) -> ClaimedAction | None:
         def take(current: Session) -> ClaimedAction | None:
             claimed = outbox.claim_ready(
-                current, instance=self.instance, now=self._clock.now(), lease=self._lease, limit=1
+                current,
+                instance=self.instance,
+                now=self._clock.now(),
+                lease=self._lease,
+                limit=1,
+                max_priority=outbox.URGENT if urgent_only else 1_000_000,
             )
             return claimed[0] if claimed else None
 
@@ -182,27 +198,33 @@ class OutboxWorker:
         with self._store.session() as own:
             return take(own)
 
-    def _execute(self, action: ClaimedAction, *, claim_next: bool) -> ClaimedAction | None:
+    def _execute(self, action: ClaimedAction, *, claim_next: bool, urgent_only: bool = False) -> ClaimedAction | None:
         """Carry out ``action``; record how it went and, if asked, claim the next one in that transaction."""
         handler = self._handlers.get(action.kind)
         if handler is None:
             _log.error("outbox: no handler for kind %s (action %s)", action.kind, action.id)
-            return self._finish(action, Failed(error="no_handler"), claim_next=claim_next)
+            return self._finish(action, Failed(error="no_handler"), claim_next=claim_next, urgent_only=urgent_only)
         try:
             outcome = handler(action)
         except SlackRateLimited as error:
-            return self._retry(action, error.retry_after, "ratelimited", claim_next=claim_next)
+            return self._retry(action, error.retry_after, "ratelimited", claim_next=claim_next, urgent_only=urgent_only)
         except SlackError as error:
             if error.retryable:
-                return self._retry(action, backoff(action.attempts), error.code, claim_next=claim_next)
-            return self._finish(action, Failed(error=error.code), claim_next=claim_next)
+                return self._retry(
+                    action, backoff(action.attempts), error.code, claim_next=claim_next, urgent_only=urgent_only
+                )
+            return self._finish(action, Failed(error=error.code), claim_next=claim_next, urgent_only=urgent_only)
         except Exception as error:
             # A bug or an unexpected failure: log (redacted), try again later, give up after max_attempts.
             _log.exception("outbox: %s action %s failed", action.kind, action.id)
-            return self._retry(action, backoff(action.attempts), type(error).__name__, claim_next=claim_next)
-        return self._finish(action, outcome, claim_next=claim_next)
+            return self._retry(
+                action, backoff(action.attempts), type(error).__name__, claim_next=claim_next, urgent_only=urgent_only
+            )
+        return self._finish(action, outcome, claim_next=claim_next, urgent_only=urgent_only)
 
-    def _retry(self, action: ClaimedAction, delay: float, reason: str, *, claim_next: bool) -> ClaimedAction | None:
+    def _retry(
+        self, action: ClaimedAction, delay: float, reason: str, *, claim_next: bool, urgent_only: bool = False
+    ) -> ClaimedAction | None:
         self._metrics.outbox_retries.labels(action.kind, reason).inc()
         with self._store.session() as session:
             state = outbox.reschedule(
@@ -213,7 +235,7 @@ class OutboxWorker:
                 delay=timedelta(seconds=delay),
                 error=reason,
             )
-            following = self._claim(session) if claim_next else None
+            following = self._claim(session, urgent_only=urgent_only) if claim_next else None
         self._hint(delay)
         if state == "gave_up":
             self._metrics.outbox_actions.labels(action.kind, "gave_up").inc()
@@ -222,7 +244,9 @@ class OutboxWorker:
             )
         return following
 
-    def _finish(self, action: ClaimedAction, outcome: Outcome, *, claim_next: bool) -> ClaimedAction | None:
+    def _finish(
+        self, action: ClaimedAction, outcome: Outcome, *, claim_next: bool, urgent_only: bool = False
+    ) -> ClaimedAction | None:
         succeeded = isinstance(outcome, Done)
         now = self._clock.now()
         with self._store.session() as session:
@@ -237,7 +261,7 @@ class OutboxWorker:
             )
             if not owned:
                 _log.warning("outbox: %s action %s was taken over by another worker", action.kind, action.id)
-                return self._claim(session) if claim_next else None
+                return self._claim(session, urgent_only=urgent_only) if claim_next else None
             if outcome.apply is not None:
                 outcome.apply(session)
             for follow_up in outcome.follow_ups:
@@ -252,7 +276,7 @@ class OutboxWorker:
                     after=action.id if follow_up.after_current else None,
                     run_if=follow_up.run_if,
                 )
-            following = self._claim(session) if claim_next else None
+            following = self._claim(session, urgent_only=urgent_only) if claim_next else None
         if released > (1 if claim_next else 0):
             self.wake()  # more was released than this thread will take itself
         self._metrics.outbox_actions.labels(action.kind, "succeeded" if succeeded else "failed").inc()

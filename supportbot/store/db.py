@@ -3,16 +3,71 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Windows; threads still take turns
+    fcntl = None  # type: ignore[assignment]
+
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, create_engine
+
+
+class _WriterTurns:
+    """SQLite has one writer at a time; ours take turns here instead of in SQLite's busy handler,
+    which sleeps in steps of up to 100 ms. Threads of one process queue on a lock; processes (the
+    pre-forked HTTP workers, ``supportbot sweep`` beside a running bot) on an ``flock`` of
+    ``<database>.lock``. Both hand over at once."""
+
+    def __init__(self, database: str | None) -> None:
+        self._lock = threading.RLock()
+        self._held = threading.local()
+        self._path = f"{database}.lock" if database and database != ":memory:" and fcntl is not None else None
+        self._file: Any = None
+        self._pid = 0
+
+    def __enter__(self) -> None:
+        self._lock.acquire()
+        depth = getattr(self._held, "depth", 0)
+        self._held.depth = depth + 1
+        if depth == 0 and self._path is not None:
+            try:
+                fcntl.flock(self._lock_file().fileno(), fcntl.LOCK_EX)
+            except BaseException:
+                self._held.depth = depth
+                self._lock.release()
+                raise
+
+    def __exit__(self, *exc: object) -> None:
+        depth = self._held.depth - 1
+        self._held.depth = depth
+        try:
+            if depth == 0 and self._path is not None and self._file is not None:
+                fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
+        finally:
+            self._lock.release()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+
+    def _lock_file(self) -> Any:
+        # An flock belongs to the open file, which a forked child would share: each process opens its own.
+        if self._file is None or self._pid != os.getpid():
+            assert self._path is not None
+            self._file = open(self._path, "a+b")  # noqa: SIM115 - kept open for the process's life
+            self._pid = os.getpid()
+        return self._file
 
 
 class StoreError(RuntimeError):
@@ -26,11 +81,9 @@ class Store:
         self.url = url
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
-        # SQLite has one writer at a time. Threads of this process take turns here, handing over at
-        # once; left to SQLite's busy handler they would sleep in steps of up to 100 ms instead.
-        # (Other processes on the same file still meet the busy timeout.) PostgreSQL needs no turn.
-        self._writer: threading.RLock | contextlib.nullcontext[None] = (
-            threading.RLock() if parsed.get_backend_name() == "sqlite" else contextlib.nullcontext()
+        # PostgreSQL has row locks and needs no turns.
+        self._writer: _WriterTurns | contextlib.nullcontext[None] = (
+            _WriterTurns(parsed.database) if parsed.get_backend_name() == "sqlite" else contextlib.nullcontext()
         )
         if self.is_sqlite:
             self._ensure_sqlite_folder(parsed.database)
@@ -72,6 +125,8 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+        if isinstance(self._writer, _WriterTurns):
+            self._writer.close()
 
 
 def _configure_sqlite(engine: Engine) -> None:

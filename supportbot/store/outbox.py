@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlmodel import Session
 
@@ -43,7 +43,13 @@ _READY = or_(
 
 
 def _claim_statement(skip_locked: bool) -> Any:
-    chosen = select(_TABLE.c.id).where(_READY).order_by(_TABLE.c.priority, _TABLE.c.id).limit(bindparam("limit"))
+    chosen = (
+        select(_TABLE.c.id)
+        .where(_READY)
+        .where(_TABLE.c.priority <= bindparam("max_priority"))
+        .order_by(_TABLE.c.priority, _TABLE.c.id)
+        .limit(bindparam("limit"))
+    )
     if skip_locked:
         # PostgreSQL may run an IN (subquery … LIMIT n FOR UPDATE SKIP LOCKED) more than once and so
         # claim more than n rows; a MATERIALIZED CTE is evaluated exactly once.
@@ -100,19 +106,18 @@ _COMPLETE = (
         last_error=bindparam("error"),
     )
 )
-_WAITING_ON = and_(_TABLE.c.after_id.in_(bindparam("ids", expanding=True)), _TABLE.c.status == "waiting")
-_START_DEPENDENTS = (
+_RUNS = _TABLE.c.run_if.in_(bindparam("runs", expanding=True))
+_RELEASE = (
     update(_TABLE)
-    .where(_WAITING_ON)
-    .where(_TABLE.c.run_if.in_(bindparam("runs", expanding=True)))
-    .values(status="pending", updated_at=bindparam("now"))
-)
-_CANCEL_DEPENDENTS = (
-    update(_TABLE)
-    .where(_WAITING_ON)
-    .where(_TABLE.c.run_if.not_in(bindparam("runs", expanding=True)))
-    .values(status="cancelled", finished_at=bindparam("now"), updated_at=bindparam("now"), payload="{}")
-    .returning(_TABLE.c.id)
+    .where(_TABLE.c.after_id.in_(bindparam("ids", expanding=True)))
+    .where(_TABLE.c.status == "waiting")
+    .values(
+        status=case((_RUNS, "pending"), else_="cancelled"),
+        finished_at=case((_RUNS, None), else_=bindparam("now")),
+        payload=case((_RUNS, _TABLE.c.payload), else_="{}"),
+        updated_at=bindparam("now"),
+    )
+    .returning(_TABLE.c.id, _TABLE.c.status)
 )
 
 
@@ -123,6 +128,9 @@ class Enqueued:
     id: int
     kind: str
     status: str
+    # The transaction it was written in: within it, ``status`` is still true (nobody else can see
+    # the row yet), so chaining another action after it needs no read.
+    transaction: int = field(default=0, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -134,6 +142,7 @@ class ClaimedAction:
     max_attempts: int
     group_key: str | None
     predecessor_result: dict[str, Any] | None
+    priority: int = NORMAL
 
 
 def enqueue(
@@ -153,9 +162,13 @@ def enqueue(
     """Add an action in the caller's transaction."""
     after_id = after if isinstance(after, int) or after is None else after.id
     status = "pending"
+    transaction = id(session.get_transaction())
     if after_id is not None:
-        # Always read it: an Enqueued handle may be from an earlier transaction and out of date.
-        predecessor_status = session.connection().execute(_STATUS, {"id": after_id}).scalar()
+        if isinstance(after, Enqueued) and after.transaction == transaction:
+            predecessor_status: str | None = after.status
+        else:
+            # A handle from an earlier transaction may be out of date: read the row.
+            predecessor_status = session.connection().execute(_STATUS, {"id": after_id}).scalar()
         if predecessor_status is None:
             raise ValueError(f"outbox action {after_id} does not exist")
         if predecessor_status not in _FINISHED:
@@ -185,11 +198,17 @@ def enqueue(
         )
         .scalar_one()
     )
-    return Enqueued(id=int(new_id), kind=kind, status=status)
+    return Enqueued(id=int(new_id), kind=kind, status=status, transaction=transaction)
 
 
 def claim_ready(
-    session: Session, *, instance: str, now: datetime, lease: timedelta, limit: int = 10
+    session: Session,
+    *,
+    instance: str,
+    now: datetime,
+    lease: timedelta,
+    limit: int = 10,
+    max_priority: int = 1_000_000,
 ) -> list[ClaimedAction]:
     """Claim up to ``limit`` ready actions for this instance, most urgent and oldest first."""
     statement = _CLAIM_PG if session.get_bind().dialect.name == "postgresql" else _CLAIM
@@ -197,7 +216,13 @@ def claim_ready(
         session.connection()
         .execute(
             statement,
-            {"now": now, "limit": limit, "instance": instance, "lease_until": now + lease},
+            {
+                "now": now,
+                "limit": limit,
+                "instance": instance,
+                "lease_until": now + lease,
+                "max_priority": max_priority,
+            },
         )
         .all()
     )
@@ -221,6 +246,7 @@ def claim_ready(
             max_attempts=row.max_attempts,
             group_key=row.group_key,
             predecessor_result=_loads(results.get(row.after_id)) if row.after_id is not None else None,
+            priority=row.priority,
         )
         for row in rows
     ]
@@ -339,13 +365,12 @@ def next_due(session: Session) -> datetime | None:
 
 def _release_dependents(session: Session, action_ids: list[int], outcome: Outcome, now: datetime) -> int:
     """Start the actions waiting on ``action_ids`` whose ``run_if`` matches; cancel the others (and theirs)."""
-    connection = session.connection()
-    params = {"ids": action_ids, "runs": ["always", outcome], "now": now}
-    started = _rows(connection.execute(_START_DEPENDENTS, params))
-    cancelled = connection.execute(_CANCEL_DEPENDENTS, params).scalars().all()
+    changed = session.connection().execute(_RELEASE, {"ids": action_ids, "runs": ["always", outcome], "now": now}).all()
+    started = sum(1 for row in changed if row.status == "pending")
+    cancelled = [int(row.id) for row in changed if row.status == "cancelled"]
     if cancelled:
         # A cancelled action counts as "not succeeded" for whatever waits on it.
-        started += _release_dependents(session, [int(item) for item in cancelled], "failed", now)
+        started += _release_dependents(session, cancelled, "failed", now)
     return started
 
 
