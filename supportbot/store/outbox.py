@@ -36,6 +36,7 @@ _TABLE = OutboxAction.__table__  # type: ignore[attr-defined]
 # Built once: constructing a statement costs more than running it on SQLite.
 _INSERT = insert(_TABLE).returning(_TABLE.c.id)
 _STATUS = select(_TABLE.c.status).where(_TABLE.c.id == bindparam("id"))
+_STATUS_LOCKED = _STATUS.with_for_update()
 _READY = or_(
     and_(_TABLE.c.status == "pending", _TABLE.c.not_before <= bindparam("now")),
     and_(_TABLE.c.status == "claimed", _TABLE.c.lease_until < bindparam("now")),
@@ -167,8 +168,11 @@ def enqueue(
         if isinstance(after, Enqueued) and after.transaction == transaction:
             predecessor_status: str | None = after.status
         else:
-            # A handle from an earlier transaction may be out of date: read the row.
-            predecessor_status = session.connection().execute(_STATUS, {"id": after_id}).scalar()
+            # A handle from an earlier transaction may be out of date: read the row, and on PostgreSQL
+            # lock it, so the predecessor cannot finish between this read and our commit and miss
+            # releasing a dependent it cannot see yet. (SQLite writers already take turns.)
+            statement = _STATUS_LOCKED if session.get_bind().dialect.name == "postgresql" else _STATUS
+            predecessor_status = session.connection().execute(statement, {"id": after_id}).scalar()
         if predecessor_status is None:
             raise ValueError(f"outbox action {after_id} does not exist")
         if predecessor_status not in _FINISHED:
