@@ -64,14 +64,24 @@ def create_bot(
     instance: str | None = None,
 ) -> Bot:
     install_redaction()
+    owned = store is None
     store = store or prepare_store(settings)
-    runtime = Runtime.create(
-        settings,
-        store,
-        clock=clock,
-        worker_threads=worker_threads,
-        poll_interval=poll_interval,
-        instance=instance,
-    )
-    app = build_app(settings, store, runtime=runtime, features=features)
+    runtime: Runtime | None = None
+    try:
+        runtime = Runtime.create(
+            settings,
+            store,
+            clock=clock,
+            worker_threads=worker_threads,
+            poll_interval=poll_interval,
+            instance=instance,
+        )
+        app = build_app(settings, store, runtime=runtime, features=features)
+    except BaseException:
+        # Leave nothing open behind a failed start: the HTTP pool to Slack, the database.
+        if runtime is not None:
+            runtime.port.close()
+        if owned:
+            store.close()
+        raise
     return Bot(runtime=runtime, app=app, wsgi=WsgiApp(app, runtime))
