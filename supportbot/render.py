@@ -135,6 +135,11 @@ def _mrkdwn_filter(value: Any, limit: int | None = None) -> Mrkdwn:
     return escape_mrkdwn(value)
 
 
+def _compose(parts: Any) -> Mrkdwn:
+    """Join our own markup (Mrkdwn, e.g. a mention we built) with text, escaping only the text."""
+    return Mrkdwn("".join(escape_mrkdwn(part) for part in parts))
+
+
 def _fmt_time(value: Any, pattern: str = "%Y-%m-%d %H:%M UTC") -> str:
     return value.strftime(pattern) if hasattr(value, "strftime") else str(value)
 
@@ -170,6 +175,7 @@ class Renderer:
                 plain=_plain_filter,
                 json=_json_filter,
                 mrkdwn=_mrkdwn_filter,
+                compose=_compose,
                 clip=clip,
                 time=_fmt_time,
             )

@@ -42,6 +42,10 @@ class Metrics:
             buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
             registry=self.registry,
         )
+        self.leaks = Counter(
+            "supportbot_leaks", "Leak incidents recorded, by provider of the first key", ["provider"],
+            registry=self.registry,
+        )
         self.handler_errors = Counter(
             "supportbot_handler_errors", "Listener failures, by listener", ["listener"], registry=self.registry
         )

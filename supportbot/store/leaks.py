@@ -202,3 +202,21 @@ def repeat_leakers(session: Session, *, since: datetime, minimum: int = 2) -> li
         .order_by(func.count().desc())
     ).all()
     return [(str(author), int(count)) for author, count in rows]
+
+
+def author_has_incidents(session: Session, author: str) -> bool:
+    """Whether this person leaked a key before (a second paste means the guidance did not land)."""
+    found = session.execute(
+        select(col(LeakIncident.id)).where(col(LeakIncident.author) == author).limit(1)
+    ).first()
+    return found is not None
+
+
+def weekly_counts(session: Session, *, since: datetime) -> list[datetime]:
+    """Creation times of incidents since ``since`` (callers bucket them by week)."""
+    return [
+        as_utc(value)
+        for value in session.execute(
+            select(col(LeakIncident.created_at)).where(col(LeakIncident.created_at) >= since)
+        ).scalars()
+    ]
