@@ -25,6 +25,7 @@ from supportbot import chat_text
 from supportbot.chat_text import Scrub
 from supportbot.gaps import GapMatcher, GapSignal
 from supportbot.knowledge import KnowledgeBase
+from supportbot.slack.replies import reply_target
 from supportbot.slack.runtime import Runtime
 from supportbot.slack.worker import Done, received_at
 from supportbot.store import gaps as gap_store
@@ -104,7 +105,10 @@ def _register_outbox(runtime: Runtime) -> None:
         return {name: payload[name] for name in ("channel", "text", *names) if payload.get(name)}
 
     def post(action: ClaimedAction) -> Done:
-        data = port.call("chat.postMessage", unfurl_links=False, **params(action.payload, "blocks", "thread_ts"))
+        found = params(action.payload, "blocks")
+        if action.payload.get("thread_ts"):
+            found["channel"], found["thread_ts"] = reply_target(action)
+        data = port.call("chat.postMessage", unfurl_links=False, **found)
         return Done(result={"ts": data.get("ts")})
 
     def ephemeral(action: ClaimedAction) -> Done:

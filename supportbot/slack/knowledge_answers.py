@@ -37,9 +37,10 @@ from supportbot.mrkdwn import markdown_to_mrkdwn
 from supportbot.render import Mrkdwn
 from supportbot.slack.errors import SlackError
 from supportbot.slack.faq import FaqServices, enqueue_ephemeral, enqueue_post
+from supportbot.slack.replies import enqueue_reply, reply_target
 from supportbot.slack.router import EventContext
 from supportbot.slack.runtime import Runtime
-from supportbot.slack.worker import Done
+from supportbot.slack.worker import Done, received_at
 from supportbot.store import faq as faq_store
 from supportbot.store.outbox import ClaimedAction
 
@@ -128,15 +129,18 @@ class _Answers:
                     question_id=row.id,
                     fallback=answer.is_fallback,
                 )
-                enqueue_post(
+                enqueue_reply(
                     session,
-                    runtime,
-                    channel=message.channel,
-                    text=rendered.text,
-                    blocks=rendered.blocks,
-                    thread_ts=thread_root,
-                    kind="faq.answer",
-                    extra={"question_id": row.id},
+                    context,
+                    message,
+                    "faq.answer",
+                    {
+                        "text": rendered.text,
+                        "blocks": rendered.blocks,
+                        "question_id": row.id,
+                        "received_at": received_at(now),
+                    },
+                    now=now,
                 )
             else:
                 self.faq.record_signal(
@@ -146,15 +150,17 @@ class _Answers:
                 )
                 if directed:
                     text = runtime.renderer.text("knowledge/no_answer", language, in_dm=message.is_dm)
-                    enqueue_post(session, runtime, channel=message.channel, text=str(text), thread_ts=thread_root)
+                    payload = {"text": str(text), "received_at": received_at(now)}
+                    enqueue_reply(session, context, message, "faq.post", payload, now=now)
         context.notes["knowledge"] = "answered" if answer else "unanswered"
 
     def post_answer(self, action: ClaimedAction) -> Done:
         payload = action.payload
+        channel, thread_ts = reply_target(action)
         data = self.runtime.port.call(
             "chat.postMessage",
-            channel=payload["channel"],
-            thread_ts=payload["thread_ts"],
+            channel=channel,
+            thread_ts=thread_ts,
             text=payload["text"],
             blocks=payload["blocks"],
             unfurl_links=False,
@@ -164,8 +170,9 @@ class _Answers:
         question_id = int(payload["question_id"])
 
         def remember(session: Any) -> None:
+            # The thread may have moved to the key interceptor's masked repost: follow it there.
             if isinstance(ts, str):
-                faq_store.set_answer_ts(session, question_id, ts)
+                faq_store.set_answer(session, question_id, answer_ts=ts, thread_root=thread_ts)
 
         return Done(result={"ts": ts}, apply=remember)
 

@@ -145,8 +145,13 @@ def get_question(session: Session, question_id: int) -> FaqQuestion | None:
     return session.get(FaqQuestion, question_id)
 
 
-def set_answer_ts(session: Session, question_id: int, answer_ts: str) -> None:
-    session.execute(update(FaqQuestion).where(col(FaqQuestion.id) == question_id).values(answer_ts=answer_ts))
+def set_answer(session: Session, question_id: int, *, answer_ts: str, thread_root: str) -> None:
+    """Where the answer was posted (the thread may differ from the question's: a masked repost)."""
+    session.execute(
+        update(FaqQuestion)
+        .where(col(FaqQuestion.id) == question_id)
+        .values(answer_ts=answer_ts, thread_root=thread_root)
+    )
 
 
 def record_feedback(session: Session, question_id: int, *, user: str, vote: Vote, now: datetime) -> FeedbackResult:
