@@ -15,6 +15,7 @@ kept is the question as a reader would see it, minus what must never be kept:
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import regex
@@ -38,9 +39,9 @@ _BARE_USER_ID = regex.compile(r"(?<![A-Za-z0-9])@?[UW](?=[A-Z]*[0-9])[A-Z0-9]{8,
 _WHITESPACE = regex.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES = regex.compile(r"\n\s*\n+")
 # Runs of key-alphabet characters; the checks below decide whether one looks random.
-_TOKEN = regex.compile(r"[A-Za-z0-9_\-+/=]{20,}")
-_SEGMENT = regex.compile(r"[A-Za-z0-9+/=]{16,}")
+_TOKEN = regex.compile(r"[A-Za-z0-9_\-+/=]{16,}")
 _HEX_RUN = regex.compile(r"(?i)^[0-9a-f]{24,}$")
+_PARTS = regex.compile(r"[-_/+=]")
 
 
 def identity(text: str) -> str:
@@ -88,15 +89,29 @@ def plain_text(slack_text: str) -> str:
 
 
 def looks_random(token: str) -> bool:
-    """Whether a token looks like a secret rather than a word, name, version or path."""
-    if _HEX_RUN.match(token) and any(ch.isdigit() for ch in token) and any(ch.isalpha() for ch in token):
-        return True
-    for segment in _SEGMENT.findall(token):
-        classes = sum((any(ch.islower() for ch in segment), any(ch.isupper() for ch in segment)))
-        digits = any(ch.isdigit() for ch in segment)
-        if classes == 2 and digits and len(set(segment)) >= 10:
+    """Whether a token looks like a secret rather than a word, name, version or path.
+
+    Random strings over letters and digits keep switching between lower case, upper case and
+    digits; names switch a few times (``DeepSeek-R1-Distill-Qwen-32B``, ``HTTPSConnectionPool``) or
+    never use two cases (``text-embedding-3-small``). Hex runs are judged on their own.
+    """
+    parts = [part for part in _PARTS.split(token) if part]
+    for part in parts:
+        if _HEX_RUN.match(part) and any(ch.isdigit() for ch in part) and any(ch.isalpha() for ch in part):
             return True
-    return False
+        if len(part) >= 16 and _mixed_case(part) and _switch_rate(part) >= 0.3:
+            return True
+    whole = "".join(parts)
+    return len(whole) >= 28 and _mixed_case(whole) and _switch_rate(whole) >= 0.4
+
+
+def _mixed_case(text: str) -> bool:
+    return any(ch.islower() for ch in text) and any(ch.isupper() for ch in text)
+
+
+def _switch_rate(text: str) -> float:
+    kinds = ["d" if ch.isdigit() else "u" if ch.isupper() else "l" for ch in text]
+    return sum(1 for left, right in pairwise(kinds) if left != right) / len(text)
 
 
 def hide_token_like(text: str) -> str:

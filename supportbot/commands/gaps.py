@@ -22,11 +22,11 @@ _EXAMPLE_CHARS = 70
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _period(ctx: click.Context, param: click.Parameter, value: str) -> timedelta:
+def _period(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, timedelta]:
     from supportbot.periods import parse_period
 
     try:
-        return parse_period(value)
+        return value.strip().lower(), parse_period(value)
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
 
@@ -50,7 +50,7 @@ def _period(ctx: click.Context, param: click.Parameter, value: str) -> timedelta
 )
 @click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True, help="At most this many gaps.")
 @click.option("--examples", type=click.IntRange(0, 20), default=3, show_default=True, help="Example phrasings per gap.")
-def command(period: timedelta, fmt: str, state: str, limit: int, examples: int) -> None:
+def command(period: tuple[str, timedelta], fmt: str, state: str, limit: int, examples: int) -> None:
     """Show the FAQ gaps of a period, busiest first.
 
     A gap is one question asked in different words (English and Chinese), that the knowledge
@@ -69,7 +69,8 @@ def command(period: timedelta, fmt: str, state: str, limit: int, examples: int) 
     from supportbot.store.db import Store, StoreError
 
     settings = load_settings()
-    window = Window.ending(SystemClock().now(), period)
+    label, length = period
+    window = Window.ending(SystemClock().now(), length)
     try:
         store = Store(settings.database_url)
         if not migrate.is_current(store):
@@ -86,7 +87,6 @@ def command(period: timedelta, fmt: str, state: str, limit: int, examples: int) 
         sys.exit(EXIT_CONFIG)
     scrub = key_scrubber(settings, settings.fingerprint_secret)
     rows = [_row(summary, lambda text: for_output(text, scrub)) for summary in summaries]
-    label = _label(period)
     writer = {"table": _table, "md": _markdown, "json": _json, "csv": _csv}[fmt]
     click.echo(writer(rows, label, state), nl=False)
 
@@ -117,15 +117,6 @@ def _row(summary: Any, clean: Callable[[str], str]) -> dict[str, Any]:
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat(timespec="seconds") if moment is not None else None
-
-
-def _label(period: timedelta) -> str:
-    hours = int(period.total_seconds() // 3600)
-    if hours % (24 * 7) == 0:
-        return f"{hours // (24 * 7)}w"
-    if hours % 24 == 0:
-        return f"{hours // 24}d"
-    return f"{hours}h"
 
 
 def _trend(row: dict[str, Any]) -> str:

@@ -192,6 +192,7 @@ def record_signal(
         .where(col(Gap.id) == gap.id)
         .values(
             signal_count=col(Gap.signal_count) + (0 if is_new else 1),
+            first_seen=case((col(Gap.first_seen) > at, at), else_=col(Gap.first_seen)),
             last_seen=case((col(Gap.last_seen) < at, at), else_=col(Gap.last_seen)),
         )
     )
