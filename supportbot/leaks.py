@@ -16,17 +16,62 @@ from supportbot.messages import Message
 from supportbot.render import Mrkdwn, neutralise_slack_markup
 
 # Slack refuses these for good; anything else may be worth another try.
-PERMANENT_DELETE_ERRORS = frozenset({
-    "cant_delete_message", "compliance_exports_prevent_deletion", "cant_delete_file", "message_not_found",
-    "file_not_found", "file_deleted", "channel_not_found", "not_in_channel", "missing_scope", "no_admin_token",
-    "not_allowed_token_type", "restricted_action", "invalid_auth", "token_revoked", "account_inactive",
-})
+PERMANENT_DELETE_ERRORS = frozenset(
+    {
+        "cant_delete_message",
+        "compliance_exports_prevent_deletion",
+        "cant_delete_file",
+        "message_not_found",
+        "file_not_found",
+        "file_deleted",
+        "channel_not_found",
+        "not_in_channel",
+        "missing_scope",
+        "no_admin_token",
+        "not_allowed_token_type",
+        "restricted_action",
+        "invalid_auth",
+        "token_revoked",
+        "account_inactive",
+    }
+)
 # Text files worth reading for keys: snippets and small config/source files.
-TEXT_FILETYPES = frozenset({
-    "text", "env", "dotenv", "shell", "bash", "python", "javascript", "typescript", "json", "yaml", "yml",
-    "toml", "ini", "properties", "markdown", "plaintext", "go", "java", "ruby", "php", "csharp", "rust", "sql",
-    "xml", "powershell", "docker", "dockerfile", "config", "log", "csv", "kotlin", "swift",
-})
+TEXT_FILETYPES = frozenset(
+    {
+        "text",
+        "env",
+        "dotenv",
+        "shell",
+        "bash",
+        "python",
+        "javascript",
+        "typescript",
+        "json",
+        "yaml",
+        "yml",
+        "toml",
+        "ini",
+        "properties",
+        "markdown",
+        "plaintext",
+        "go",
+        "java",
+        "ruby",
+        "php",
+        "csharp",
+        "rust",
+        "sql",
+        "xml",
+        "powershell",
+        "docker",
+        "dockerfile",
+        "config",
+        "log",
+        "csv",
+        "kotlin",
+        "swift",
+    }
+)
 MAX_FILE_BYTES = 1024 * 1024
 
 
@@ -55,8 +100,12 @@ def is_scannable_file(filetype: str, mimetype: str, name: str, mode: str, size: 
     if mimetype.startswith("text/") or mimetype in {"application/json", "application/x-yaml"}:
         return True
     lowered = name.lower()
-    return filetype.lower() in TEXT_FILETYPES or lowered.startswith(".env") or lowered.endswith(
-        (".env", ".txt", ".log", ".py", ".js", ".ts", ".json", ".yaml", ".yml", ".toml", ".ini", ".sh", ".cfg")
+    return (
+        filetype.lower() in TEXT_FILETYPES
+        or lowered.startswith(".env")
+        or lowered.endswith(
+            (".env", ".txt", ".log", ".py", ".js", ".ts", ".json", ".yaml", ".yml", ".toml", ".ini", ".sh", ".cfg")
+        )
     )
 
 

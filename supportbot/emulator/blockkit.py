@@ -46,9 +46,7 @@ _KNOWN_BLOCKS: Final = frozenset(
         "file", "video", "markdown", "context_actions", "table", "call",
     }
 )  # fmt: skip
-_SELECTS: Final = frozenset(
-    {"static_select", "multi_static_select", "overflow", "radio_buttons", "checkboxes"}
-)
+_SELECTS: Final = frozenset({"static_select", "multi_static_select", "overflow", "radio_buttons", "checkboxes"})
 
 
 class _Checker:

@@ -136,9 +136,7 @@ class Console:
             "submit": self._submit,
             "edit": self._edit,
             "react": self._react,
-            "mention": lambda r: self._sent(
-                self.driver.mention(self.person, self.channel, r, self.thread_ts)
-            ),
+            "mention": lambda r: self._sent(self.driver.mention(self.person, self.channel, r, self.thread_ts)),
             "shortcut": self._shortcut,
             "home": lambda _: [_delivery_note(self.driver.open_home(self.person), "App Home")],
         }
@@ -232,9 +230,7 @@ class Console:
     def _edit(self, text: str) -> list[str]:
         ts = self._own.get((self.person.id, self.channel.id))
         if ts is None:
-            raise DriverError(
-                f"{self.person.name} has not written in {self.transcript.where(self.channel.id)} yet"
-            )
+            raise DriverError(f"{self.person.name} has not written in {self.transcript.where(self.channel.id)} yet")
         delivery = self.driver.edit(self.person, self.channel, ts, text)
         return [_delivery_note(delivery, f"edit of m{self.transcript.number(self.channel.id, ts)}")]
 

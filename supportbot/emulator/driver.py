@@ -109,16 +109,10 @@ def interactive_elements(blocks: list[JSONDict]) -> Iterator[Element]:
             candidates = list(block.get("elements") or [])
         elif block.get("type") == "section" and isinstance(block.get("accessory"), dict):
             candidates = [block["accessory"]]
-        elif (
-            block.get("type") == "input"
-            and block.get("dispatch_action")
-            and isinstance(block.get("element"), dict)
-        ):
+        elif block.get("type") == "input" and block.get("dispatch_action") and isinstance(block.get("element"), dict):
             candidates = [block["element"]]
         for element in candidates:
-            if isinstance(element, dict) and (
-                element.get("action_id") is not None or element.get("type") == "button"
-            ):
+            if isinstance(element, dict) and (element.get("action_id") is not None or element.get("type") == "button"):
                 label = element.get("text") or element.get("placeholder") or {}
                 yield Element(
                     block_id=block_id,
@@ -204,17 +198,13 @@ class SlackDriver:
     def _send_event(self, envelope: JSONDict, **ids: Any) -> Delivery:
         body = json.dumps(envelope).encode()
         headers = {"Content-Type": JSON_TYPE, "User-Agent": USER_AGENT, **self.sign(body)}
-        delivery = Delivery(
-            kind="event", delivered=True, payload=envelope, event_id=envelope["event_id"], **ids
-        )
+        delivery = Delivery(kind="event", delivered=True, payload=envelope, event_id=envelope["event_id"], **ids)
         return self._transmit(delivery, body, headers)
 
     def _send_interaction(self, payload: JSONDict, **ids: Any) -> Delivery:
         body = urlencode({"payload": json.dumps(payload)}).encode()
         headers = {"Content-Type": FORM_TYPE, "User-Agent": USER_AGENT, **self.sign(body)}
-        return self._transmit(
-            Delivery(kind="interaction", delivered=True, payload=payload, **ids), body, headers
-        )
+        return self._transmit(Delivery(kind="interaction", delivered=True, payload=payload, **ids), body, headers)
 
     # ------------------------------------------------------------------ lookups
 
@@ -264,9 +254,7 @@ class SlackDriver:
             person, place = self.user(user), self.channel(channel)
             self._member(person, place)
             message = self._add_typed(person, place, self._format(text, markup), thread_ts)
-            envelope = payloads.event_envelope(
-                self.ws, payloads.message_event(self.ws, message), channel=place
-            )
+            envelope = payloads.event_envelope(self.ws, payloads.message_event(self.ws, message), channel=place)
         return self._deliver_event(place, envelope, ts=message.ts, channel=place.id)
 
     def post_markup(
@@ -299,14 +287,10 @@ class SlackDriver:
 
     def _deliver_event(self, place: Channel, envelope: JSONDict, **ids: Any) -> Delivery:
         if not self._app_sees(place):
-            return Delivery(
-                kind="event", delivered=False, payload=envelope, event_id=envelope["event_id"], **ids
-            )
+            return Delivery(kind="event", delivered=False, payload=envelope, event_id=envelope["event_id"], **ids)
         return self._send_event(envelope, **ids)
 
-    def mention(
-        self, user: str | User, channel: str | Channel, text: str, thread_ts: str | None = None
-    ) -> Delivery:
+    def mention(self, user: str | User, channel: str | Channel, text: str, thread_ts: str | None = None) -> Delivery:
         """``user`` writes to the bot by name: Slack sends the message event and an ``app_mention``."""
         with self.ws.lock:
             person, place = self.user(user), self.channel(channel)
@@ -316,12 +300,8 @@ class SlackDriver:
             if mention not in formatted:
                 formatted = f"{mention} {formatted}"
             message = self._add_typed(person, place, formatted, thread_ts)
-            as_message = payloads.event_envelope(
-                self.ws, payloads.message_event(self.ws, message), channel=place
-            )
-            as_mention = payloads.event_envelope(
-                self.ws, payloads.app_mention_event(self.ws, message), channel=place
-            )
+            as_message = payloads.event_envelope(self.ws, payloads.message_event(self.ws, message), channel=place)
+            as_mention = payloads.event_envelope(self.ws, payloads.app_mention_event(self.ws, message), channel=place)
         first = self._deliver_event(place, as_message, ts=message.ts, channel=place.id)
         if place.is_direct:
             return first  # Slack sends no app_mention in direct messages
@@ -384,9 +364,7 @@ class SlackDriver:
             message = self._add_typed(
                 person, place, self._format(text, False), thread_ts, files=[shared.id], subtype="file_share"
             )
-            envelope = payloads.event_envelope(
-                self.ws, payloads.message_event(self.ws, message), channel=place
-            )
+            envelope = payloads.event_envelope(self.ws, payloads.message_event(self.ws, message), channel=place)
         return self._deliver_event(place, envelope, ts=message.ts, channel=place.id, file_id=shared.id)
 
     def react(self, user: str | User, channel: str | Channel, ts: str, name: str) -> Delivery:

@@ -141,6 +141,4 @@ def plain(text: str, name_of: Callable[[str], str] | None = None) -> str:
         return url
 
     parts = _TOKEN.split(text)
-    return "".join(
-        unescape(_EMPHASIS.sub(r"\2", part)) if i % 2 == 0 else render(part) for i, part in enumerate(parts)
-    )
+    return "".join(unescape(_EMPHASIS.sub(r"\2", part)) if i % 2 == 0 else render(part) for i, part in enumerate(parts))

@@ -31,9 +31,7 @@ class RateLimiter:
         self._rules: dict[str, _Rule] = {}
         self._buckets: dict[tuple[str, str], _Bucket] = {}
 
-    def enable(
-        self, method: str, *, per_second: float = 1.0, burst: int = 3, per_channel: bool = True
-    ) -> None:
+    def enable(self, method: str, *, per_second: float = 1.0, burst: int = 3, per_channel: bool = True) -> None:
         if per_second <= 0 or burst < 1:
             raise ValueError("per_second must be positive and burst at least 1")
         with self._lock:

@@ -33,9 +33,7 @@ def apply_response(ws: Workspace, target: ResponseTarget, payload: JSONDict, *, 
             raise ApiError("channel_not_found")
         thread_ts = payload.get("thread_ts") or target.thread_ts
         if payload.get("response_type") == "in_channel":
-            ws.add_message(
-                target.channel, text, user=ws.bot.id, origin=origin, blocks=blocks, thread_ts=thread_ts
-            )
+            ws.add_message(target.channel, text, user=ws.bot.id, origin=origin, blocks=blocks, thread_ts=thread_ts)
         else:
             ws.add_ephemeral(
                 target.channel, target.user_id, text, posted_by=ws.bot.id, origin=origin, blocks=blocks,
@@ -80,6 +78,4 @@ def _replace_original(
         raise ApiError("cant_update_message")
     else:
         # Replacing means replacing: blocks the new message does not have are gone.
-        ws.edit_message(
-            original.channel, original.ts, editor=ws.bot.id, origin=origin, text=text, blocks=blocks or []
-        )
+        ws.edit_message(original.channel, original.ts, editor=ws.bot.id, origin=origin, text=text, blocks=blocks or [])

@@ -51,9 +51,7 @@ def user_json(ws: Workspace, user: User, *, include_locale: bool = False) -> JSO
     return out
 
 
-def channel_json(
-    ws: Workspace, channel: Channel, viewer: str | None, *, include_locale: bool = False
-) -> JSONDict:
+def channel_json(ws: Workspace, channel: Channel, viewer: str | None, *, include_locale: bool = False) -> JSONDict:
     out: JSONDict = {
         "id": channel.id,
         "created": channel.created,
@@ -186,12 +184,8 @@ def message_json(ws: Workspace, message: Message, *, in_event: bool = False) -> 
     if message.files:
         channel = ws.channels.get(message.channel)
         author = ws.users.get(message.user or "")
-        external = bool(
-            in_event and channel and channel.is_ext_shared and author and author.team_id != ws.home.id
-        )
-        out["files"] = [
-            file_json(ws, ws.files[f], for_external_event=external) for f in message.files if f in ws.files
-        ]
+        external = bool(in_event and channel and channel.is_ext_shared and author and author.team_id != ws.home.id)
+        out["files"] = [file_json(ws, ws.files[f], for_external_event=external) for f in message.files if f in ws.files]
         out["upload"] = False
         out["display_as_bot"] = False
     if message.edited:

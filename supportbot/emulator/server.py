@@ -363,9 +363,7 @@ def parse_body(content_type: str, body: bytes) -> JSONDict:
             raise ApiError("invalid_json")
         return parsed
     if kind == "multipart/form-data":
-        message = BytesParser(policy=HTTP).parsebytes(
-            b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body
-        )
+        message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
         fields: JSONDict = {}
         for part in message.iter_parts():
             name = part.get_param("name", header="content-disposition")
@@ -386,9 +384,7 @@ class _Server(ThreadingHTTPServer):
     block_on_close = False
     allow_reuse_address = True
 
-    def __init__(
-        self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], emulator: Emulator
-    ) -> None:
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], emulator: Emulator) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         self.emulator = emulator
@@ -456,9 +452,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, {"Content-Type": "text/plain"}, b"not found")
 
     def _send_json(self, status: int, headers: dict[str, str], body: JSONDict) -> None:
-        self._send(
-            status, {"Content-Type": "application/json; charset=utf-8", **headers}, json.dumps(body).encode()
-        )
+        self._send(status, {"Content-Type": "application/json; charset=utf-8", **headers}, json.dumps(body).encode())
 
     def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
         try:

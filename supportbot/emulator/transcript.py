@@ -212,11 +212,7 @@ class Transcript:
         lines: list[str] = []
 
         def numbered(element: JSONDict, block_id: str) -> str:
-            label = (
-                _text_of(element.get("text"))
-                or _text_of(element.get("placeholder"))
-                or element.get("type", "")
-            )
+            label = _text_of(element.get("text")) or _text_of(element.get("placeholder")) or element.get("type", "")
             ref = ButtonRef(
                 number=len(self.buttons) + 1,
                 label=str(label),
@@ -254,9 +250,7 @@ class Transcript:
                 lines.append("----")
             elif kind == "context":
                 parts = [
-                    self._plain(_text_of(e))
-                    if e.get("type") != "image"
-                    else f"[{e.get('alt_text', 'image')}]"
+                    self._plain(_text_of(e)) if e.get("type") != "image" else f"[{e.get('alt_text', 'image')}]"
                     for e in block.get("elements") or []
                     if isinstance(e, dict)
                 ]

@@ -105,15 +105,11 @@ class Workspace:
         ws.add_team(Team(d.EXTERNAL_TEAM, "Acme Corp", "acme-corp"))
         people = [
             User(d.ALICE, "alice", "Alice Martin", d.HOME_TEAM, role="customer"),
-            User(
-                d.LI_WEI, "li.wei", "Li Wei", d.HOME_TEAM, locale="zh-CN", tz="Asia/Shanghai", role="customer"
-            ),
+            User(d.LI_WEI, "li.wei", "Li Wei", d.HOME_TEAM, locale="zh-CN", tz="Asia/Shanghai", role="customer"),
             User(d.SAM, "sam", "Sam Rivera", d.HOME_TEAM, role="agent"),
             User(d.WANG, "wang", "Wang Fang", d.HOME_TEAM, locale="zh-CN", tz="Asia/Shanghai", role="agent"),
             User(d.LEE, "lee", "Lee Morgan", d.HOME_TEAM, role="lead"),
-            User(
-                d.ADMIN, "admin", "Workspace Admin", d.HOME_TEAM, is_admin=True, is_owner=True, role="admin"
-            ),
+            User(d.ADMIN, "admin", "Workspace Admin", d.HOME_TEAM, is_admin=True, is_owner=True, role="admin"),
             User(d.EXT_BOB, "ext.bob", "Bob Acme", d.EXTERNAL_TEAM, tz="Europe/Berlin", role="external"),
         ]
         for person in people:
@@ -125,9 +121,7 @@ class Workspace:
         ws.add_channel(d.AGENTS, "support-agents", [d.SAM, d.WANG, d.LEE, d.ADMIN, bot], kind="private")
         ws.add_channel(d.LEADS, "leads", [d.LEE, d.ADMIN, bot])
         ws.add_channel(d.EXT_ACME, "ext-acme", [d.EXT_BOB, d.ALICE, d.SAM, bot], ext_shared=True)
-        ws.add_usergroup(
-            UserGroup(d.AGENTS_GROUP, "support-agents", "Support agents", d.HOME_TEAM, [d.SAM, d.WANG])
-        )
+        ws.add_usergroup(UserGroup(d.AGENTS_GROUP, "support-agents", "Support agents", d.HOME_TEAM, [d.SAM, d.WANG]))
         ws.add_usergroup(UserGroup(d.LEADS_GROUP, "support-leads", "Support leads", d.HOME_TEAM, [d.LEE]))
         ws.admin_token = d.ADMIN_TOKEN
         ws.register_token(d.ADMIN_TOKEN, d.ADMIN)
@@ -295,9 +289,7 @@ class Workspace:
             channel_id = d.dm_id_for(user_id)
             channel = self.channels.get(channel_id)
             if channel is None:
-                channel = self.add_channel(
-                    channel_id, user_id, [user_id, self.bot.id], kind="im", im_user=user_id
-                )
+                channel = self.add_channel(channel_id, user_id, [user_id, self.bot.id], kind="im", im_user=user_id)
             return channel
 
     def direct_channel(self, user_ids: Iterable[str]) -> Channel:
@@ -417,9 +409,7 @@ class Workspace:
         """Every message (threads included), oldest first; of one channel or of all."""
         with self.lock:
             ids = [channel_id] if channel_id else list(self._messages)
-            found = [
-                m for cid in ids for m in self._messages.get(cid, []) if include_deleted or not m.deleted
-            ]
+            found = [m for cid in ids for m in self._messages.get(cid, []) if include_deleted or not m.deleted]
             return sorted(found, key=lambda m: m.ts)
 
     def thread(self, channel_id: str, thread_ts: str) -> list[Message]:
@@ -554,9 +544,7 @@ class Workspace:
                 if n.user == user_id and not n.deleted and (channel_id is None or n.channel == channel_id)
             ]
 
-    def replace_ephemeral(
-        self, note: Ephemeral, *, text: str, blocks: list[JSONDict] | None, origin: str
-    ) -> Ephemeral:
+    def replace_ephemeral(self, note: Ephemeral, *, text: str, blocks: list[JSONDict] | None, origin: str) -> Ephemeral:
         with self.lock:
             before = snapshot(note)
             note.text = text
@@ -618,9 +606,7 @@ class Workspace:
             found = self.files.get(file_id)
             return None if found is None or found.deleted else found
 
-    def delete_file(
-        self, file_id: str, *, by: str | None, origin: str, token_kind: str | None = None
-    ) -> None:
+    def delete_file(self, file_id: str, *, by: str | None, origin: str, token_kind: str | None = None) -> None:
         with self.lock:
             found = self.files.get(file_id)
             if found is None or found.deleted:

@@ -52,11 +52,11 @@ def build_app(settings: Settings, store: Store, *, runtime: Runtime, features: l
         raise AppStartError(_explain_auth_failure(error)) from None
     runtime.bot_user_id = identity.get("user_id")
     runtime.bot_id = identity.get("bot_id")
+    runtime.team_id = identity.get("team_id")
 
     check = SignatureCheck(settings.slack_signing_secret or "", now=lambda: runtime.clock.now().timestamp())
     app = App(
         name="supportbot",
-        token=settings.slack_bot_token,
         client=runtime.port.bot_client,
         signing_secret=settings.slack_signing_secret or "unused-in-socket-mode",
         request_verification_enabled=False,
@@ -164,7 +164,7 @@ def _support_listener(runtime: Runtime) -> Callable[..., None]:
             help_spec = runtime.commands.get("help")
             reply = help_spec.handler(request) if help_spec else None
             unknown = renderer.text("support/unknown_subcommand", language, subcommand=request.subcommand)
-            ack(text=f"{unknown}\n\n{reply.text if reply else ''}".strip())
+            ack(text=f"{unknown}\n\n{reply.text if reply else ''}".strip(), response_type="ephemeral")
             return
         allowed = (
             spec.role == "anyone"
@@ -172,18 +172,21 @@ def _support_listener(runtime: Runtime) -> Callable[..., None]:
             or (spec.role == "lead" and runtime.roles.is_lead(request.user_id))
         )
         if not allowed:
-            ack(text=renderer.text("support/not_allowed", language, role=spec.role, subcommand=spec.name))
+            ack(
+                text=renderer.text("support/not_allowed", language, role=spec.role, subcommand=spec.name),
+                response_type="ephemeral",
+            )
             return
         try:
             reply = spec.handler(request)
         except Exception:
             _log.exception("/support %s failed", spec.name)
-            ack(text=renderer.text("support/failed", language, subcommand=spec.name))
+            ack(text=renderer.text("support/failed", language, subcommand=spec.name), response_type="ephemeral")
             return
         if reply is None:
             ack()
         else:
-            ack(text=reply.text, blocks=reply.blocks or None)
+            ack(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
 
     return handle_support
 

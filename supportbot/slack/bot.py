@@ -20,14 +20,18 @@ from supportbot.store.db import Store, StoreError
 def prepare_store(settings: Settings) -> Store:
     """Open the database; migrate SQLite automatically, insist PostgreSQL was migrated on purpose."""
     store = Store(settings.database_url)
-    if not store.ping():
-        raise StoreError(f"cannot connect to the database {store.display_url}")
-    if store.is_sqlite:
-        migrate.upgrade(store)
-    elif not migrate.is_current(store):
-        raise StoreError(
-            f"the database {store.display_url} is not at the current schema; run 'supportbot db upgrade' first"
-        )
+    try:
+        if not store.ping():
+            raise StoreError(f"cannot connect to the database {store.display_url}")
+        if store.is_sqlite:
+            migrate.upgrade(store)
+        elif not migrate.is_current(store):
+            raise StoreError(
+                f"the database {store.display_url} is not at the current schema; run 'supportbot db upgrade' first"
+            )
+    except BaseException:
+        store.close()
+        raise
     return store
 
 

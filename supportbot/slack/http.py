@@ -42,7 +42,7 @@ def dispatch_raw(app: App, check: SignatureCheck, body: bytes, headers: Mapping[
             request = BoltRequest(body=text, query=query, headers=dict(headers))
             if not isinstance(request.body, dict):
                 request = None
-        except (ValueError, TypeError):
+        except Exception:  # Bolt's parser fails in many ways on junk (lists, bad JSON, odd forms)
             request = None
     if request is None:
         # Unreadable: refuse unsigned junk as unauthorised, signed junk as a bad request.

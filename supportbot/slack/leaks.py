@@ -17,7 +17,7 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -62,6 +62,12 @@ MAX_RECHECKS = 2
 
 
 @dataclass(frozen=True)
+class FileLeak:
+    file_id: str
+    name: str
+
+
+@dataclass(frozen=True)
 class Interception:
     incident_id: int
     repost_action: int | None
@@ -97,7 +103,8 @@ class LeakFeature:
         findings = scanner.find(message.text) if message.text else []
         extra = [(part, scanner.find(part.text)) for part in message.extra_texts]
         files = [
-            file for file in message.files
+            file
+            for file in message.files
             if is_scannable_file(file.filetype, file.mimetype, file.name, file.mode, file.size)
         ]
         if files:
@@ -106,8 +113,9 @@ class LeakFeature:
         if not found:
             return None
         masked_text = mask_text(message.text, findings) if findings else message.text
-        result = self.intercept(message, found, masked_text=masked_text, received_at=context.received_at,
-                                source="message")
+        result = self.intercept(
+            message, found, masked_text=masked_text, received_at=context.received_at, source="message"
+        )
         context.notes["leak"] = result.incident_id
         if result.repost_action is not None:
             context.notes[REPLY_AFTER] = result.repost_action
@@ -136,99 +144,158 @@ class LeakFeature:
                 outbox.enqueue(session, UPDATE_CARD, {"incident": incident.id}, now=now, group_key=_group(incident.id))
 
     def intercept(
-        self, message: Message, findings: Sequence[Finding], *, masked_text: str, received_at: datetime, source: str
+        self,
+        message: Message,
+        findings: Sequence[Finding],
+        *,
+        masked_text: str,
+        received_at: datetime,
+        source: str,
+        file: FileLeak | None = None,
+        session: Session | None = None,
     ) -> Interception:
-        """Record the incident and queue every action for it, in one transaction (idempotent)."""
-        runtime = self.runtime
-        keys = _distinct_keys(findings)
-        decision = deletion_decision(message, has_admin_token=runtime.port.has_admin, home_team=runtime.team_id)
-        now = runtime.clock.now()
+        """Record the incident and queue every action for it in one transaction (idempotent).
+
+        ``session`` lets a caller that is already in a transaction (the file scan's completion)
+        add the incident to it; otherwise a transaction of our own is used.
+        """
+        if session is not None:
+            return self._intercept_in(
+                session, message, findings, masked_text=masked_text, received_at=received_at, source=source, file=file
+            )
         try:
-            with runtime.transaction() as session:
-                existing = leak_store.find_incident(
-                    session, channel=message.channel, message_ts=message.ts, source=source
+            with self.runtime.transaction() as own:
+                return self._intercept_in(
+                    own, message, findings, masked_text=masked_text, received_at=received_at, source=source, file=file
                 )
-                if existing is not None and existing.id is not None:
-                    # An edit storm or a redelivery: the deletion is already under way.
-                    return Interception(existing.id, None, is_new=False)
-                history = leak_store.history(session, [key.key_id for key in keys])
-                repeat_author = message.user is not None and leak_store.author_has_incidents(session, message.user)
-                incident = leak_store.record_incident(
-                    session, now=now, channel=message.channel, channel_type=message.channel_type,
-                    message_ts=message.ts, thread_ts=message.thread_ts, source=source, author=message.user,
-                    author_team=message.team, keys=keys,
-                    deletion="pending" if decision.possible else "not_attempted", deletion_reason=decision.reason,
-                )
-                assert incident.id is not None
-                repost = self._queue_actions(session, incident.id, message, masked_text, keys, history,
-                                             decision.possible, decision.reason, received_at, now)
-                if repeat_author:
-                    runtime.hooks.emit("gap_signal", session, GapSignal(
-                        kind="repeat_leak", text="full API key pasted again by the same person", at=now,
-                        channel_id=message.channel, user_id=message.user,
-                    ))
         except IntegrityError:
             # Another replica recorded the same message a moment ago.
-            with runtime.store.session() as session:
-                existing = leak_store.find_incident(
-                    session, channel=message.channel, message_ts=message.ts, source=source
-                )
-            assert existing is not None and existing.id is not None
+            with self.runtime.store.session() as own:
+                existing = leak_store.find_incident(own, channel=message.channel, message_ts=message.ts, source=source)
+            if existing is None or existing.id is None:
+                raise
             return Interception(existing.id, None, is_new=False)
-        runtime.metrics.leaks.labels(keys[0].provider if keys else "unknown").inc()
-        _log.info("leak incident %s in %s: %d key(s), deletion %s", incident.id, message.channel, len(keys),
-                  "queued" if decision.possible else f"impossible ({decision.reason})")
-        return Interception(incident.id, repost, is_new=True)
 
-    def _queue_actions(
+    def _intercept_in(
         self,
         session: Session,
-        incident_id: int,
         message: Message,
+        findings: Sequence[Finding],
+        *,
         masked_text: str,
-        keys: Sequence[leak_store.KeySighting],
-        history: dict[str, leak_store.KeyHistory],
-        deletable: bool,
-        reason: str | None,
         received_at: datetime,
-        now: datetime,
-    ) -> int | None:
-        base = {
-            "incident": incident_id, "channel": message.channel, "ts": message.ts, "thread_ts": message.thread_ts,
-            "author": message.user, "received_at": received_at.timestamp(),
-        }
-        seen = _repeat_summary(history)
-        language_hint = "zh" if detect_language(masked_text) == "zh" else None
-        warn = {**base, "keys": [key.masked for key in keys],
-                "providers": summarise_providers([key.provider for key in keys]), "seen": seen,
-                "lang": language_hint}
-        alert = {**warn, "reason": reason}
-        group = _group(incident_id)
-        if not deletable:
-            outbox.enqueue(session, WARN, {**warn, "deleted": False, "reason": reason}, now=now, group_key=group)
-            outbox.enqueue(session, ALERT, alert, now=now, group_key=group)
-            return None
-        delete = outbox.enqueue(session, DELETE, base, now=now, group_key=group, max_attempts=12)
-        repost = outbox.enqueue(
-            session, REPOST, {**base, "text": masked_copy(masked_text), "lang": language_hint},
-            now=now, after=delete, run_if="succeeded", group_key=group,
+        source: str,
+        file: FileLeak | None,
+    ) -> Interception:
+        runtime = self.runtime
+        now = runtime.clock.now()
+        existing = leak_store.find_incident(session, channel=message.channel, message_ts=message.ts, source=source)
+        if existing is not None and existing.id is not None:
+            # An edit storm or a redelivery: the deletion is already under way.
+            return Interception(existing.id, None, is_new=False)
+        keys = _distinct_keys(findings)
+        decision = deletion_decision(message, has_admin_token=runtime.port.has_admin, home_team=runtime.team_id)
+        history = leak_store.history(session, [key.key_id for key in keys])
+        repeat_author = message.user is not None and leak_store.author_has_incidents(session, message.user)
+        incident = leak_store.record_incident(
+            session,
+            now=now,
+            channel=message.channel,
+            channel_type=message.channel_type,
+            message_ts=message.ts,
+            thread_ts=message.thread_ts,
+            source=source,
+            author=message.user,
+            author_team=message.team,
+            keys=keys,
+            deletion="pending" if decision.possible else "not_attempted",
+            deletion_reason=decision.reason,
         )
-        outbox.enqueue(session, WARN, warn, now=now, after=delete, run_if="always", group_key=group)
-        outbox.enqueue(session, ALERT, alert, now=now, after=delete, run_if="failed", group_key=group)
-        return repost.id
+        assert incident.id is not None
+        base: dict[str, Any] = {
+            "incident": incident.id,
+            "channel": message.channel,
+            "ts": message.ts,
+            "thread_ts": message.thread_ts,
+            "author": message.user,
+            "received_at": received_at.timestamp(),
+        }
+        if file is not None:
+            base.update(file_id=file.file_id, file_name=file.name)
+        warn = {
+            **base,
+            "keys": [key.masked for key in keys],
+            "providers": summarise_providers([key.provider for key in keys]),
+            "seen": _repeat_summary(history),
+            "lang": "zh" if detect_language(masked_text) == "zh" else None,
+        }
+        group = _group(incident.id)
+        repost_id: int | None = None
+        if decision.possible:
+            delete = outbox.enqueue(session, DELETE, base, now=now, group_key=group, max_attempts=12)
+            repost = outbox.enqueue(
+                session,
+                REPOST,
+                {**base, "text": masked_copy(masked_text), "lang": warn["lang"]},
+                now=now,
+                after=delete,
+                run_if="succeeded",
+                group_key=group,
+            )
+            outbox.enqueue(session, WARN, warn, now=now, after=delete, run_if="always", group_key=group)
+            outbox.enqueue(
+                session, ALERT, {**warn, "reason": None}, now=now, after=delete, run_if="failed", group_key=group
+            )
+            repost_id = repost.id
+        else:
+            outbox.enqueue(
+                session, WARN, {**warn, "deleted": False, "reason": decision.reason}, now=now, group_key=group
+            )
+            outbox.enqueue(session, ALERT, {**warn, "reason": decision.reason}, now=now, group_key=group)
+        if repeat_author:
+            runtime.hooks.emit(
+                "gap_signal",
+                session,
+                GapSignal(
+                    kind="repeat_leak",
+                    text="full API key pasted again by the same person",
+                    at=now,
+                    channel_id=message.channel,
+                    user_id=message.user,
+                ),
+            )
+        runtime.metrics.leaks.labels(keys[0].provider if keys else "unknown").inc()
+        _log.info(
+            "leak incident %s in %s: %d key(s), deletion %s",
+            incident.id,
+            message.channel,
+            len(keys),
+            "queued" if decision.possible else f"impossible ({decision.reason})",
+        )
+        return Interception(incident.id, repost_id, is_new=True)
 
     def _queue_file_scans(self, message: Message, files: Sequence[Any], received_at: datetime) -> None:
         now = self.runtime.clock.now()
         for file in files:
             payload = {
-                "channel": message.channel, "ts": message.ts, "thread_ts": message.thread_ts,
-                "channel_type": message.channel_type, "author": message.user, "team": message.team,
-                "file_id": file.id, "received_at": received_at.timestamp(),
+                "channel": message.channel,
+                "ts": message.ts,
+                "thread_ts": message.thread_ts,
+                "channel_type": message.channel_type,
+                "author": message.user,
+                "team": message.team,
+                "file_id": file.id,
+                "received_at": received_at.timestamp(),
             }
             try:
                 with self.runtime.transaction() as session:
-                    outbox.enqueue(session, SCAN_FILE, payload, now=now,
-                                   dedupe_key=f"scanfile:{message.channel}:{message.ts}:{file.id}")
+                    outbox.enqueue(
+                        session,
+                        SCAN_FILE,
+                        payload,
+                        now=now,
+                        dedupe_key=f"scanfile:{message.channel}:{message.ts}:{file.id}",
+                    )
             except IntegrityError:
                 continue  # already queued by an earlier delivery or an edit
 
@@ -242,19 +309,27 @@ class LeakFeature:
         params = {"file": file_id} if file_id else {"channel": payload["channel"], "ts": payload["ts"]}
         now = self.runtime.clock.now()
         try:
-            self.runtime.port.call(method, token="admin", **params)
+            self.runtime.port.call(method, token="admin", **params)  # noqa: S106 - selects the admin token
         except SlackApiError as error:
-            if error.code in {"message_not_found", "file_not_found", "file_deleted"}:
-                return Done(result={"deleted": True, "already_gone": True},
-                            apply=lambda s: leak_store.update_incident(s, incident, now=now,
-                                                                       deletion="removed_by_author"))
-            if error.code in PERMANENT_DELETE_ERRORS or not error.retryable:
-                return Failed(error=error.code, result={"deleted": False, "reason": error.code},
-                              apply=lambda s: leak_store.update_incident(s, incident, now=now, deletion="failed",
-                                                                         deletion_reason=error.code))
+            code = error.code  # the except variable is gone once the block ends; the lambda runs later
+            if code in {"message_not_found", "file_not_found", "file_deleted"}:
+                return Done(
+                    result={"deleted": True, "already_gone": True},
+                    apply=lambda s: leak_store.update_incident(s, incident, now=now, deletion="removed_by_author"),
+                )
+            if code in PERMANENT_DELETE_ERRORS or not error.retryable:
+                return Failed(
+                    error=code,
+                    result={"deleted": False, "reason": code},
+                    apply=lambda s: leak_store.update_incident(
+                        s, incident, now=now, deletion="failed", deletion_reason=code
+                    ),
+                )
             raise
-        return Done(result={"deleted": True},
-                    apply=lambda s: leak_store.update_incident(s, incident, now=now, deletion="deleted"))
+        return Done(
+            result={"deleted": True},
+            apply=lambda s: leak_store.update_incident(s, incident, now=now, deletion="deleted"),
+        )
 
     def do_repost(self, action: ClaimedAction) -> Outcome:
         payload = action.payload
@@ -263,18 +338,27 @@ class LeakFeature:
         chunks = chunk_mrkdwn(str(payload.get("text") or ""), SECTION_LIMIT)[:40]
         template = "leak/file_repost" if payload.get("file_id") else "leak/repost"
         rendered = self.runtime.renderer.message(
-            template, language, author=_mention(payload.get("author")), chunks=chunks,
+            template,
+            language,
+            author=_mention(payload.get("author")),
+            chunks=chunks,
             file_name=str(payload.get("file_name") or ""),
         )
         thread_ts = payload.get("thread_ts") or None
         data = self.runtime.port.call(
-            "chat.postMessage", channel=payload["channel"], thread_ts=thread_ts, unfurl_links=False,
-            unfurl_media=False, **rendered.as_kwargs(),
+            "chat.postMessage",
+            channel=payload["channel"],
+            thread_ts=thread_ts,
+            unfurl_links=False,
+            unfurl_media=False,
+            **rendered.as_kwargs(),
         )
         posted = str(data.get("ts") or "")
         now = self.runtime.clock.now()
-        return Done(result={"ts": posted, "thread_ts": thread_ts or posted},
-                    apply=lambda s: leak_store.update_incident(s, incident, now=now, reposted=True))
+        return Done(
+            result={"ts": posted, "thread_ts": thread_ts or posted},
+            apply=lambda s: leak_store.update_incident(s, incident, now=now, reposted=True),
+        )
 
     def do_warn(self, action: ClaimedAction) -> Outcome:
         payload = action.payload
@@ -290,16 +374,27 @@ class LeakFeature:
         language = self._language(payload)
         runbook = self.runtime.knowledge.runbook("key-leak", language)
         rendered = self.runtime.renderer.message(
-            "leak/warn", language, deleted=deleted, reason=str(reason or ""), keys=list(payload.get("keys") or []),
-            providers=list(payload.get("providers") or []), seen=payload.get("seen") or {},
-            runbook=Mrkdwn(runbook.body) if runbook else Mrkdwn(""), is_file=bool(payload.get("file_id")),
+            "leak/warn",
+            language,
+            deleted=deleted,
+            reason=str(reason or ""),
+            keys=list(payload.get("keys") or []),
+            providers=list(payload.get("providers") or []),
+            seen=payload.get("seen") or {},
+            runbook=Mrkdwn(runbook.body) if runbook else Mrkdwn(""),
+            is_file=bool(payload.get("file_id")),
         )
         now = self.runtime.clock.now()
         channel = str(payload["channel"])
         how = "ephemeral"
         try:
-            self.runtime.port.call("chat.postEphemeral", channel=channel, user=author,
-                                   thread_ts=payload.get("thread_ts") or None, **rendered.as_kwargs())
+            self.runtime.port.call(
+                "chat.postEphemeral",
+                channel=channel,
+                user=author,
+                thread_ts=payload.get("thread_ts") or None,
+                **rendered.as_kwargs(),
+            )
         except SlackApiError as error:
             if error.retryable:
                 raise
@@ -308,8 +403,7 @@ class LeakFeature:
             opened = self.runtime.port.call("conversations.open", users=author)
             dm = str((opened.get("channel") or {}).get("id") or "")
             self.runtime.port.call("chat.postMessage", channel=dm, **rendered.as_kwargs())
-        return Done(result={"how": how},
-                    apply=lambda s: leak_store.update_incident(s, incident, now=now, warned=how))
+        return Done(result={"how": how}, apply=lambda s: leak_store.update_incident(s, incident, now=now, warned=how))
 
     def do_alert(self, action: ClaimedAction) -> Outcome:
         payload = action.payload
@@ -319,21 +413,35 @@ class LeakFeature:
         reason = payload.get("reason")
         if action.predecessor_result is not None:
             reason = action.predecessor_result.get("reason", reason)
-        follow_up = FollowUp(RECHECK, {"incident": incident, "check": 1},
-                             delay=timedelta(seconds=settings.leak_recheck_seconds), group_key=_group(incident))
+        follow_up = FollowUp(
+            RECHECK,
+            {"incident": incident, "check": 1},
+            delay=timedelta(seconds=settings.leak_recheck_seconds),
+            group_key=_group(incident),
+        )
         if not settings.agent_channel:
             _log.warning("leak %s could not be deleted and SUPPORTBOT_AGENT_CHANNEL is not set: no alert", incident)
-            return Failed(error="no_agent_channel", follow_ups=[follow_up],
-                          apply=lambda s: leak_store.update_incident(s, incident, now=now, deletion_reason=reason))
+            return Failed(
+                error="no_agent_channel",
+                follow_ups=[follow_up],
+                apply=lambda s: leak_store.update_incident(s, incident, now=now, deletion_reason=reason),
+            )
         rendered = self._alert_card(incident, state="open", reason=str(reason or ""))
-        data = self.runtime.port.call("chat.postMessage", channel=settings.agent_channel, unfurl_links=False,
-                                      **rendered.as_kwargs())
+        data = self.runtime.port.call(
+            "chat.postMessage", channel=settings.agent_channel, unfurl_links=False, **rendered.as_kwargs()
+        )
         posted = str(data.get("ts") or "")
         return Done(
             result={"ts": posted},
             apply=lambda s: leak_store.update_incident(
-                s, incident, now=now, alerted=True, alert_channel=settings.agent_channel, alert_ts=posted,
-                deletion_reason=reason),
+                s,
+                incident,
+                now=now,
+                alerted=True,
+                alert_channel=settings.agent_channel,
+                alert_ts=posted,
+                deletion_reason=reason,
+            ),
             follow_ups=[follow_up],
         )
 
@@ -347,27 +455,41 @@ class LeakFeature:
         visible = self._still_visible(incident)
         now = self.runtime.clock.now()
         if not visible:
+
             def gone(session: Session) -> None:
                 leak_store.update_incident(session, incident_id, now=now, deletion="removed_by_author")
                 if incident.alert_ts:
-                    outbox.enqueue(session, UPDATE_CARD, {"incident": incident_id}, now=now,
-                                   group_key=_group(incident_id))
+                    outbox.enqueue(
+                        session, UPDATE_CARD, {"incident": incident_id}, now=now, group_key=_group(incident_id)
+                    )
+
             return Done(result={"visible": False}, apply=gone)
         if incident.alert_channel and incident.alert_ts:
             language = self.runtime.settings.default_language
             minutes = max(1, int((now - incident.created_at).total_seconds() // 60))
-            text = self.runtime.renderer.text("leak/still_visible", language, minutes=minutes,
-                                              author=_mention(incident.author), check=check)
-            self.runtime.port.call("chat.postMessage", channel=incident.alert_channel, thread_ts=incident.alert_ts,
-                                   reply_broadcast=True, text=text)
+            text = self.runtime.renderer.text(
+                "leak/still_visible", language, minutes=minutes, author=_mention(incident.author), check=check
+            )
+            self.runtime.port.call(
+                "chat.postMessage",
+                channel=incident.alert_channel,
+                thread_ts=incident.alert_ts,
+                reply_broadcast=True,
+                text=text,
+            )
         follow_ups = []
         if check < MAX_RECHECKS:
             delay = timedelta(seconds=self.runtime.settings.leak_recheck_seconds * 6)
-            follow_ups.append(FollowUp(RECHECK, {"incident": incident_id, "check": check + 1}, delay=delay,
-                                       group_key=_group(incident_id)))
-        return Done(result={"visible": True},
-                    apply=lambda s: leak_store.update_incident(s, incident_id, now=now, still_visible_checks=check),
-                    follow_ups=follow_ups)
+            follow_ups.append(
+                FollowUp(
+                    RECHECK, {"incident": incident_id, "check": check + 1}, delay=delay, group_key=_group(incident_id)
+                )
+            )
+        return Done(
+            result={"visible": True},
+            apply=lambda s: leak_store.update_incident(s, incident_id, now=now, still_visible_checks=check),
+            follow_ups=follow_ups,
+        )
 
     def do_update_card(self, action: ClaimedAction) -> Outcome:
         incident_id = int(action.payload["incident"])
@@ -376,10 +498,12 @@ class LeakFeature:
         if incident is None or not incident.alert_channel or not incident.alert_ts:
             return Done(result={"updated": False})
         state = "handled" if incident.handled_at else "removed" if incident.deletion == "removed_by_author" else "open"
-        rendered = self._alert_card(incident_id, state=state, reason=incident.deletion_reason or "",
-                                    handled_by=incident.handled_by)
-        self.runtime.port.call("chat.update", channel=incident.alert_channel, ts=incident.alert_ts,
-                               **rendered.as_kwargs())
+        rendered = self._alert_card(
+            incident_id, state=state, reason=incident.deletion_reason or "", handled_by=incident.handled_by
+        )
+        self.runtime.port.call(
+            "chat.update", channel=incident.alert_channel, ts=incident.alert_ts, **rendered.as_kwargs()
+        )
         return Done(result={"updated": True})
 
     def do_scan_file(self, action: ClaimedAction) -> Outcome:
@@ -387,8 +511,13 @@ class LeakFeature:
         file_id = str(payload["file_id"])
         info = self.runtime.port.call("files.info", file=file_id).get("file") or {}
         name = str(info.get("name") or "")
-        if not is_scannable_file(str(info.get("filetype") or ""), str(info.get("mimetype") or ""), name,
-                                 str(info.get("mode") or ""), int(info.get("size") or 0)):
+        if not is_scannable_file(
+            str(info.get("filetype") or ""),
+            str(info.get("mimetype") or ""),
+            name,
+            str(info.get("mode") or ""),
+            int(info.get("size") or 0),
+        ):
             return Done(result={"scanned": False})
         url = info.get("url_private_download") or info.get("url_private")
         if not isinstance(url, str):
@@ -399,57 +528,31 @@ class LeakFeature:
         if not findings:
             return Done(result={"scanned": True, "keys": 0, "truncated": truncated})
         message = Message(
-            channel=str(payload["channel"]), ts=str(payload["ts"]), user=payload.get("author"), text="",
-            channel_type=str(payload.get("channel_type") or "channel"), thread_ts=payload.get("thread_ts"),
+            channel=str(payload["channel"]),
+            ts=str(payload["ts"]),
+            user=payload.get("author"),
+            text="",
+            channel_type=str(payload.get("channel_type") or "channel"),
+            thread_ts=payload.get("thread_ts"),
             team=payload.get("team"),
         )
         masked_lines = mask_text(text, findings).splitlines()[:40]
         excerpt = "\n".join(line[:300] for line in masked_lines)
 
+        masked = masked_copy("```\n" + excerpt + "\n```")
+
         def record(session: Session) -> None:
-            self._record_file_incident(session, message, findings, file_id, name, excerpt,
-                                       received_at=float(payload.get("received_at") or 0))
+            self.intercept(
+                message,
+                findings,
+                masked_text=masked,
+                received_at=_moment(payload.get("received_at")),
+                source=f"file:{file_id}",
+                file=FileLeak(file_id, name),
+                session=session,
+            )
 
         return Done(result={"scanned": True, "keys": len(findings)}, apply=record)
-
-    def _record_file_incident(
-        self, session: Session, message: Message, findings: Sequence[Finding], file_id: str, name: str,
-        excerpt: str, *, received_at: float,
-    ) -> None:
-        runtime = self.runtime
-        now = runtime.clock.now()
-        source = f"file:{file_id}"
-        if leak_store.find_incident(session, channel=message.channel, message_ts=message.ts, source=source):
-            return
-        keys = _distinct_keys(findings)
-        decision = deletion_decision(message, has_admin_token=runtime.port.has_admin, home_team=runtime.team_id)
-        history = leak_store.history(session, [key.key_id for key in keys])
-        incident = leak_store.record_incident(
-            session, now=now, channel=message.channel, channel_type=message.channel_type, message_ts=message.ts,
-            thread_ts=message.thread_ts, source=source, author=message.user, author_team=message.team, keys=keys,
-            deletion="pending" if decision.possible else "not_attempted", deletion_reason=decision.reason,
-        )
-        assert incident.id is not None
-        base = {"incident": incident.id, "channel": message.channel, "ts": message.ts,
-                "thread_ts": message.thread_ts, "author": message.user, "received_at": received_at,
-                "file_id": file_id, "file_name": name}
-        warn = {**base, "keys": [key.masked for key in keys], "seen": _repeat_summary(history),
-                "providers": summarise_providers([key.provider for key in keys]),
-                "lang": "zh" if detect_language(excerpt) == "zh" else None}
-        group = _group(incident.id)
-        if not decision.possible:
-            outbox.enqueue(session, WARN, {**warn, "deleted": False, "reason": decision.reason}, now=now,
-                           group_key=group)
-            outbox.enqueue(session, ALERT, {**warn, "reason": decision.reason}, now=now, group_key=group)
-            return
-        delete = outbox.enqueue(session, DELETE, base, now=now, group_key=group, max_attempts=12)
-        outbox.enqueue(session, REPOST, {**base, "text": masked_copy("```\n" + excerpt + "\n```"),
-                                         "lang": warn["lang"]},
-                       now=now, after=delete, run_if="succeeded", group_key=group)
-        outbox.enqueue(session, WARN, warn, now=now, after=delete, run_if="always", group_key=group)
-        outbox.enqueue(session, ALERT, {**warn, "reason": None}, now=now, after=delete, run_if="failed",
-                       group_key=group)
-        runtime.metrics.leaks.labels(keys[0].provider if keys else "unknown").inc()
 
     # ------------------------------------------------------------------ helpers
 
@@ -457,19 +560,31 @@ class LeakFeature:
         if payload.get("lang") == "zh":
             return "zh"
         author = payload.get("author")
-        return self.runtime.directory.language(author if isinstance(author, str) else None,
-                                               self.runtime.settings.default_language)
+        return self.runtime.directory.language(
+            author if isinstance(author, str) else None, self.runtime.settings.default_language
+        )
 
     def _still_visible(self, incident: leak_store.LeakIncident) -> bool:
         try:
             if incident.thread_ts and incident.thread_ts != incident.message_ts:
-                data = self.runtime.port.call("conversations.replies", channel=incident.channel,
-                                              ts=incident.thread_ts, latest=incident.message_ts,
-                                              oldest=incident.message_ts, inclusive=True, limit=1)
+                data = self.runtime.port.call(
+                    "conversations.replies",
+                    channel=incident.channel,
+                    ts=incident.thread_ts,
+                    latest=incident.message_ts,
+                    oldest=incident.message_ts,
+                    inclusive=True,
+                    limit=1,
+                )
             else:
-                data = self.runtime.port.call("conversations.history", channel=incident.channel,
-                                              latest=incident.message_ts, oldest=incident.message_ts,
-                                              inclusive=True, limit=1)
+                data = self.runtime.port.call(
+                    "conversations.history",
+                    channel=incident.channel,
+                    latest=incident.message_ts,
+                    oldest=incident.message_ts,
+                    inclusive=True,
+                    limit=1,
+                )
         except SlackApiError as error:
             if error.code in {"message_not_found", "thread_not_found"}:
                 return False
@@ -486,20 +601,29 @@ class LeakFeature:
         assert incident is not None
         permalink = ""
         try:
-            permalink = str(self.runtime.port.call("chat.getPermalink", channel=incident.channel,
-                                                   message_ts=incident.message_ts).get("permalink") or "")
+            permalink = str(
+                self.runtime.port.call(
+                    "chat.getPermalink", channel=incident.channel, message_ts=incident.message_ts
+                ).get("permalink")
+                or ""
+            )
         except SlackError:
             permalink = ""
         seen = {key_id: item.times_seen_before for key_id, item in history.items() if item.times_seen_before > 1}
         first_seen = min((item.first_seen_at for item in history.values() if item.first_seen_at), default=None)
         return self.runtime.renderer.message(
-            "leak/alert", self.runtime.settings.default_language,
-            incident=incident_id, state=state, reason=reason, author=_mention(incident.author),
+            "leak/alert",
+            self.runtime.settings.default_language,
+            incident=incident_id,
+            state=state,
+            reason=reason,
+            author=_mention(incident.author),
             channel=Mrkdwn(f"<#{incident.channel}>") if not incident.channel.startswith("D") else Mrkdwn("a DM"),
             keys=[{"masked": key.masked, "provider": key.provider} for key in keys],
             times_seen=max(seen.values(), default=1),
             first_seen=first_seen.strftime("%Y-%m-%d %H:%M UTC") if first_seen else "",
-            permalink=permalink, is_file=incident.source.startswith("file:"),
+            permalink=permalink,
+            is_file=incident.source.startswith("file:"),
             handled_by=_mention(handled_by) if handled_by else Mrkdwn(""),
         )
 
@@ -517,9 +641,12 @@ class LeakFeature:
             channel = str((body.get("channel") or {}).get("id") or "")
             language = self.runtime.language_for(user)
             if channel:
-                self.runtime.port.call("chat.postEphemeral", channel=channel, user=user,
-                                       text=self.runtime.renderer.text("support/not_allowed", language,
-                                                                       role="agent", subcommand="leaks"))
+                self.runtime.port.call(
+                    "chat.postEphemeral",
+                    channel=channel,
+                    user=user,
+                    text=self.runtime.renderer.text("support/not_allowed", language, role="agent", subcommand="leaks"),
+                )
             return
         now = self.runtime.clock.now()
         with self.runtime.transaction() as session:
@@ -536,8 +663,9 @@ class LeakFeature:
         try:
             period = parse_period(period_text)
         except ValueError:
-            return RenderedMessage(text=self.runtime.renderer.text("leak/bad_period", language, value=period_text),
-                                   blocks=[])
+            return RenderedMessage(
+                text=self.runtime.renderer.text("leak/bad_period", language, value=period_text), blocks=[]
+            )
         since = self.runtime.clock.now() - period
         with self.runtime.store.session() as session:
             rows = leak_store.recent(session, since=since, limit=30)
@@ -554,10 +682,18 @@ class LeakFeature:
             for incident, keys in rows
         ]
         text = self.runtime.renderer.text(
-            "leak/list", language, period=period_text, items=items,
+            "leak/list",
+            language,
+            period=period_text,
+            items=items,
             repeaters=[{"author": _mention(author), "count": count} for author, count in repeaters],
         )
         return RenderedMessage(text=text, blocks=[])
+
+
+def _moment(value: object) -> datetime:
+    seconds = float(value) if isinstance(value, (int, float)) else 0.0
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 def _group(incident_id: int) -> str:
@@ -573,8 +709,9 @@ def _mention(user: object) -> Mrkdwn:
 def _distinct_keys(findings: Sequence[Finding]) -> list[leak_store.KeySighting]:
     keys: dict[str, leak_store.KeySighting] = {}
     for finding in findings:
-        keys.setdefault(finding.key_id, leak_store.KeySighting(finding.rule, finding.provider, finding.masked,
-                                                               finding.key_id))
+        keys.setdefault(
+            finding.key_id, leak_store.KeySighting(finding.rule, finding.provider, finding.masked, finding.key_id)
+        )
     return list(keys.values())
 
 

@@ -43,7 +43,9 @@ class Metrics:
             registry=self.registry,
         )
         self.leaks = Counter(
-            "supportbot_leaks", "Leak incidents recorded, by provider of the first key", ["provider"],
+            "supportbot_leaks",
+            "Leak incidents recorded, by provider of the first key",
+            ["provider"],
             registry=self.registry,
         )
         self.handler_errors = Counter(

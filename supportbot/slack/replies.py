@@ -39,8 +39,14 @@ def enqueue_reply(
     anchor = context.notes.get(REPLY_AFTER)
     if isinstance(anchor, int):
         return outbox.enqueue(
-            session, kind, {**body, "thread_from_predecessor": True}, now=now, after=anchor,
-            run_if="always", group_key=group_key, dedupe_key=dedupe_key,
+            session,
+            kind,
+            {**body, "thread_from_predecessor": True},
+            now=now,
+            after=anchor,
+            run_if="always",
+            group_key=group_key,
+            dedupe_key=dedupe_key,
         )
     return outbox.enqueue(session, kind, body, now=now, group_key=group_key, dedupe_key=dedupe_key)
 

@@ -13,7 +13,10 @@ from sqlmodel import Session
 
 from supportbot.clock import Clock, SystemClock
 from supportbot.config import Settings
+from supportbot.keys import Scanner
+from supportbot.knowledge import KnowledgeBase
 from supportbot.lang import Language, detect_language
+from supportbot.logsafe import install_redaction
 from supportbot.render import Renderer
 from supportbot.slack.directory import Directory, Roles
 from supportbot.slack.hooks import Hooks
@@ -41,8 +44,11 @@ class Runtime:
     hooks: Hooks
     instance: str
     fingerprint_secret: str
+    scanner: Scanner
+    knowledge: KnowledgeBase
     bot_user_id: str | None = None
     bot_id: str | None = None
+    team_id: str | None = None
 
     @classmethod
     def create(
@@ -56,6 +62,7 @@ class Runtime:
         poll_interval: float = 1.0,
         renderer: Renderer | None = None,
         port: SlackPort | None = None,
+        knowledge: KnowledgeBase | None = None,
     ) -> Runtime:
         if not settings.slack_bot_token:
             raise ValueError("SLACK_BOT_TOKEN is required to build the bot")
@@ -75,6 +82,9 @@ class Runtime:
         else:
             with store.session() as session:
                 fingerprint_secret = secrets.get_or_create(session, secrets.FINGERPRINT, now=clock.now())
+        scanner = Scanner.from_settings(settings, fingerprint_secret=fingerprint_secret)
+        # From here on, every log line is also scrubbed of the key formats the scanner knows.
+        install_redaction(scanner.scrub)
         return cls(
             settings=settings,
             store=store,
@@ -97,6 +107,8 @@ class Runtime:
             hooks=Hooks(),
             instance=instance,
             fingerprint_secret=fingerprint_secret,
+            scanner=scanner,
+            knowledge=knowledge or KnowledgeBase.from_settings(settings),
         )
 
     @contextmanager

@@ -206,9 +206,7 @@ def repeat_leakers(session: Session, *, since: datetime, minimum: int = 2) -> li
 
 def author_has_incidents(session: Session, author: str) -> bool:
     """Whether this person leaked a key before (a second paste means the guidance did not land)."""
-    found = session.execute(
-        select(col(LeakIncident.id)).where(col(LeakIncident.author) == author).limit(1)
-    ).first()
+    found = session.execute(select(col(LeakIncident.id)).where(col(LeakIncident.author) == author).limit(1)).first()
     return found is not None
 
 

@@ -29,9 +29,7 @@ from supportbot.gaps import (
     summarize_gaps,
 )
 
-DATA = yaml.safe_load(
-    (Path(__file__).resolve().parents[1] / "data" / "gap_paraphrases.yaml").read_text("utf-8")
-)
+DATA = yaml.safe_load((Path(__file__).resolve().parents[1] / "data" / "gap_paraphrases.yaml").read_text("utf-8"))
 T0 = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
 
 
@@ -131,9 +129,7 @@ def test_checklist_context_groups_by_last_step() -> None:
 
 
 def test_unhelpful_signals_carry_their_entry() -> None:
-    signature = default_matcher().signal_signature(
-        _signal("still broken", kind="unhelpful", entry_id="rotate-key")
-    )
+    signature = default_matcher().signal_signature(_signal("still broken", kind="unhelpful", entry_id="rotate-key"))
     assert "#entry:rotate-key" in signature.features
 
 
@@ -188,9 +184,7 @@ def test_answered_gap_reopens_after_further_signals() -> None:
     assert one_after.state == "answered"
     assert one_after.signals_since_answer == 1
     second = answered_at + timedelta(days=2)
-    reopened = gap_status(
-        record, [*before, second, answered_at + timedelta(hours=1), second + timedelta(days=1)]
-    )
+    reopened = gap_status(record, [*before, second, answered_at + timedelta(hours=1), second + timedelta(days=1)])
     assert reopened.state == "reopened"
     assert reopened.entry_id == "invoices"
     assert reopened.signals_since_answer == 3
@@ -235,9 +229,7 @@ def test_summaries_count_window_trend_channels_examples_and_status() -> None:
         ("g-invoice", _signal("怎么开发票", at=T0 - 3 * day, channel_id="C2", user_id="U3")),
         (
             "g-invoice",
-            _signal(
-                "Invoice please " + "x" * 400, at=T0 - 4 * day, channel_id="C2", user_id="U3", kind="ticket"
-            ),
+            _signal("Invoice please " + "x" * 400, at=T0 - 4 * day, channel_id="C2", user_id="U3", kind="ticket"),
         ),
         ("g-invoice", _signal("old one", at=T0 - 9 * day, channel_id="C9")),
         ("g-claude", _signal("claude?", at=T0 - 1 * day, channel_id="C1")),

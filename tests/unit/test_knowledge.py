@@ -22,9 +22,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 
 def _table(name: str) -> list[tuple[str, str, str]]:
     with (DATA / name).open(encoding="utf-8") as handle:
-        rows = [
-            row for row in csv.reader((line for line in handle if not line.startswith("#")), delimiter="\t")
-        ]
+        rows = [row for row in csv.reader((line for line in handle if not line.startswith("#")), delimiter="\t")]
     assert rows[0] == ["expected", "language", "question"]
     return [(row[0], row[1], row[2]) for row in rows[1:]]
 
@@ -45,9 +43,7 @@ def _write(root: Path, relative: str, text: str) -> Path:
     return path
 
 
-def _entry(
-    entry_id: str = "sample", language: str = "en", body: str = "Some helpful text.", **extra: str
-) -> str:
+def _entry(entry_id: str = "sample", language: str = "en", body: str = "Some helpful text.", **extra: str) -> str:
     fields = {"id": entry_id, "title": f"About {entry_id}", "language": language, **extra}
     head = "".join(f"{key}: {value}\n" for key, value in fields.items())
     return f"---\n{head}questions:\n  - how does {entry_id} work\n---\n{body}\n"
@@ -143,9 +139,7 @@ def test_cross_language_question_reaches_entry_through_shared_terms(tmp_path: Pa
     _write(
         tmp_path,
         "faq/en/rotate.md",
-        _entry(
-            "rotate", body="Rotate the key: create, deploy, verify, delete.", title="How to rotate an API key"
-        ),
+        _entry("rotate", body="Rotate the key: create, deploy, verify, delete.", title="How to rotate an API key"),
     )
     kb = KnowledgeBase.load(tmp_path)
     answer = kb.best_answer("密钥怎么轮换", "zh")
@@ -238,9 +232,7 @@ def test_validation_errors_name_file_and_field(tmp_path: Path, text: str, expect
     path = _write(tmp_path, "faq/en/broken.md", text)
     with pytest.raises(KnowledgeError) as caught:
         KnowledgeBase.load(tmp_path)
-    assert any(str(path) in problem and expected in problem for problem in caught.value.problems), (
-        caught.value
-    )
+    assert any(str(path) in problem and expected in problem for problem in caught.value.problems), caught.value
 
 
 def test_all_problems_are_reported_together(tmp_path: Path) -> None:
@@ -302,9 +294,7 @@ def test_bad_runbook_and_bad_synonyms_are_errors(tmp_path: Path) -> None:
 
 
 def test_deployment_folder_replaces_faq_and_falls_back_to_shipped_runbooks(tmp_path: Path) -> None:
-    _write(
-        tmp_path, "faq/en/widgets.md", _entry("widgets", title="Ordering widgets", body="Order widgets here.")
-    )
+    _write(tmp_path, "faq/en/widgets.md", _entry("widgets", title="Ordering widgets", body="Order widgets here."))
     settings = Settings.from_env({"SUPPORTBOT_KNOWLEDGE_DIR": str(tmp_path)})
     kb = KnowledgeBase.from_settings(settings)
     assert kb.ids() == ("widgets",)
@@ -316,12 +306,8 @@ def test_deployment_folder_replaces_faq_and_falls_back_to_shipped_runbooks(tmp_p
 
 
 def test_deployment_runbook_and_synonyms_take_effect(tmp_path: Path) -> None:
-    _write(
-        tmp_path, "faq/en/widgets.md", _entry("widgets", title="Ordering widgets", body="Order widgets here.")
-    )
-    _write(
-        tmp_path, "runbooks/en/key-leak.md", "---\ntitle: Our own warning\nlanguage: en\n---\nRotate now.\n"
-    )
+    _write(tmp_path, "faq/en/widgets.md", _entry("widgets", title="Ordering widgets", body="Order widgets here."))
+    _write(tmp_path, "runbooks/en/key-leak.md", "---\ntitle: Our own warning\nlanguage: en\n---\nRotate now.\n")
     _write(tmp_path, "synonyms.yaml", "widget: [widget, widgets, 小部件]\n")
     kb = KnowledgeBase.load(tmp_path, fallback=knowledge_dir())
     own = kb.runbook("key-leak", "en")

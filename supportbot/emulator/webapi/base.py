@@ -56,13 +56,7 @@ class Params:
         value = self.data.get(name)
         if value is None or value == "":
             return default
-        return (
-            value
-            if isinstance(value, str)
-            else json.dumps(value)
-            if isinstance(value, dict | list)
-            else str(value)
-        )
+        return value if isinstance(value, str) else json.dumps(value) if isinstance(value, dict | list) else str(value)
 
     def required(self, name: str) -> str:
         value = self.text(name)

@@ -35,9 +35,7 @@ def checked_blocks(blocks: Any) -> list[JSONDict] | None:
         return None
     problems = blockkit.message_problems(blocks)
     if problems:
-        raise ApiError(
-            "invalid_blocks", messages=[f"[ERROR] {p}" for p in problems], extra={"errors": problems}
-        )
+        raise ApiError("invalid_blocks", messages=[f"[ERROR] {p}" for p in problems], extra={"errors": problems})
     return blockkit.with_block_ids(blocks)
 
 

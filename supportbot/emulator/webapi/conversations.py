@@ -78,11 +78,7 @@ def replies(ctx: ApiContext) -> JSONDict:
 @method("conversations.info")
 def info(ctx: ApiContext) -> JSONDict:
     channel = ctx.channel()
-    return {
-        "channel": channel_json(
-            ctx.ws, channel, ctx.user.id, include_locale=ctx.params.flag("include_locale")
-        )
-    }
+    return {"channel": channel_json(ctx.ws, channel, ctx.user.id, include_locale=ctx.params.flag("include_locale"))}
 
 
 @method("conversations.members")
@@ -131,9 +127,7 @@ def list_conversations(ctx: ApiContext) -> JSONDict:
     found = [
         c
         for c in ws.channels.values()
-        if kinds[c.kind] in wanted
-        and ws.can_see(ctx.user.id, c.id)
-        and not (exclude_archived and c.is_archived)
+        if kinds[c.kind] in wanted and ws.can_see(ctx.user.id, c.id) and not (exclude_archived and c.is_archived)
     ]
     chunk, next_cursor = page(sorted(found, key=lambda c: c.id), ctx.params)
     return {

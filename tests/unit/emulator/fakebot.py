@@ -95,18 +95,12 @@ class FakeBot:
                 "blocks": [{"type": "header", "text": {"type": "plain_text", "text": "Leaks"}}],
             }
             self.api("views.publish", user_id=event["user"], view=home)
-        if (
-            event["type"] != "message"
-            or event.get("bot_id")
-            or event.get("subtype") not in (None, "file_share")
-        ):
+        if event["type"] != "message" or event.get("bot_id") or event.get("subtype") not in (None, "file_share"):
             return
         channel, ts = event["channel"], event["ts"]
         if "SECRET" in event["text"]:
             self.api("chat.delete", self.emulator.admin_token, channel=channel, ts=ts)
-            self.api(
-                "chat.postEphemeral", channel=channel, user=event["user"], text="I removed a key you posted."
-            )
+            self.api("chat.postEphemeral", channel=channel, user=event["user"], text="I removed a key you posted.")
             return
         self.api(
             "chat.postMessage",

@@ -23,9 +23,7 @@ def _modal(**fields: Any) -> dict[str, Any]:
 
 def test_fifty_blocks_fit_a_message_and_fifty_one_do_not() -> None:
     assert message_problems([{"type": "divider"}] * 50) == []
-    assert message_problems([{"type": "divider"}] * 51) == [
-        "must provide no more than 50 items [json-pointer:/blocks]"
-    ]
+    assert message_problems([{"type": "divider"}] * 51) == ["must provide no more than 50 items [json-pointer:/blocks]"]
 
 
 @pytest.mark.parametrize(
@@ -47,9 +45,7 @@ def test_fifty_blocks_fit_a_message_and_fifty_one_do_not() -> None:
         ),
     ],
 )
-def test_each_length_limit_is_reported_at_its_json_pointer(
-    block: dict[str, Any], pointer: str, limit: int
-) -> None:
+def test_each_length_limit_is_reported_at_its_json_pointer(block: dict[str, Any], pointer: str, limit: int) -> None:
     assert message_problems([block]) == [f"must be less than {limit + 1} characters [json-pointer:{pointer}]"]
 
 
@@ -63,18 +59,12 @@ def test_texts_right_at_the_limits_pass() -> None:
 
 
 def test_empty_texts_unknown_types_and_duplicate_ids_are_refused() -> None:
-    assert message_problems([_section("")]) == [
-        "must be more than 0 characters [json-pointer:/blocks/0/text/text]"
-    ]
-    assert message_problems([{"type": "carousel"}]) == [
-        "unknown block type 'carousel' [json-pointer:/blocks/0/type]"
-    ]
+    assert message_problems([_section("")]) == ["must be more than 0 characters [json-pointer:/blocks/0/text/text]"]
+    assert message_problems([{"type": "carousel"}]) == ["unknown block type 'carousel' [json-pointer:/blocks/0/type]"]
     twice = [{"type": "divider", "block_id": "x"}, {"type": "divider", "block_id": "x"}]
     assert message_problems(twice) == ["duplicate block_id 'x' [json-pointer:/blocks/1/block_id]"]
     same_action = {"type": "actions", "elements": [_button(), _button()]}
-    assert message_problems([same_action]) == [
-        "duplicate action_id 'go' [json-pointer:/blocks/0/elements/1/action_id]"
-    ]
+    assert message_problems([same_action]) == ["duplicate action_id 'go' [json-pointer:/blocks/0/elements/1/action_id]"]
     assert message_problems({"type": "section"}) == ["must be an array [json-pointer:/blocks]"]
 
 

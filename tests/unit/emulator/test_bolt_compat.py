@@ -110,9 +110,7 @@ def test_bolt_accepts_commands_and_home_events(emulator: Emulator, driven: Slack
     assert emulator.workspace.home_view(d.LEE) is not None
 
 
-def test_bolt_refuses_a_bad_signature_and_a_stale_one(
-    emulator: Emulator, bolt_app: App, driven: SlackDriver
-) -> None:
+def test_bolt_refuses_a_bad_signature_and_a_stale_one(emulator: Emulator, bolt_app: App, driven: SlackDriver) -> None:
     ok = driven.post("alice", "#support", "hello")
     forged = dict(ok.request_headers, **{"X-Slack-Signature": "v0=" + "0" * 64})
     assert driven.send_raw(ok.request_body, forged).status == 401

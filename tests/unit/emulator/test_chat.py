@@ -129,13 +129,8 @@ def test_nobody_updates_someone_elses_message_not_even_an_admin(
     emulator: Emulator, bot: WebClient, admin: WebClient, as_user: Callable[[str], WebClient]
 ) -> None:
     alices = _say(as_user(d.ALICE), d.SUPPORT, "mine")
-    assert (
-        _error(lambda: bot.chat_update(channel=d.SUPPORT, ts=alices, text="masked")) == "cant_update_message"
-    )
-    assert (
-        _error(lambda: admin.chat_update(channel=d.SUPPORT, ts=alices, text="masked"))
-        == "cant_update_message"
-    )
+    assert _error(lambda: bot.chat_update(channel=d.SUPPORT, ts=alices, text="masked")) == "cant_update_message"
+    assert _error(lambda: admin.chat_update(channel=d.SUPPORT, ts=alices, text="masked")) == "cant_update_message"
     assert as_user(d.ALICE).chat_update(channel=d.SUPPORT, ts=alices, text="edited")["ok"]
     message = emulator.workspace.message(d.SUPPORT, alices)
     assert message is not None
@@ -188,9 +183,7 @@ def test_the_admin_token_cannot_delete_another_persons_dm_message(
     assert admin.chat_delete(channel=dm, ts=own)["ok"]
 
 
-def test_the_admin_token_cannot_even_see_the_bots_dm_with_a_customer(
-    emulator: Emulator, admin: WebClient
-) -> None:
+def test_the_admin_token_cannot_even_see_the_bots_dm_with_a_customer(emulator: Emulator, admin: WebClient) -> None:
     message = emulator.workspace.add_message("D0CUST001", "my key", user=d.ALICE, origin="driver")
     assert _error(lambda: admin.chat_delete(channel="D0CUST001", ts=message.ts)) == "channel_not_found"
 

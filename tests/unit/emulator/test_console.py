@@ -31,9 +31,7 @@ def test_a_bot_reply_is_numbered_with_numbered_buttons(console: Console) -> None
     )
 
 
-def test_click_sends_the_real_button_and_shows_the_ephemeral_answer(
-    emulator: Emulator, console: Console
-) -> None:
+def test_click_sends_the_real_button_and_shows_the_ephemeral_answer(emulator: Emulator, console: Console) -> None:
     console.handle("I get a 401")
     out = console.handle("/click 1")
     assert out == "[only alice sees] supportbot in #support:\n    Glad!"
@@ -147,9 +145,7 @@ def test_errors_are_one_line_and_quit_stops(console: Console) -> None:
     assert console.running is False
 
 
-def test_a_slash_at_the_start_of_a_message_is_kept_with_two_slashes(
-    emulator: Emulator, console: Console
-) -> None:
+def test_a_slash_at_the_start_of_a_message_is_kept_with_two_slashes(emulator: Emulator, console: Console) -> None:
     console.handle("//shrug")
     assert emulator.workspace.all_messages(d.SUPPORT)[0].text == "/shrug"
 
@@ -192,9 +188,7 @@ def test_script_mode_echoes_lines_and_skips_comments(console: Console) -> None:
 def test_script_files_and_the_interactive_loop(console: Console, tmp_path: Path) -> None:
     script = tmp_path / "demo.txt"
     script.write_text("# comment\n/as lee\n/quit\nnever run\n", encoding="utf-8")
-    assert run_script_file(
-        console, script
-    ) == "alice in #support> /as lee\nnow acting as lee (Lee Morgan, lead)\n" + (
+    assert run_script_file(console, script) == "alice in #support> /as lee\nnow acting as lee (Lee Morgan, lead)\n" + (
         "lee in #support> /quit\nbye\n"
     )
     fresh = Console(console.emulator, console.driver, quiet=0.05)

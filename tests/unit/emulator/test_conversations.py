@@ -43,9 +43,9 @@ def test_history_honours_oldest_latest_and_inclusive(bot: WebClient) -> None:
     stamps = _post_many(bot, 4)
     window = bot.conversations_history(channel=d.SUPPORT, oldest=stamps[0], latest=stamps[3])["messages"]
     assert [m["ts"] for m in window] == [stamps[2], stamps[1]]
-    inclusive = bot.conversations_history(
-        channel=d.SUPPORT, oldest=stamps[0], latest=stamps[3], inclusive=True
-    )["messages"]
+    inclusive = bot.conversations_history(channel=d.SUPPORT, oldest=stamps[0], latest=stamps[3], inclusive=True)[
+        "messages"
+    ]
     assert [m["ts"] for m in inclusive] == list(reversed(stamps))
 
 
@@ -62,9 +62,7 @@ def test_a_bad_cursor_is_invalid_cursor(bot: WebClient) -> None:
 
 def test_replies_page_oldest_first(bot: WebClient) -> None:
     parent = str(bot.chat_postMessage(channel=d.SUPPORT, text="parent")["ts"])
-    replies = [
-        str(bot.chat_postMessage(channel=d.SUPPORT, text=f"r{i}", thread_ts=parent)["ts"]) for i in range(3)
-    ]
+    replies = [str(bot.chat_postMessage(channel=d.SUPPORT, text=f"r{i}", thread_ts=parent)["ts"]) for i in range(3)]
     first = bot.conversations_replies(channel=d.SUPPORT, ts=parent, limit=2)
     assert [m["ts"] for m in first["messages"]] == [parent, replies[0]]
     rest = bot.conversations_replies(
@@ -96,9 +94,7 @@ def test_a_person_cannot_see_a_private_channel_they_are_not_in(as_user: Callable
     assert _error(lambda: as_user(d.ALICE).conversations_info(channel=d.AGENTS)) == "channel_not_found"
 
 
-def test_conversations_open_returns_the_bot_dm_and_creates_new_ones(
-    emulator: Emulator, bot: WebClient
-) -> None:
+def test_conversations_open_returns_the_bot_dm_and_creates_new_ones(emulator: Emulator, bot: WebClient) -> None:
     assert bot.conversations_open(users=d.ALICE)["channel"]["id"] == "D0CUST001"
     emulator.workspace.add_user(User("U0NEWB001", "newbie", "New Bie", d.HOME_TEAM))
     opened = bot.conversations_open(users="U0NEWB001", return_im=True)
@@ -110,18 +106,14 @@ def test_conversations_open_returns_the_bot_dm_and_creates_new_ones(
 
 def test_members_are_paged(bot: WebClient) -> None:
     first = bot.conversations_members(channel=d.GENERAL, limit=4)
-    rest = bot.conversations_members(
-        channel=d.GENERAL, limit=4, cursor=first["response_metadata"]["next_cursor"]
-    )
+    rest = bot.conversations_members(channel=d.GENERAL, limit=4, cursor=first["response_metadata"]["next_cursor"])
     assert len(first["members"]) == 4
     assert set(first["members"]) | set(rest["members"]) == {
         d.ALICE, d.LI_WEI, d.SAM, d.WANG, d.LEE, d.ADMIN, d.BOT_USER,
     }  # fmt: skip
 
 
-def test_conversations_list_shows_what_the_caller_may_see(
-    bot: WebClient, as_user: Callable[[str], WebClient]
-) -> None:
+def test_conversations_list_shows_what_the_caller_may_see(bot: WebClient, as_user: Callable[[str], WebClient]) -> None:
     public = {c["id"] for c in bot.conversations_list()["channels"]}
     assert public == {d.SUPPORT, d.GENERAL, d.LEADS, d.EXT_ACME}
     private = {c["id"] for c in bot.conversations_list(types="private_channel")["channels"]}
@@ -163,13 +155,8 @@ def test_team_info_for_both_organisations(bot: WebClient) -> None:
 def test_reactions_add_once_per_person(emulator: Emulator, bot: WebClient) -> None:
     ts = str(bot.chat_postMessage(channel=d.SUPPORT, text="hi")["ts"])
     assert bot.reactions_add(channel=d.SUPPORT, timestamp=ts, name="eyes")["ok"]
-    assert (
-        _error(lambda: bot.reactions_add(channel=d.SUPPORT, timestamp=ts, name="eyes")) == "already_reacted"
-    )
-    assert (
-        _error(lambda: bot.reactions_add(channel=d.SUPPORT, timestamp="1.1", name="eyes"))
-        == "message_not_found"
-    )
+    assert _error(lambda: bot.reactions_add(channel=d.SUPPORT, timestamp=ts, name="eyes")) == "already_reacted"
+    assert _error(lambda: bot.reactions_add(channel=d.SUPPORT, timestamp="1.1", name="eyes")) == "message_not_found"
     message = emulator.workspace.message(d.SUPPORT, ts)
     assert message is not None
     assert message.reactions == {"eyes": [d.BOT_USER]}

@@ -327,9 +327,7 @@ def test_clicking_by_index_and_listing_elements(driver: SlackDriver, bot: WebCli
 
 
 def test_a_click_on_an_ephemeral_message_has_no_message_field(driver: SlackDriver, bot: WebClient) -> None:
-    ts = str(
-        bot.chat_postEphemeral(channel=d.SUPPORT, user=d.ALICE, text="only you", blocks=BUTTONS)["message_ts"]
-    )
+    ts = str(bot.chat_postEphemeral(channel=d.SUPPORT, user=d.ALICE, text="only you", blocks=BUTTONS)["message_ts"])
     body = driver.click("alice", "triage_fixed", message=(d.SUPPORT, ts)).payload
     assert body["container"]["is_ephemeral"] is True
     assert "message" not in body

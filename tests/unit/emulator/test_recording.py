@@ -44,9 +44,7 @@ def test_calls_for_filters_and_clear_calls_empties(emulator: Emulator, bot: WebC
 def test_wait_for_call_sees_a_call_made_later_by_another_thread(emulator: Emulator, bot: WebClient) -> None:
     timer = threading.Timer(0.1, lambda: bot.chat_postMessage(channel=d.SUPPORT, text="later"))
     timer.start()
-    call = emulator.wait_for_call(
-        "chat.postMessage", timeout=3, predicate=lambda c: c.params.get("text") == "later"
-    )
+    call = emulator.wait_for_call("chat.postMessage", timeout=3, predicate=lambda c: c.params.get("text") == "later")
     timer.join()
     assert call.ok
 

@@ -15,9 +15,7 @@ from supportbot.emulator import Emulator
 from supportbot.emulator import defaults as d
 
 
-def _post(
-    url: str, body: bytes, content_type: str, headers: dict[str, str] | None = None
-) -> dict[str, object]:
+def _post(url: str, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> dict[str, object]:
     request = urllib.request.Request(  # noqa: S310 - loopback emulator
         url, data=body, headers={"Content-Type": content_type, **(headers or {})}, method="POST"
     )
@@ -79,8 +77,7 @@ def test_a_multipart_body_is_read(emulator: Emulator) -> None:
     boundary = "----emulator-test"
     parts = [(name, value) for name, value in {"channel": d.SUPPORT, "text": "from multipart"}.items()]
     body = b"".join(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{n}"\r\n\r\n{v}\r\n'.encode()
-        for n, v in parts
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{n}"\r\n\r\n{v}\r\n'.encode() for n, v in parts
     )
     body += f"--{boundary}--\r\n".encode()
     answer = _post(

@@ -61,18 +61,13 @@ def test_a_fresh_trigger_opens_a_modal_for_its_user(emulator: Emulator, bot: Web
 
 
 def test_an_unknown_trigger_is_invalid_trigger_id(bot: WebClient) -> None:
-    assert (
-        _failure(lambda: bot.views_open(trigger_id="123.456.abc", view=_modal()))["error"]
-        == "invalid_trigger_id"
-    )
+    assert _failure(lambda: bot.views_open(trigger_id="123.456.abc", view=_modal()))["error"] == "invalid_trigger_id"
 
 
 def test_a_trigger_opens_only_once(emulator: Emulator, bot: WebClient) -> None:
     trigger = emulator.issue_trigger(d.SAM)
     bot.views_open(trigger_id=trigger, view=_modal())
-    assert (
-        _failure(lambda: bot.views_open(trigger_id=trigger, view=_modal()))["error"] == "exchanged_trigger_id"
-    )
+    assert _failure(lambda: bot.views_open(trigger_id=trigger, view=_modal()))["error"] == "exchanged_trigger_id"
 
 
 def test_a_trigger_older_than_three_seconds_is_expired(clocked: Emulator, clock: FakeClock) -> None:
@@ -87,9 +82,7 @@ def test_a_trigger_older_than_three_seconds_is_expired(clocked: Emulator, clock:
 
 def test_an_invalid_view_does_not_spend_the_trigger(emulator: Emulator, bot: WebClient) -> None:
     trigger = emulator.issue_trigger(d.SAM)
-    failed = _failure(
-        lambda: bot.views_open(trigger_id=trigger, view=_modal(title="A title far too long for Slack"))
-    )
+    failed = _failure(lambda: bot.views_open(trigger_id=trigger, view=_modal(title="A title far too long for Slack")))
     assert failed["error"] == "invalid_arguments"
     assert failed["response_metadata"]["messages"] == [
         "[ERROR] must be less than 25 characters [json-pointer:/view/title/text]"
@@ -108,9 +101,7 @@ def test_views_push_stacks_up_to_three(emulator: Emulator, bot: WebClient) -> No
 
 
 def test_views_update_by_id_or_external_id_with_hash_checks(emulator: Emulator, bot: WebClient) -> None:
-    view = bot.views_open(trigger_id=emulator.issue_trigger(d.SAM), view=_modal(external_id="ticket-9"))[
-        "view"
-    ]
+    view = bot.views_open(trigger_id=emulator.issue_trigger(d.SAM), view=_modal(external_id="ticket-9"))["view"]
     updated = bot.views_update(view_id=view["id"], hash=view["hash"], view=_modal(title="Updated"))["view"]
     assert updated["title"]["text"] == "Updated"
     assert updated["hash"] != view["hash"]
@@ -138,9 +129,7 @@ def test_views_publish_keeps_one_home_per_user(emulator: Emulator, bot: WebClien
 def test_a_home_view_allows_100_blocks_and_not_101(bot: WebClient) -> None:
     block = {"type": "divider"}
     assert bot.views_publish(user_id=d.LEE, view={"type": "home", "blocks": [block] * 100})["ok"]
-    failed = _failure(
-        lambda: bot.views_publish(user_id=d.LEE, view={"type": "home", "blocks": [block] * 101})
-    )
+    failed = _failure(lambda: bot.views_publish(user_id=d.LEE, view={"type": "home", "blocks": [block] * 101}))
     assert failed["response_metadata"]["messages"] == [
         "[ERROR] must provide no more than 100 items [json-pointer:/view/blocks]"
     ]

@@ -37,9 +37,7 @@ def test_default_workspace_has_the_shared_ids() -> None:
 def test_default_channels_members_and_groups() -> None:
     ws = Workspace.default()
     channels = {
-        c.id: (c.name, c.kind, c.is_ext_shared, set(c.members))
-        for c in ws.channels.values()
-        if not c.is_direct
+        c.id: (c.name, c.kind, c.is_ext_shared, set(c.members)) for c in ws.channels.values() if not c.is_direct
     }
     bot = "U0BOT0001"
     home = {d.ALICE, d.LI_WEI, d.SAM, d.WANG, d.LEE, d.ADMIN}

@@ -1,0 +1,337 @@
+"""Find API keys in chat text: one keyword pass decides, only candidates pay for rules.
+
+The hot path is every Slack message and every log record. So :meth:`Scanner.find` first runs a single
+Aho-Corasick pass over the lower-cased text for all rule keywords and the invisible characters that can
+hide a keyword; most messages stop there. A candidate is cleaned (invisible characters out, Slack
+entities decoded) only when it needs it, only the rules whose keywords occurred run, and a second view
+with suspicious line breaks joined is built only when a key prefix sits right before a break.
+
+A :class:`Scanner` holds nothing but immutable, compiled state after construction, so one instance is
+shared by all threads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
+
+import ahocorasick_rs
+import regex
+
+from supportbot.keys.masking import fingerprint as _fingerprint
+from supportbot.keys.masking import mask_key, mask_text, secret_bytes
+from supportbot.keys.normalise import INVISIBLE, View, clean_view, joined_view
+from supportbot.keys.rules import Rule, check_unique, default_rules, load_rules
+from supportbot.keys.scrub import remove_header_values
+from supportbot.keys.shape import plausible_context_value, random_enough
+
+if TYPE_CHECKING:
+    from supportbot.config import Settings
+
+# Backstop only: every default rule finishes in well under a few milliseconds on 40,000 characters.
+DEFAULT_TIMEOUT_SECONDS = 0.25
+WITHHELD = "[text withheld: it could not be checked for keys]"
+
+_INVISIBLE_SET = frozenset(INVISIBLE)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_DATA_URI = re.compile(r"data:[A-Za-z0-9.+/-]{1,100};base64,[A-Za-z0-9+/=\s]{64,}")
+_WHITESPACE = re.compile(r"\s+")
+# Prefixes that can open a key cut by a line break: key characters, perhaps ending in a dot ("AQ.").
+_JOINABLE = re.compile(r"^[A-Za-z0-9_-]+\.?$")
+_ITALIC_OPENER = re.compile(r"(?:^|(?<=\s))_")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One key in a text. Holds no part of the key beyond what ``masked`` shows."""
+
+    start: int
+    end: int
+    rule: str
+    provider: str
+    masked: str
+    key_id: str
+
+
+class _Candidate(NamedTuple):
+    start: int
+    end: int
+    tier: int
+    order: int
+    rule: Rule
+    key: str
+    prefix: str
+
+
+class Scanner:
+    """Finds, masks and fingerprints keys. Build once (rules compile here) and share between threads."""
+
+    def __init__(
+        self,
+        rules: Sequence[Rule] | None = None,
+        *,
+        fingerprint_secret: str | bytes,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    ) -> None:
+        chosen = list(default_rules()) if rules is None else list(rules)
+        check_unique(chosen)
+        secret = secret_bytes(fingerprint_secret)
+        if not secret:
+            raise ValueError("the fingerprint secret is empty")
+        self._secret = secret
+        self._timeout = timeout
+        self._rules = tuple(chosen)
+        self._order = {rule.id: index for index, rule in enumerate(chosen)}
+        by_keyword: dict[str, set[int]] = {}
+        for index, rule in enumerate(chosen):
+            for keyword in rule.keywords:
+                by_keyword.setdefault(keyword.lower(), set()).add(index)
+        self._by_keyword = {word: tuple(sorted(indexes)) for word, indexes in by_keyword.items()}
+        patterns = sorted(set(self._by_keyword) | _INVISIBLE_SET)
+        self._automaton = ahocorasick_rs.AhoCorasick(patterns)
+        join_words = sorted(
+            {word.lower() for rule in chosen if not rule.context for word in rule.keywords if _JOINABLE.match(word)}
+        )
+        self._join_automaton = ahocorasick_rs.AhoCorasick(join_words) if join_words else None
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, fingerprint_secret: str | bytes | None = None) -> Scanner:
+        """Default rules plus ``settings.rules_file``; the secret is the argument, else the setting."""
+        secret = fingerprint_secret if fingerprint_secret is not None else settings.fingerprint_secret
+        if not secret:
+            raise ValueError("no fingerprint secret: set SUPPORTBOT_FINGERPRINT_SECRET")
+        extra = [settings.rules_file] if settings.rules_file is not None else []
+        return cls(load_rules(*extra), fingerprint_secret=secret)
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return self._rules
+
+    # --- public API ---------------------------------------------------------------------------------
+
+    def find(self, text: str) -> list[Finding]:
+        """Keys in ``text``, sorted by start, never overlapping. Never raises."""
+        try:
+            text = _as_text(text)
+            candidates = self._candidates(text, first_only=False)
+            return [self._finding(item) for item in _resolve(candidates)]
+        except Exception:
+            return []
+
+    def has_key(self, text: str) -> bool:
+        """True when ``text`` holds at least one key (stops at the first). Never raises."""
+        try:
+            return bool(self._candidates(_as_text(text), first_only=True))
+        except Exception:
+            return False
+
+    def mask(self, text: str, findings: Sequence[Finding] | None = None) -> str:
+        """``text`` with every key replaced by its masked form."""
+        text = _as_text(text)
+        return mask_text(text, self.find(text) if findings is None else findings)
+
+    def scrub(self, text: str) -> str:
+        """For anything stored or shown: keys masked and credential header values removed."""
+        try:
+            text = _as_text(text)
+            return remove_header_values(self.mask(text), timeout=self._timeout)
+        except Exception:
+            return WITHHELD
+
+    def fingerprint(self, key: str) -> str:
+        """The ``key_id`` a finding of ``key`` gets (whitespace and invisible characters ignored)."""
+        return _fingerprint(_normalise_key(key), self._secret)
+
+    # --- internals ------------------------------------------------------------------------------------
+
+    def _keywords_in(self, lowered: str) -> set[str]:
+        try:
+            return set(self._automaton.find_matches_as_strings(lowered, overlapping=True))
+        except UnicodeEncodeError:  # lone surrogates; same length, so nothing shifts
+            cleaned = _SURROGATE.sub("\ufffd", lowered)
+            return set(self._automaton.find_matches_as_strings(cleaned, overlapping=True))
+
+    def _candidates(self, text: str, *, first_only: bool) -> list[_Candidate]:
+        if not text:
+            return []
+        hits = self._keywords_in(text.lower())
+        if not hits:
+            return []
+        hidden = not hits.isdisjoint(_INVISIBLE_SET)
+        if hidden or "&" in text:
+            view = clean_view(text)
+            if hidden:
+                hits = self._keywords_in(view.text.lower())
+        else:
+            view = View(text)
+        rules = self._rules_for(hits)
+        if not rules:
+            return []
+        excluded = _data_uri_spans(text) if "base64," in text else []
+        found = self._match(view, rules, excluded, first_only=first_only)
+        if found and first_only:
+            return found
+        joined = None
+        if "\n" in view.text and self._holds_prefix(view.text.lower()):
+            joined = joined_view(view, self._holds_prefix)
+        if joined is not None:
+            found.extend(self._match(joined, rules, excluded, first_only=first_only))
+        return found
+
+    def _holds_prefix(self, lowered: str) -> bool:
+        if self._join_automaton is None:
+            return False
+        try:
+            return bool(self._join_automaton.find_matches_as_indexes(lowered))
+        except UnicodeEncodeError:
+            return bool(self._join_automaton.find_matches_as_indexes(_SURROGATE.sub("\ufffd", lowered)))
+
+    def _rules_for(self, hits: Iterable[str]) -> list[Rule]:
+        indexes: set[int] = set()
+        for word in hits:
+            indexes.update(self._by_keyword.get(word, ()))
+        return [self._rules[index] for index in sorted(indexes)]
+
+    def _match(
+        self, view: View, rules: list[Rule], excluded: list[tuple[int, int]], *, first_only: bool
+    ) -> list[_Candidate]:
+        text = view.text
+        found: list[_Candidate] = []
+        for rule in rules:
+            try:
+                for match in rule.pattern.finditer(text, timeout=self._timeout):
+                    candidate = self._check(view, rule, match)
+                    if candidate is None or _inside(candidate, excluded):
+                        continue
+                    found.append(candidate)
+                    if first_only:
+                        return found
+            except TimeoutError:
+                continue
+        return found
+
+    def _check(self, view: View, rule: Rule, match: regex.Match[str]) -> _Candidate | None:
+        text = view.text
+        if rule.has_key_group:
+            start, end = match.span("key")
+            if start < 0:
+                return None
+        else:
+            start, end = match.span()
+        if rule.context:
+            end = _trim_context_value(text, start, end)
+        elif (
+            text[end - 1] == "_"
+            and start > 0
+            and text[start - 1] == "_"
+            and rule.pattern.fullmatch(text, start, end - 1)
+        ):
+            end -= 1  # Slack _italic_: the closing underscore is markup when the rest still matches
+        key = text[start:end]
+        prefix = self._prefix(rule, match, key, start)
+        secret = key[len(prefix) :]
+        if any(allowed.search(key) for allowed in rule.allow_patterns):
+            return None
+        if rule.context:
+            if not plausible_context_value(secret, rule.entropy):
+                return None
+        elif not random_enough(secret, rule.entropy):
+            return None
+        original_start, original_end = view.to_original(start, end)
+        return _Candidate(
+            original_start,
+            original_end,
+            1 if rule.context else 0,
+            self._order[rule.id],
+            rule,
+            _normalise_key(key),
+            prefix,
+        )
+
+    @staticmethod
+    def _prefix(rule: Rule, match: regex.Match[str], key: str, key_start: int) -> str:
+        if rule.has_prefix_group:
+            prefix_start, prefix_end = match.span("prefix")
+            if prefix_start == key_start and prefix_end > prefix_start:
+                return key[: prefix_end - prefix_start]
+            return ""
+        lowered = key.lower()
+        best = ""
+        for keyword in rule.keywords:
+            if len(keyword) > len(best) and lowered.startswith(keyword.lower()):
+                best = key[: len(keyword)]
+        return best
+
+    def _finding(self, candidate: _Candidate) -> Finding:
+        return Finding(
+            start=candidate.start,
+            end=candidate.end,
+            rule=candidate.rule.id,
+            provider=candidate.rule.provider,
+            masked=mask_key(candidate.key, candidate.prefix),
+            key_id=_fingerprint(candidate.key, self._secret),
+        )
+
+
+def _as_text(text: object) -> str:
+    if isinstance(text, str):
+        return text
+    if isinstance(text, bytes | bytearray):
+        return bytes(text).decode("utf-8", "replace")
+    return ""
+
+
+def _normalise_key(key: str) -> str:
+    cleaned = _WHITESPACE.sub("", key)
+    if any(char in _INVISIBLE_SET for char in cleaned):
+        cleaned = "".join(char for char in cleaned if char not in _INVISIBLE_SET)
+    return cleaned
+
+
+def _trim_context_value(text: str, start: int, end: int) -> int:
+    """Drop chat punctuation and Slack markup that the loose value pattern swallowed at the end."""
+    while end > start:
+        last = text[end - 1]
+        if last in ".~":
+            end -= 1  # a full stop, or the closing mark of ~strike~
+        elif last == "_" and _ITALIC_OPENER.search(text, 0, start):
+            end -= 1  # the closing mark of _italic_
+        else:
+            break
+    return end
+
+
+def _data_uri_spans(text: str) -> list[tuple[int, int]]:
+    return [match.span() for match in _DATA_URI.finditer(text)]
+
+
+def _inside(candidate: _Candidate, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= candidate.start and candidate.end <= end for start, end in spans)
+
+
+def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Non-overlapping choice: specific rules first (longest, then earliest rule), then context rules."""
+    if len(candidates) <= 1:
+        return candidates
+    chosen: list[_Candidate] = []
+    for tier in (0, 1):
+        # Specific formats: the longest match wins. Context rules: the more specific rule (earlier in
+        # the file, e.g. MISTRAL_API_KEY over any *_API_KEY) wins even if the generic value runs longer.
+        ranked = sorted(
+            (item for item in candidates if item.tier == tier),
+            key=lambda item: (
+                (item.start, item.start - item.end, item.order) if tier == 0 else (item.start, item.order, 0)
+            ),
+        )
+        for item in ranked:
+            if all(item.end <= other.start or item.start >= other.end for other in chosen):
+                chosen.append(item)
+    chosen.sort(key=lambda item: item.start)
+    return chosen
+
+
+def find_keys(text: str, scanner: Scanner) -> list[Finding]:
+    """Keys in ``text`` found by ``scanner`` (see :meth:`Scanner.find`)."""
+    return scanner.find(text)
