@@ -85,7 +85,7 @@ def command(period: tuple[str, timedelta], fmt: str, state: str, limit: int, exa
     except StoreError as error:
         click.echo(f"supportbot gaps: {error}", err=True)
         sys.exit(EXIT_CONFIG)
-    scrub = key_scrubber(settings, settings.fingerprint_secret)
+    scrub = key_scrubber(settings)
     rows = [_row(summary, lambda text: for_output(text, scrub)) for summary in summaries]
     writer = {"table": _table, "md": _markdown, "json": _json, "csv": _csv}[fmt]
     click.echo(writer(rows, label, state), nl=False)

@@ -1,15 +1,15 @@
 """The FAQ feature: knowledge-base answers and FAQ gaps, wired into the app as one feature.
 
-:func:`register` loads and validates the knowledge base once (a broken deployment folder stops the
-start with every problem listed), builds the gap matcher over it, and hands both to the two halves:
+:func:`register` builds the gap matcher over the runtime's knowledge base (validated when the
+runtime was built: a broken deployment folder stops the start with every problem listed) and
+hands both to the two halves:
 :mod:`supportbot.slack.knowledge_answers` (questions, answers, feedback buttons) and
 :mod:`supportbot.slack.gaps` (gap signals from every feature, the "Log as FAQ gap" shortcut and
 ``/support gaps``). The small outbox handlers both halves post through live here.
 
 Scrubbing. Every text this feature keeps passes :meth:`FaqServices.storable`: Slack markup
 flattened and mentions dropped, the key scanner's ``scrub`` (keys masked, credential header values
-removed), then every long random-looking token hidden. The scanner comes from
-:func:`supportbot.chat_text.key_scrubber`, shared with the CLI.
+removed), then every long random-looking token hidden.
 """
 
 from __future__ import annotations
@@ -88,11 +88,10 @@ class FaqServices:
 def register(app: App, runtime: Runtime) -> None:
     from supportbot.slack import gaps, knowledge_answers  # noqa: PLC0415 - they import this module
 
-    kb = KnowledgeBase.from_settings(runtime.settings)
+    kb = runtime.knowledge
     for warning in kb.warnings:
         _log.warning("knowledge base: %s", warning)
-    scrub = chat_text.key_scrubber(runtime.settings, runtime.fingerprint_secret)
-    services = FaqServices(runtime, kb, GapMatcher.for_knowledge(kb), scrub)
+    services = FaqServices(runtime, kb, GapMatcher.for_knowledge(kb), runtime.scanner.scrub)
     _register_outbox(runtime)
     knowledge_answers.install(app, runtime, services)
     gaps.install(app, runtime, services)
