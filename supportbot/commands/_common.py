@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from supportbot.config import ConfigError, Settings
+
+if TYPE_CHECKING:
+    from supportbot.store.db import Store
 
 EXIT_CONFIG = 2
 
@@ -20,3 +24,51 @@ def load_settings() -> Settings:
         for problem in error.problems:
             click.echo(f"  - {problem}", err=True)
         sys.exit(EXIT_CONFIG)
+
+
+def open_store(settings: Settings) -> Store:
+    """Open DATABASE_URL for a report command: it must exist and be at the current schema."""
+    from pathlib import Path
+
+    from supportbot.store import migrate
+    from supportbot.store.db import Store, StoreError
+
+    if settings.is_sqlite:
+        path = Path(settings.database_url.removeprefix("sqlite:///"))
+        if not path.exists():
+            click.echo(
+                f"supportbot: no database at {path} yet (has the bot run here? is DATABASE_URL right?)", err=True
+            )
+            sys.exit(EXIT_CONFIG)
+    try:
+        store = Store(settings.database_url)
+        if not migrate.is_current(store):
+            click.echo(
+                f"supportbot: {store.display_url} is not at the current schema; run 'supportbot db upgrade'", err=True
+            )
+            sys.exit(EXIT_CONFIG)
+    except StoreError as error:
+        click.echo(f"supportbot: {error}", err=True)
+        sys.exit(EXIT_CONFIG)
+    return store
+
+
+def write_rows(rows: list[dict[str, object]], columns: list[str], output_format: str) -> None:
+    """Print rows as an aligned table, JSON or CSV (the shared shape of report commands)."""
+    import csv
+    import json
+
+    if output_format == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return
+    if output_format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({key: "" if row.get(key) is None else row.get(key) for key in columns})
+        return
+    cells = [[("" if row.get(key) is None else str(row.get(key))) for key in columns] for row in rows]
+    widths = [max([len(column), *(len(line[index]) for line in cells)]) for index, column in enumerate(columns)]
+    click.echo("  ".join(column.ljust(widths[index]) for index, column in enumerate(columns)).rstrip())
+    for line in cells:
+        click.echo("  ".join(value.ljust(widths[index]) for index, value in enumerate(line)).rstrip())

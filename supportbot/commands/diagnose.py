@@ -30,7 +30,7 @@ GET {base}/models without a key on https base URLs found in the text (plain mode
 
 
 def _scrubber(settings: Settings) -> Scrub:
-    from supportbot.keys import Scanner  # noqa: PLC0415 - loaded only when the command runs
+    from supportbot.keys import Scanner
 
     # Key ids are not shown here, so a per-run secret is as good as the configured one.
     secret = settings.fingerprint_secret or secrets.token_hex(32)
@@ -67,7 +67,7 @@ def _run_plain(text: str, settings: Settings, scrub: Scrub, probe: bool) -> None
     if detection.is_401:
         click.echo(f"Looks like a 401 report ({', '.join(detection.signals)}).")
     if probe:
-        from supportbot.triage.probe import apply_probe, probe_base_url  # noqa: PLC0415 - network code, opt-in
+        from supportbot.triage.probe import apply_probe, probe_base_url
 
         for base in [b for b in pasted_base_urls(text) if b.startswith("https://")][:2]:
             result = probe_base_url(base)
@@ -83,13 +83,9 @@ def _run_plain(text: str, settings: Settings, scrub: Scrub, probe: bool) -> None
 
 
 @click.command(help=_HELP)
-@click.argument(
-    "source", type=click.File("r", encoding="utf-8", errors="replace"), default="-", metavar="[FILE|-]"
-)
+@click.argument("source", type=click.File("r", encoding="utf-8", errors="replace"), default="-", metavar="[FILE|-]")
 @click.option("--jsonl", is_flag=True, help='Read {"id","text"} JSON lines, write one result line each.')
-@click.option(
-    "--probe", is_flag=True, help="Also probe https base URLs in the text (GET {base}/models, no key)."
-)
+@click.option("--probe", is_flag=True, help="Also probe https base URLs in the text (GET {base}/models, no key).")
 def command(source: IO[str], jsonl: bool, probe: bool) -> None:
     settings = load_settings()
     try:

@@ -46,13 +46,7 @@ def build_app(settings: Settings, store: Store, *, runtime: Runtime, features: l
         raise ValueError("runtime was built for other settings or another store")
     if not settings.slack_signing_secret and not settings.slack_app_token:
         raise AppStartError("SLACK_SIGNING_SECRET is required to verify requests from Slack")
-    try:
-        identity = runtime.port.call("auth.test", retries=2)
-    except SlackError as error:
-        raise AppStartError(_explain_auth_failure(error)) from None
-    runtime.bot_user_id = identity.get("user_id")
-    runtime.bot_id = identity.get("bot_id")
-    runtime.team_id = identity.get("team_id")
+    identify(runtime)
 
     check = SignatureCheck(settings.slack_signing_secret or "", now=lambda: runtime.clock.now().timestamp())
     app = App(
@@ -73,6 +67,17 @@ def build_app(settings: Settings, store: Store, *, runtime: Runtime, features: l
         feature(app, runtime)
     _register_catch_alls(app)
     return app
+
+
+def identify(runtime: Runtime) -> None:
+    """Ask Slack who the bot is (``auth.test``); a wrong token or no Slack is reported here, at start."""
+    try:
+        identity = runtime.port.call("auth.test", retries=2)
+    except SlackError as error:
+        raise AppStartError(_explain_auth_failure(error)) from None
+    runtime.bot_user_id = identity.get("user_id")
+    runtime.bot_id = identity.get("bot_id")
+    runtime.team_id = identity.get("team_id")
 
 
 def _explain_auth_failure(error: SlackError) -> str:
@@ -142,13 +147,12 @@ def _run_handlers(
 
     if event_type == "message":
         message = message_from_event(event, body)
-        if message is None or _is_own(runtime, message):
-            return False
-        for name, handler in runtime.events.message_handlers():
-            replacement = guarded(name, partial(handler, message, context))
-            if isinstance(replacement, Message):
-                message = replacement
-        return transient
+        if message is not None and not _is_own(runtime, message):
+            for name, handler in runtime.events.message_handlers():
+                replacement = guarded(name, partial(handler, message, context))
+                if isinstance(replacement, Message):
+                    message = replacement
+    # Raw subscribers see every event of their type, message subtypes (deletions, joins) included.
     for name, raw_handler in runtime.events.raw_handlers(event_type):
         guarded(name, partial(raw_handler, context))
     return transient

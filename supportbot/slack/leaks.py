@@ -75,9 +75,16 @@ class Interception:
 
 
 def register(app: App, runtime: Runtime) -> None:
-    feature = LeakFeature(runtime)
+    feature = register_actions(runtime)
     runtime.events.on_message("leaks", feature.on_message, order=10)
     runtime.events.on_event("message", "leaks.deleted", feature.on_message_deleted)
+    app.action(HANDLED_ACTION)(feature.on_handled_click)
+    runtime.commands.add("leaks", feature.command_leaks, role="agent")
+
+
+def register_actions(runtime: Runtime) -> LeakFeature:
+    """The outbox side alone (``supportbot sweep`` carries out actions without serving Slack)."""
+    feature = LeakFeature(runtime)
     for kind, handler in (
         (DELETE, feature.do_delete),
         (REPOST, feature.do_repost),
@@ -88,8 +95,7 @@ def register(app: App, runtime: Runtime) -> None:
         (UPDATE_CARD, feature.do_update_card),
     ):
         runtime.worker.register(kind, handler)
-    app.action(HANDLED_ACTION)(feature.on_handled_click)
-    runtime.commands.add("leaks", feature.command_leaks, role="agent")
+    return feature
 
 
 class LeakFeature:
@@ -108,7 +114,7 @@ class LeakFeature:
             if is_scannable_file(file.filetype, file.mimetype, file.name, file.mode, file.size)
         ]
         if files:
-            self._queue_file_scans(message, files, context.received_at)
+            self.queue_file_scans(message, files, context.received_at)
         found = findings + [finding for _, part_findings in extra for finding in part_findings]
         if not found:
             return None
@@ -274,7 +280,7 @@ class LeakFeature:
         )
         return Interception(incident.id, repost_id, is_new=True)
 
-    def _queue_file_scans(self, message: Message, files: Sequence[Any], received_at: datetime) -> None:
+    def queue_file_scans(self, message: Message, files: Sequence[Any], received_at: datetime) -> None:
         now = self.runtime.clock.now()
         for file in files:
             payload = {
@@ -675,7 +681,7 @@ class LeakFeature:
                 "when": incident.created_at.strftime("%m-%d %H:%M"),
                 "channel": Mrkdwn(f"<#{incident.channel}>") if not incident.channel.startswith("D") else Mrkdwn("DM"),
                 "author": _mention(incident.author),
-                "keys": ", ".join(f"{key.provider} {key.masked}" for key in keys),
+                "found": ", ".join(f"{key.provider} {key.masked}" for key in keys),
                 "deletion": incident.deletion,
                 "handled": bool(incident.handled_at),
             }

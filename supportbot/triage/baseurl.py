@@ -33,9 +33,7 @@ class UrlVerdict:
 
 def _path_verdict(url: Url, role: Role, official: Official, *, anthropic: bool) -> UrlVerdict | None:
     if url.has_fragment:
-        return UrlVerdict(
-            "website_path", 1.0, f"'#' routes are web pages; the API base is {official.url.display()}"
-        )
+        return UrlVerdict("website_path", 1.0, f"'#' routes are web pages; the API base is {official.url.display()}")
     base, endpoint = split_endpoint(url.path)
     if role == "base" and endpoint:
         # An SDK base URL ending in an endpoint is a duplicated path, reported on its own.
@@ -94,9 +92,7 @@ def assess(
         official_sites = {registrable(official.host): official for official in officials}
         if registrable(host) in official_sites and role != "prose":
             return [
-                UrlVerdict(
-                    "website_host", 1.0, f"the API base is {official_sites[registrable(host)].url.display()}"
-                )
+                UrlVerdict("website_host", 1.0, f"the API base is {official_sites[registrable(host)].url.display()}")
             ]
         typo = typo_of(host, officials)
         if typo is not None:

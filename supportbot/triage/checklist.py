@@ -129,8 +129,7 @@ class ChecklistState:
                 language=str(data.get("language", "en")),
                 version=int(data.get("version", 0)),
                 events=tuple(
-                    Event(_action(action), CheckId(step), float(at))
-                    for action, step, at in data.get("events", ())
+                    Event(_action(action), CheckId(step), float(at)) for action, step, at in data.get("events", ())
                 ),
             )
         except KeyError as error:
@@ -138,9 +137,7 @@ class ChecklistState:
         except (TypeError, ValueError) as error:
             raise ChecklistError(f"checklist state: {error}") from None
         if sorted(steps) != sorted(CHECK_ORDER) or not 0 <= state.position <= len(steps):
-            raise ChecklistError(
-                "checklist state: steps must list each check once and position stay within them"
-            )
+            raise ChecklistError("checklist state: steps must list each check once and position stay within them")
         return state
 
 
@@ -205,18 +202,12 @@ def parse_button_value(value: str) -> tuple[int, CheckId]:
         raise ChecklistError(f"checklist: malformed button value {value[:40]!r}") from None
 
 
-def _record(
-    state: ChecklistState, action: Action, step: CheckId, at: float, **changes: Any
-) -> ChecklistState:
+def _record(state: ChecklistState, action: Action, step: CheckId, at: float, **changes: Any) -> ChecklistState:
     events = (*state.events, Event(action, step, at))[-MAX_EVENTS:]
-    return replace(
-        state, updated_at=max(state.updated_at, at), version=state.version + 1, events=events, **changes
-    )
+    return replace(state, updated_at=max(state.updated_at, at), version=state.version + 1, events=events, **changes)
 
 
-def apply(
-    state: ChecklistState, action: str, *, step: CheckId | str, at: float, walk: int | None = None
-) -> Transition:
+def apply(state: ChecklistState, action: str, *, step: CheckId | str, at: float, walk: int | None = None) -> Transition:
     """Apply a button click (``action`` on the message of ``step``) made at time ``at``."""
     clicked_action = _action(action)
     if walk is not None and walk != state.walk:
@@ -264,9 +255,7 @@ def apply(
         return Transition(state, "ignored", state.current, "stale_step")
     position = state.position + 1
     if position >= len(state.steps):
-        new = _record(
-            state, clicked_action, clicked, at, position=position, outcome="unresolved", finished_at=at
-        )
+        new = _record(state, clicked_action, clicked, at, position=position, outcome="unresolved", finished_at=at)
         return Transition(new, "exhausted", None)
     new = _record(state, clicked_action, clicked, at, position=position)
     return Transition(new, "show_step", new.current)
@@ -291,6 +280,4 @@ def outcome_record(state: ChecklistState) -> OutcomeRecord:
     right = None if first is None or state.fixed_by is None else first == state.fixed_by
     end = state.finished_at if state.finished_at is not None else state.updated_at
     tried = min(len(state.steps), state.position + (0 if state.position >= len(state.steps) else 1))
-    return OutcomeRecord(
-        state.outcome, state.fixed_by, state.last_step, tried, first, right, end - state.started_at
-    )
+    return OutcomeRecord(state.outcome, state.fixed_by, state.last_step, tried, first, right, end - state.started_at)

@@ -33,9 +33,7 @@ _SIGNALS: tuple[tuple[str, regex.Pattern[str]], ...] = (
     ),
     (
         "token_message",
-        regex.compile(
-            r"无效的令牌|令牌无效|未提供令牌|该令牌状态不可用|该令牌已过期|令牌已(?:过期|失效|被?禁用)"
-        ),
+        regex.compile(r"无效的令牌|令牌无效|未提供令牌|该令牌状态不可用|该令牌已过期|令牌已(?:过期|失效|被?禁用)"),
     ),
     (
         "missing_key",
@@ -56,9 +54,7 @@ _SIGNALS: tuple[tuple[str, regex.Pattern[str]], ...] = (
         ),
     ),
 )
-set_needles(
-    _SIGNALS[-1][1], ("work", "不能用", "用不了", "无效", "失效", "不好使", "不可用", "被禁用", "过期了")
-)
+set_needles(_SIGNALS[-1][1], ("work", "不能用", "用不了", "无效", "失效", "不好使", "不可用", "被禁用", "过期了"))
 _NEGATED_401 = regex.compile(r"(?:not|isn'?t|no longer|不是|没有)[ \t]{0,3}(?:an?[ \t])?$", _I)
 
 

@@ -189,21 +189,15 @@ class _Run:
                 if header.literal_dollar and "$" in value:
                     problems = ["unexpanded_variable", *problems]
                 for reason in dict.fromkeys(problems):
-                    self.add(
-                        reason, excerpt=_shown(f"curl header {name.strip()},", value.lstrip(" ")), factor=1.05
-                    )
+                    self.add(reason, excerpt=_shown(f"curl header {name.strip()},", value.lstrip(" ")), factor=1.05)
                 if any(keylike(part) for part in value.split()):
                     self.header_with_key = True
             elif lname == "bearer":
                 authed = True
-                self.add(
-                    "no_bearer_scheme", excerpt=_shown(f"curl header {name.strip()},", value.lstrip(" "))
-                )
+                self.add("no_bearer_scheme", excerpt=_shown(f"curl header {name.strip()},", value.lstrip(" ")))
             elif "_" in lname and any(word in lname for word in ("key", "auth", "token")):
                 authed = True
-                self.add(
-                    "underscore_header", excerpt=_shown(f"curl header {name.strip()},", value.lstrip(" "))
-                )
+                self.add("underscore_header", excerpt=_shown(f"curl header {name.strip()},", value.lstrip(" ")))
         if command.user is not None:
             self.add(
                 "no_bearer_scheme",
@@ -216,9 +210,7 @@ class _Run:
             value = word.value
             if "key=" in value:
                 authed = True
-            path = (
-                value[value.find("/", value.find("//") + 2 if "//" in value else 0) :] if "/" in value else ""
-            )
+            path = value[value.find("/", value.find("//") + 2 if "//" in value else 0) :] if "/" in value else ""
             api_call = api_call or _api_like(path)
             url = parse_url(value)
             if url is not None:
@@ -236,9 +228,7 @@ class _Run:
                 if pos >= len(self.text):
                     break
                 line = pt.HEADER_LINE.match(self.text, pos)
-                if line is None or (
-                    self.text.find("\n", pos) not in (line.end(), -1) and line.end() != len(self.text)
-                ):
+                if line is None or (self.text.find("\n", pos) not in (line.end(), -1) and line.end() != len(self.text)):
                     break
                 headers[line.group("name").lower()] = line.group("value")
                 pos = line.end() + 1
@@ -298,9 +288,7 @@ class _Run:
             name_start = start - len(lead) if lead in {'"', "'"} else start
             line_start = self.text.rfind("\n", 0, name_start) + 1
             before = self.text[line_start:name_start].strip()
-            at_line_start = before in {"", "-", "export", "set", "$env:"} or before.startswith(
-                ("-", "#", "//")
-            )
+            at_line_start = before in {"", "-", "export", "set", "$env:"} or before.startswith(("-", "#", "//"))
             sites.append((kind, name, sep, separator.end(), name_start, at_line_start and sep in {":", "="}))
         for match in finditer(pt.HEADER_CALL, self.text):
             kind = "auth" if match.group("name").lower() == "authorization" else "key"
@@ -345,9 +333,7 @@ class _Run:
             else:
                 problems = key_problems(text, expands=expands and not value.unexpanded)
                 if compose_list and text == text.strip() and keylike(text):
-                    self.add(
-                        "quoted_key", excerpt=shown, factor=0.85, note="a compose list entry keeps its quotes"
-                    )
+                    self.add("quoted_key", excerpt=shown, factor=0.85, note="a compose list entry keeps its quotes")
             for reason in problems:
                 self.add(reason, excerpt=shown)
             core = text.strip().strip("\"'")
@@ -384,9 +370,7 @@ class _Run:
             shown = Url(url.scheme or "https", url.host, url.port, base).display()
             if shown not in self.bases:
                 self.bases.append(shown)
-        for verdict in assess(
-            url, role, self.officials, anthropic=anthropic, official_seen=self.official_seen
-        ):
+        for verdict in assess(url, role, self.officials, anthropic=anthropic, official_seen=self.official_seen):
             self.add(
                 verdict.reason,
                 excerpt=excerpt,
@@ -415,9 +399,7 @@ class _Run:
             if search(pt.REQUEST_HINT, self.text, lead_start, match.start()) is not None:
                 role = "request"
             elif search(pt.BASE_HINT, self.text, lead_start, match.start()) is not None:
-                self.base_value(
-                    "base", Value(match.group(0), "literal", match.end()), "", match.start(), "base URL"
-                )
+                self.base_value("base", Value(match.group(0), "literal", match.end()), "", match.start(), "base URL")
                 continue
             if (url.display(), role) in seen or len(seen) >= pt.MAX_URLS:
                 continue
@@ -425,9 +407,7 @@ class _Run:
             self.judge_url(url, role, excerpt=url.display())
         if not self.officials:
             return
-        for examined, match in enumerate(
-            finditer(pt.HOSTNAME, self.text, 0, min(len(self.text), pt.PROSE_SPAN))
-        ):
+        for examined, match in enumerate(finditer(pt.HOSTNAME, self.text, 0, min(len(self.text), pt.PROSE_SPAN))):
             if examined >= 4 * pt.MAX_URLS or len(raw_seen) >= 2 * pt.MAX_URLS:
                 break
             if match.group(0) in raw_seen:
@@ -439,9 +419,7 @@ class _Run:
             if url is None or (url.display(), "prose") in seen or len(seen) >= pt.MAX_URLS:
                 continue
             if search(pt.BASE_HINT, self.text, max(0, match.start() - 40), match.start()) is not None:
-                self.base_value(
-                    "base", Value(match.group(0), "literal", match.end()), "", match.start(), "base URL"
-                )
+                self.base_value("base", Value(match.group(0), "literal", match.end()), "", match.start(), "base URL")
                 continue
             seen.add((url.display(), "prose"))
             self.judge_url(url, "prose", excerpt=url.display())
@@ -456,9 +434,7 @@ class _Run:
             base, endpoint = split_endpoint(path)
             if not endpoint or base:
                 continue
-            expected = next(
-                (o.url.path for o in self.officials if o.url.path), "/v1" if not self.officials else ""
-            )
+            expected = next((o.url.path for o in self.officials if o.url.path), "/v1" if not self.officials else "")
             if expected and not (endpoint == "/messages" and expected == "/v1"):
                 factor = 0.8 if self.officials else 0.6
                 self.add(
@@ -483,9 +459,7 @@ class _Run:
                 break
 
     def combinations(self) -> None:
-        missing = [
-            f for f in self.findings.get(CheckId.MISSING_HEADER, []) if f.reason == "vendor_says_missing"
-        ]
+        missing = [f for f in self.findings.get(CheckId.MISSING_HEADER, []) if f.reason == "vendor_says_missing"]
         if missing and self.header_with_key:
             self.add(
                 "proxy_strips",

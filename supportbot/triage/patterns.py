@@ -30,9 +30,7 @@ REQUEST_LINE = regex.compile(
     r"(?m)^[ \t]{0,8}+(?P<method>GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)[ \t]++(?P<target>\S{1,2000}+)"
     r"[ \t]++HTTP/[\d.]{1,3}+[ \t]*+$"
 )
-HEADER_LINE = regex.compile(
-    r"[ \t]{0,8}+(?P<name>[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}+):[ \t]*+(?P<value>[^\n]{0,4000}+)"
-)
+HEADER_LINE = regex.compile(r"[ \t]{0,8}+(?P<name>[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}+):[ \t]*+(?P<value>[^\n]{0,4000}+)")
 URL = regex.compile(r"https?://[^\s\"'<>`\\)\]}|,，。；、）】]{1,2000}+", _I)
 REQUEST_HINT = regex.compile(
     r"(?:HTTP Request:[ \t]*+(?:GET|POST|PUT|PATCH|DELETE)?|Request URL:|\burl[\"']?[ \t]*+[:=][ \t]*+[\"']?|"

@@ -93,9 +93,7 @@ def address_problem(address: str, *, allow_loopback: bool = False) -> str | None
         embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
         if embedded is not None:
             problem = address_problem(str(embedded), allow_loopback=allow_loopback)
-            return (
-                None if problem is None and ip.ipv4_mapped else problem or f"{address} embeds an IPv4 address"
-            )
+            return None if problem is None and ip.ipv4_mapped else problem or f"{address} embeds an IPv4 address"
         if any(ip in network for network in _NAT64):
             return f"{address} is a NAT64 address"
     if ip.is_loopback:
@@ -153,9 +151,7 @@ def probe_base_url(
     """Call ``GET {base}/models`` without a key and say whether an API answered."""
     deadline = time.monotonic() + timeout
     try:
-        scheme, host, port, path, display = _target(
-            base, allow_loopback=allow_loopback_for_tests, ports=ports
-        )
+        scheme, host, port, path, display = _target(base, allow_loopback=allow_loopback_for_tests, ports=ports)
     except _Refused as refusal:
         return ProbeResult(base.split("?", 1)[0].split("#", 1)[0], "refused", str(refusal))
     try:
@@ -221,9 +217,7 @@ def _exchange(target: _Target, deadline: float, max_bytes: int) -> ProbeResult:
             sock.close()
 
 
-def _classify(
-    display: str, path: str, response: http.client.HTTPResponse, body: bytes, max_bytes: int
-) -> ProbeResult:
+def _classify(display: str, path: str, response: http.client.HTTPResponse, body: bytes, max_bytes: int) -> ProbeResult:
     status = response.status
     content_type = (response.getheader("Content-Type") or "").lower()
     head = body[:512].lstrip().lower()
@@ -264,9 +258,7 @@ def apply_probe(checks: list[Check], result: ProbeResult, *, scrub: Scrub) -> li
     probed = parse_url(result.base)
     if result.verdict in {"not_api", "redirect"}:
         spec = REASONS["probe_not_api"]
-        evidence = clean_excerpt(
-            f"{spec.message}: GET {result.base}/models gave {result.detail}", scrub, limit=220
-        )
+        evidence = clean_excerpt(f"{spec.message}: GET {result.base}/models gave {result.detail}", scrub, limit=220)
         new = Check(
             CheckId.WRONG_BASE_URL,
             evidence,

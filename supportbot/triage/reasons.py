@@ -32,13 +32,9 @@ REASONS: dict[str, Reason] = {
     "newline_in_key": Reason(_W, 0.9, "The key ends with (or contains) a line break"),
     "space_in_key": Reason(_W, 0.8, "The key has a space or tab before, after or inside it"),
     "double_space": Reason(_W, 0.75, "Two spaces after 'Bearer', so the key starts with a space"),
-    "invisible_char": Reason(
-        _W, 0.9, "An invisible character (zero-width or non-breaking space) is in the key"
-    ),
+    "invisible_char": Reason(_W, 0.9, "An invisible character (zero-width or non-breaking space) is in the key"),
     "stray_char": Reason(_W, 0.7, "A stray character is stuck to the key"),
-    "header_value_error": Reason(
-        _W, 0.9, "The HTTP client refused the header value (whitespace or a line break)"
-    ),
+    "header_value_error": Reason(_W, 0.9, "The HTTP client refused the header value (whitespace or a line break)"),
     "echo_quoted": Reason(_W, 0.95, "The server's echo of the key starts with a quote mark"),
     "said_whitespace": Reason(_W, 0.5, "The customer mentions spaces or quotes around the key"),
     # missing_header
@@ -59,28 +55,20 @@ REASONS: dict[str, Reason] = {
     "website_host": Reason(_U, 0.85, "The website or console address is used instead of the API base URL"),
     "website_path": Reason(_U, 0.75, "A web page path is used instead of the API base URL"),
     "missing_v1": Reason(_U, 0.8, "The base URL lacks its version path (such as /v1)"),
-    "http_scheme": Reason(
-        _U, 0.7, "http:// instead of https:// (redirects drop the header or change the method)"
-    ),
+    "http_scheme": Reason(_U, 0.7, "http:// instead of https:// (redirects drop the header or change the method)"),
     "typo_host": Reason(_U, 0.85, "The host name looks like a typo of the official API host"),
     "other_vendor_host": Reason(_U, 0.8, "The request goes to another provider's host"),
     "unknown_host": Reason(_U, 0.35, "The request goes to a host that is not the official API base"),
     "url_as_key": Reason(_U, 0.9, "A URL was put where the key belongs (base URL and key swapped?)"),
     "key_as_url": Reason(_U, 0.85, "A key was put where the base URL belongs"),
-    "other_vendor_answered": Reason(
-        _U, 0.6, "The error text comes from another provider, so the request went there"
-    ),
-    "key_sent_to_other_vendor": Reason(
-        _U, 0.85, "Another provider rejected this key: the base URL was never changed"
-    ),
+    "other_vendor_answered": Reason(_U, 0.6, "The error text comes from another provider, so the request went there"),
+    "key_sent_to_other_vendor": Reason(_U, 0.85, "Another provider rejected this key: the base URL was never changed"),
     "html_response": Reason(_U, 0.6, "An HTML page came back: the URL points at a website, not the API"),
     "said_website": Reason(_U, 0.5, "The customer says the website or console address is configured"),
     "probe_not_api": Reason(_U, 0.9, "Calling this base URL's /models shows it is not the API"),
     # duplicated_path
     "doubled_path": Reason(_D, 0.95, "The endpoint path appears twice in the URL"),
-    "base_has_endpoint": Reason(
-        _D, 0.9, "The base URL already ends with an endpoint; the SDK appends it again"
-    ),
+    "base_has_endpoint": Reason(_D, 0.9, "The base URL already ends with an endpoint; the SDK appends it again"),
     "doubled_v1": Reason(_D, 0.85, "The version path /v1 appears twice"),
     # disabled_key
     "key_disabled": Reason(_K, 0.9, "The key is disabled"),

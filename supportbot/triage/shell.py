@@ -24,9 +24,7 @@ _TOKEN = regex.compile(
     """,
     regex.VERBOSE | regex.DOTALL,
 )
-_VAR_REF = regex.compile(
-    r"\$(?:\{[^}\n]{1,80}+\}|[A-Za-z_][A-Za-z0-9_]{0,80}+|\d)|%[A-Za-z_][A-Za-z0-9_]{0,80}+%"
-)
+_VAR_REF = regex.compile(r"\$(?:\{[^}\n]{1,80}+\}|[A-Za-z_][A-Za-z0-9_]{0,80}+|\d)|%[A-Za-z_][A-Za-z0-9_]{0,80}+%")
 
 # Options followed by a separate argument (so that argument is not taken for the URL).
 _WITH_ARG = frozenset(
@@ -200,9 +198,7 @@ def find_curls(text: str, limit: int = 40) -> list[Curl]:
                 elif name == "--url":
                     command.urls.append(argument)
             elif raw.startswith("-"):
-                if raw in {"-L", "--location", "--location-trusted"} or (
-                    not raw.startswith("--") and "L" in raw[1:]
-                ):
+                if raw in {"-L", "--location", "--location-trusted"} or (not raw.startswith("--") and "L" in raw[1:]):
                     command.follows_redirects = True
             elif any(char in raw for char in "/.$") and len(command.urls) < 4:
                 word = _unquote(raw)

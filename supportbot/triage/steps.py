@@ -77,9 +77,7 @@ def _parse(path: Path, check: CheckId, language: Language) -> Step:
         raise StepsError(str(error)) from None
     meta = document.meta
     if meta.get("id") != str(check):
-        raise StepsError(
-            f"{path}: front matter 'id' must be '{check}' (the file name), not {meta.get('id')!r}"
-        )
+        raise StepsError(f"{path}: front matter 'id' must be '{check}' (the file name), not {meta.get('id')!r}")
     if meta.get("language") != language:
         raise StepsError(
             f"{path}: front matter 'language' must be '{language}' (the folder), not {meta.get('language')!r}"
@@ -94,9 +92,7 @@ def _parse(path: Path, check: CheckId, language: Language) -> Step:
             f"what it looks like when it is fine (found {len(heads)})"
         )
     body = document.body + "\n"
-    sections = [
-        body[heads[i].end() : heads[i + 1].start() if i + 1 < 3 else len(body)].strip() for i in range(3)
-    ]
+    sections = [body[heads[i].end() : heads[i + 1].start() if i + 1 < 3 else len(body)].strip() for i in range(3)]
     for name, section in zip(("what to check", "how to check it", "when it is fine"), sections, strict=True):
         if not section:
             raise StepsError(f"{path}: the '{name}' section is empty")
@@ -129,22 +125,16 @@ def load_steps(override_dir: Path | None = None, *, shipped_dir: Path | None = N
         known = {f"{check}.md" for check in CHECK_ORDER}
         for language_dir in sorted(override.iterdir()):
             if not language_dir.is_dir() or language_dir.name not in LANGUAGES:
-                raise StepsError(
-                    f"{language_dir}: expected only the folders {', '.join(LANGUAGES)} in {override}"
-                )
+                raise StepsError(f"{language_dir}: expected only the folders {', '.join(LANGUAGES)} in {override}")
             for path in sorted(language_dir.iterdir()):
                 if path.name not in known:
-                    raise StepsError(
-                        f"{path}: not a checklist step; the files are named {', '.join(sorted(known))}"
-                    )
+                    raise StepsError(f"{path}: not a checklist step; the files are named {', '.join(sorted(known))}")
     steps: dict[tuple[CheckId, Language], Step] = {}
     for language in LANGUAGES:
         for check in CHECK_ORDER:
             name = Path(language) / f"{check}.md"
             path = override / name if override is not None and (override / name).is_file() else shipped / name
             if not path.is_file():
-                raise StepsError(
-                    f"{path}: missing; every check needs a step in each of {', '.join(LANGUAGES)}"
-                )
+                raise StepsError(f"{path}: missing; every check needs a step in each of {', '.join(LANGUAGES)}")
             steps[(check, language)] = _parse(path, check, language)
     return StepBook(steps)

@@ -43,9 +43,7 @@ def finditer(
         return
 
 
-def search(
-    pattern: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None
-) -> regex.Match[str] | None:
+def search(pattern: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> regex.Match[str] | None:
     if not might_match(pattern, text):
         return None
     end = len(text) if endpos is None else endpos
@@ -86,9 +84,7 @@ def line_at(text: str, pos: int, *, limit: int = 240) -> str:
     end = text.find("\n", pos)
     if end == -1:
         end = len(text)
-    return window(
-        text, max(start, pos - limit // 2), min(end, pos + limit // 2), bound_start=start, bound_end=end
-    )
+    return window(text, max(start, pos - limit // 2), min(end, pos + limit // 2), bound_start=start, bound_end=end)
 
 
 def window(text: str, start: int, end: int, *, bound_start: int = 0, bound_end: int | None = None) -> str:

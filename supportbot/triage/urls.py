@@ -206,9 +206,7 @@ def is_ip(host: str) -> bool:
 
 def is_local(host: str) -> bool:
     """Hosts on the customer's own machine or network: a local proxy, not a wrong base URL."""
-    if host in {"localhost", "host.docker.internal"} or host.endswith(
-        (".local", ".internal", ".lan", ".localhost")
-    ):
+    if host in {"localhost", "host.docker.internal"} or host.endswith((".local", ".internal", ".lan", ".localhost")):
         return True
     if is_ip(host):
         address = ipaddress.ip_address(host.strip("[]"))

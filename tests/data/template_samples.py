@@ -134,7 +134,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
                 "when": "11-23 09:00",
                 "channel": Mrkdwn("<#C0SUPPORT>"),
                 "author": Mrkdwn("<@U0CUST001>"),
-                "keys": "openai sk-…x9Qa",
+                "found": "openai sk-…x9Qa",
                 "deletion": "deleted",
                 "handled": False,
             }

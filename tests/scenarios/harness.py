@@ -130,8 +130,13 @@ def start_harness(
     bot = create_bot(settings, clock=clock, worker_threads=4, poll_interval=0.05, instance=instance, features=features)
     if start_worker:
         bot.start()
+    # Signatures are checked against the app's clock, so the driver signs with the same one.
+    signing_clock = (lambda: clock.now().timestamp()) if clock is not None else time.time
     harness = Harness(
-        emulator=emulator, bot=bot, driver=SlackDriver(emulator, SIGNING_SECRET, bot.dispatch), settings=settings
+        emulator=emulator,
+        bot=bot,
+        driver=SlackDriver(emulator, SIGNING_SECRET, bot.dispatch, clock=signing_clock),
+        settings=settings,
     )
     if http:
         server = _BackgroundServer(bot)

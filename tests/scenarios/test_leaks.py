@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +56,10 @@ def test_key_in_a_channel_is_deleted_masked_warned_and_recorded(slack: Harness) 
     assert [(call.params["channel"], call.params["ts"], call.token_kind) for call in deletes] == [
         ("C0SUPPORT", sent.ts, "admin")
     ]
-    assert slack.emulator.workspace.message("C0SUPPORT", sent.ts) is None or \
-        slack.emulator.workspace.message("C0SUPPORT", sent.ts).deleted  # type: ignore[union-attr]
+    assert (
+        slack.emulator.workspace.message("C0SUPPORT", sent.ts) is None
+        or slack.emulator.workspace.message("C0SUPPORT", sent.ts).deleted
+    )  # type: ignore[union-attr]
     (repost,) = [call for call in slack.calls("chat.postMessage") if call.params.get("channel") == "C0SUPPORT"]
     shown = flatten(repost.params.get("blocks"))
     assert "<@U0CUST001> posted an API key" in shown
@@ -71,8 +72,12 @@ def test_key_in_a_channel_is_deleted_masked_warned_and_recorded(slack: Harness) 
     assert "I removed your message" in warned
     assert "disable" in warned.lower()
     ((incident, keys),) = incidents(slack)
-    assert (incident.deletion, incident.reposted, incident.warned, incident.alerted) == ("deleted", True,
-                                                                                          "ephemeral", False)
+    assert (incident.deletion, incident.reposted, incident.warned, incident.alerted) == (
+        "deleted",
+        True,
+        "ephemeral",
+        False,
+    )
     assert (keys[0].provider, keys[0].masked.endswith(secret[-4:]), len(keys[0].key_id)) == ("openai", True, 12)
 
 
@@ -123,8 +128,11 @@ def test_external_member_fallback_warns_alerts_and_rechecks(emulator: Emulator, 
         assert secret not in json.dumps(card.params)
         clock.advance(301)
         slack.settle()
-        rechecks = [call for call in slack.calls("chat.postMessage")
-                    if call.params.get("channel") == "G0AGENTS1" and call.params.get("thread_ts")]
+        rechecks = [
+            call
+            for call in slack.calls("chat.postMessage")
+            if call.params.get("channel") == "G0AGENTS1" and call.params.get("thread_ts")
+        ]
         assert len(rechecks) == 1 and "still visible" in rechecks[0].params["text"]
         card_ts = card.response["ts"]
         slack.driver.click("sam", "leak_handled", message=("G0AGENTS1", card_ts))
@@ -133,8 +141,9 @@ def test_external_member_fallback_warns_alerts_and_rechecks(emulator: Emulator, 
         assert "handled" in flatten(update.params["blocks"]).lower()
         clock.advance(3600)
         slack.settle()
-        assert len([call for call in slack.calls("chat.postMessage") if call.params.get("thread_ts")]) == 1, \
+        assert len([call for call in slack.calls("chat.postMessage") if call.params.get("thread_ts")]) == 1, (
             "a handled leak is not re-checked again"
+        )
         ((incident, _),) = incidents(slack)
         assert incident.handled_by == "U0AGENT01" and incident.deletion_reason == "external_member"
 
@@ -196,8 +205,9 @@ def test_same_key_again_is_flagged_as_not_rotated(emulator: Emulator, tmp_path: 
 
 def test_env_file_with_a_key_is_deleted(slack: Harness) -> None:
     secret = key("openai")
-    shared = slack.driver.share_file("alice", "#support", ".env", f"DEBUG=1\nOPENAI_API_KEY={secret}\n",
-                                     text="my config")
+    shared = slack.driver.share_file(
+        "alice", "#support", ".env", f"DEBUG=1\nOPENAI_API_KEY={secret}\n", text="my config"
+    )
     slack.settle()
     assert [call.params.get("file") for call in slack.calls("files.delete")] == [shared.file_id]
     (repost,) = [call for call in slack.calls("chat.postMessage") if call.params.get("channel") == "C0SUPPORT"]
@@ -235,9 +245,9 @@ def test_support_leaks_lists_incidents_for_agents_only(slack: Harness) -> None:
 
 
 @pytest.fixture
-def logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     caplog.set_level("DEBUG")
-    yield caplog
+    return caplog
 
 
 def test_planted_keys_appear_nowhere(emulator: Emulator, tmp_path: Path, logs: pytest.LogCaptureFixture) -> None:

@@ -50,6 +50,8 @@ def test_every_template_has_a_sample() -> None:
 def test_template_renders_within_limits(name: str, language: str) -> None:
     out = _render(name, language, SAMPLES[name])
     assert out.strip()
+    # A dict key that jinja resolves to a method (``item.keys``) renders a Python repr, not an error.
+    assert "<built-in" not in out and " object at 0x" not in out
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])

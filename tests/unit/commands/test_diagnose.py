@@ -42,11 +42,7 @@ def test_plain_mode_prints_causes_in_order_without_the_key() -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("Looks like a 401 report")
-    causes = [
-        line.split(".", 1)[1].split()[0]
-        for line in lines
-        if line.startswith("  ") and line.strip()[0].isdigit()
-    ]
+    causes = [line.split(".", 1)[1].split()[0] for line in lines if line.startswith("  ") and line.strip()[0].isdigit()]
     assert causes == ["whitespace", "duplicated_path"]  # equal scores follow the checklist order
     assert KEYS["KEY"] not in result.output
     assert KEYS["KEY"][3:19] not in result.output

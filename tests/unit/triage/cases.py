@@ -286,9 +286,7 @@ MISSING = [
         M,
         "no_bearer_scheme",
     ),
-    Case(
-        "dotenv-empty-key", "OPENAI_BASE_URL=https://api.llmrelay.com/v1\nOPENAI_API_KEY=\n", M, "empty_key"
-    ),
+    Case("dotenv-empty-key", "OPENAI_BASE_URL=https://api.llmrelay.com/v1\nOPENAI_API_KEY=\n", M, "empty_key"),
     Case(
         "dotenv-template-placeholder",
         "OPENAI_API_KEY=your_api_key_here\nOPENAI_BASE_URL=https://api.llmrelay.com/v1",
@@ -648,8 +646,7 @@ DISABLED = [
     ),
     Case(
         "gemini-style-key-expired",
-        '{"error":{"code":400,"message":"API key expired. Please renew the API key.",'
-        '"status":"INVALID_ARGUMENT"}}',
+        '{"error":{"code":400,"message":"API key expired. Please renew the API key.","status":"INVALID_ARGUMENT"}}',
         K,
         "key_expired",
         official=False,

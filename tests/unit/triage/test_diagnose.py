@@ -42,9 +42,7 @@ def test_evidence_goes_through_the_injected_scrubber(settings) -> None:
         seen.append(text)
         return text.replace("Bearer", "[scrubbed]")
 
-    checks = diagnose(
-        'curl https://api.llmrelay.com/v1/models -H "Authorization: Bearer  $KEY"', settings, scrub=scrub
-    )
+    checks = diagnose('curl https://api.llmrelay.com/v1/models -H "Authorization: Bearer  $KEY"', settings, scrub=scrub)
     assert seen
     assert "[scrubbed]" in checks[0].evidence
 
@@ -117,10 +115,7 @@ def test_generic_invalid_key_names_no_single_cause(settings) -> None:
 
 
 def test_slack_escaping_is_undone(settings) -> None:
-    text = (
-        "curl &lt;https://api.llmrelay.com/v1/chat/completions/chat/completions&gt; "
-        "-H 'Authorization: Bearer $K'"
-    )
+    text = "curl &lt;https://api.llmrelay.com/v1/chat/completions/chat/completions&gt; -H 'Authorization: Bearer $K'"
     assert diagnose(text, settings, scrub=fake_scrub)[0].check == CheckId.DUPLICATED_PATH
 
 
@@ -128,9 +123,7 @@ def test_forty_thousand_characters_stay_fast(settings) -> None:
     import time
 
     text = (
-        "POST /v1/chat/completions HTTP/1.1\nHost: api.llmrelay.com\nAuthorization: Bearer sk-"
-        + "a1" * 24
-        + "\n\n"
+        "POST /v1/chat/completions HTTP/1.1\nHost: api.llmrelay.com\nAuthorization: Bearer sk-" + "a1" * 24 + "\n\n"
     ) * 400
     text = text[:40_000]
     start = time.perf_counter()

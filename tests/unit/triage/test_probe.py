@@ -174,15 +174,11 @@ def test_refuses_non_public_addresses(address: str) -> None:
 
 
 def test_refuses_when_any_answer_is_private() -> None:
-    result = probe_base_url(
-        "https://api.llmrelay.com/v1", resolver=lambda h, p: ["93.184.216.34", "10.1.2.3"]
-    )
+    result = probe_base_url("https://api.llmrelay.com/v1", resolver=lambda h, p: ["93.184.216.34", "10.1.2.3"])
     assert result.verdict == "refused"
 
 
-@pytest.mark.parametrize(
-    "address", ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "::ffff:93.184.216.34"]
-)
+@pytest.mark.parametrize("address", ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "::ffff:93.184.216.34"])
 def test_public_addresses_pass(address: str) -> None:
     assert address_problem(address) is None
 
