@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import io
-import json
-import sys
 import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -13,7 +10,7 @@ from typing import Any
 
 import click
 
-from supportbot.commands._common import EXIT_CONFIG, load_settings
+from supportbot.commands._common import load_settings, open_store, write_rows
 
 FORMATS = ("table", "md", "json", "csv")
 STATES = ("open", "answered", "reopened", "all")
@@ -65,30 +62,24 @@ def command(period: tuple[str, timedelta], fmt: str, state: str, limit: int, exa
     from supportbot.clock import SystemClock
     from supportbot.gaps import Window
     from supportbot.store import gaps as gap_store
-    from supportbot.store import migrate
-    from supportbot.store.db import Store, StoreError
 
     settings = load_settings()
     label, length = period
     window = Window.ending(SystemClock().now(), length)
-    try:
-        store = Store(settings.database_url)
-        if not migrate.is_current(store):
-            click.echo(
-                f"supportbot gaps: {store.display_url} is not at the current schema; run 'supportbot db upgrade'",
-                err=True,
-            )
-            sys.exit(EXIT_CONFIG)
-        with store.session() as session:
-            summaries = gap_store.top_gaps(session, window, limit=limit, state=state, examples=examples)  # type: ignore[arg-type]
-        store.close()
-    except StoreError as error:
-        click.echo(f"supportbot gaps: {error}", err=True)
-        sys.exit(EXIT_CONFIG)
+    store = open_store(settings)
+    with store.session() as session:
+        summaries = gap_store.top_gaps(session, window, limit=limit, state=state, examples=examples)  # type: ignore[arg-type]
+    store.close()
     scrub = key_scrubber(settings)
     rows = [_row(summary, lambda text: for_output(text, scrub)) for summary in summaries]
-    writer = {"table": _table, "md": _markdown, "json": _json, "csv": _csv}[fmt]
-    click.echo(writer(rows, label, state), nl=False)
+    if fmt == "table":
+        click.echo(_table(rows, label, state), nl=False)
+    elif fmt == "md":
+        click.echo(_markdown(rows, label, state), nl=False)
+    elif fmt == "json":
+        write_rows(rows, CSV_COLUMNS, "json")
+    else:
+        write_rows([_csv_row(row) for row in rows], CSV_COLUMNS, "csv")
 
 
 def _row(summary: Any, clean: Callable[[str], str]) -> dict[str, Any]:
@@ -184,39 +175,31 @@ def _md_cell(text: str) -> str:
     return escaped.replace("`", "\\`").replace("*", "\\*").replace("_", "\\_")
 
 
-def _json(rows: Sequence[dict[str, Any]], label: str, state: str) -> str:
-    return json.dumps({"period": label, "state": state, "gaps": list(rows)}, ensure_ascii=False, indent=2) + "\n"
+CSV_COLUMNS = [
+    "key",
+    "state",
+    "count",
+    "previous",
+    "trend",
+    "users",
+    "first_seen",
+    "last_seen",
+    "channels",
+    "answered_by_entry",
+    "answered_at",
+    "asked_since_answer",
+    "examples",
+]
 
 
-def _csv(rows: Sequence[dict[str, Any]], label: str, state: str) -> str:
-    del label, state
-    out = io.StringIO()
-    fields = [
-        "key",
-        "state",
-        "count",
-        "previous",
-        "trend",
-        "users",
-        "first_seen",
-        "last_seen",
-        "channels",
-        "answered_by_entry",
-        "answered_at",
-        "asked_since_answer",
-        "examples",
-    ]
-    writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        flat = dict(row)
-        flat["channels"] = " ".join(row["channels"])
-        flat["examples"] = " | ".join(_one_line(text, 500) for text in row["examples"])
-        writer.writerow({key: _csv_cell(value) for key, value in flat.items()})
-    return out.getvalue()
+def _csv_row(row: dict[str, Any]) -> dict[str, object]:
+    flat = dict(row)
+    flat["channels"] = " ".join(row["channels"])
+    flat["examples"] = " | ".join(_one_line(text, 500) for text in row["examples"])
+    return {key: _csv_cell(value) for key, value in flat.items()}
 
 
 def _csv_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
-    return "" if value is None else value
+    return value

@@ -53,10 +53,8 @@ class FaqServices:
         # Emitters pass scrubbed text; scrubbing again costs little and covers a careless emitter.
         clean = replace(signal, text=self.storable(signal.text))
         recorded = gap_store.record_signal(session, clean, matcher=self.matcher, source_ref=source_ref)
-        if recorded is not None:
-            self.runtime.metrics.events.labels(f"gap_signal.{signal.kind}"[:40]).inc()
-            if recorded.reopened:
-                self._announce_reopened(session, recorded, clean)
+        if recorded is not None and recorded.reopened:
+            self._announce_reopened(session, recorded, clean)
         return recorded
 
     def _announce_reopened(self, session: Session, recorded: gap_store.Recorded, signal: GapSignal) -> None:
