@@ -148,10 +148,11 @@ class _Gaps:
     def _item(self, rank: int, summary: GapSummary) -> dict[str, Any]:
         scrub = self.faq.scrub
         channels = [channel for channel in summary.channels if _CHANNEL_ID.match(channel)][:MAX_CHANNELS]
+        title = for_output(summary.title, scrub)
         return {
             "rank": rank,
             "key": summary.key,
-            "title": for_output(summary.title, scrub),
+            "title": title,
             "count": summary.count,
             "previous": summary.trend.previous,
             "direction": summary.trend.direction,
@@ -159,7 +160,9 @@ class _Gaps:
             "entry_id": summary.status.entry_id,
             "answered_at": summary.status.answered_at,
             "since_answer": summary.status.signals_since_answer,
-            "examples": [for_output(example, scrub) for example in summary.examples],
+            "examples": [
+                shown for shown in (for_output(example, scrub) for example in summary.examples) if shown != title
+            ],
             "channels": Mrkdwn(" ".join(f"<#{channel}>" for channel in channels)),
             "users": summary.users,
             "last_seen": summary.last_seen,

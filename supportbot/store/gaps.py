@@ -45,6 +45,7 @@ MATCH_HORIZON = timedelta(days=180)
 #: And at most this many of them, most recently active first (keeps one signal's grouping fast).
 MATCH_CANDIDATES = 400
 MAX_TEXT_CHARS = 600
+TITLE_CHARS = 200
 
 StateFilter = Literal["open", "answered", "reopened", "all"]
 STATE_FILTERS: tuple[StateFilter, ...] = ("open", "answered", "reopened", "all")
@@ -166,7 +167,7 @@ def record_signal(
     gap = gap_by_key(session, assignment.key)
     is_new = False
     if gap is None:
-        gap, is_new = _create_gap(session, assignment.key, signature, at)
+        gap, is_new = _create_gap(session, assignment.key, signature, at, title=signal.text)
     text = signal.text[:MAX_TEXT_CHARS]
     row = GapSignalRow(
         gap_id=_id(gap),
@@ -211,9 +212,12 @@ def record_signal(
     )
 
 
-def _create_gap(session: Session, key: str, signature: Signature, at: datetime) -> tuple[Gap, bool]:
+def _create_gap(session: Session, key: str, signature: Signature, at: datetime, *, title: str = "") -> tuple[Gap, bool]:
+    # The first phrasing names the gap for good; later ones show up as examples.
+    flat = " ".join(title.split())
     gap = Gap(
         key=key,
+        title=(flat if len(flat) <= TITLE_CHARS else flat[: TITLE_CHARS - 1] + "…") or None,
         language=signature.language,
         first_seen=at,
         last_seen=at,
