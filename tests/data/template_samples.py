@@ -6,6 +6,7 @@ user typed can ping anyone or inject markup.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from supportbot.render import Mrkdwn
@@ -18,6 +19,85 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "support/unknown_subcommand": {"subcommand": "frobnicate"},
     "support/not_allowed": {"role": "agent", "subcommand": "tickets"},
     "support/failed": {"subcommand": "tickets"},
+    # FAQ answers (supportbot/slack/knowledge_answers.py)
+    "knowledge/answer": {
+        "title": "How do I rotate a key without downtime?",
+        "body": Mrkdwn("1. Create a new key.\n2. Deploy it.\n3. Delete the old one: `Bearer &lt;key&gt;`"),
+        "entry_id": "rotate-key",
+        "question_id": 42,
+        "fallback": True,
+    },
+    "knowledge/no_answer": {"in_dm": False},
+    "knowledge/thanks": {},
+    "knowledge/already_voted": {"vote": "unhelpful"},
+    "knowledge/unhelpful": {"question_id": 42, "can_ask": True},
+    "knowledge/human_requested": {"agents_alerted": False},
+    "knowledge/human_already": {},
+    "knowledge/agent_alert": {
+        "title": "How do I rotate a key without downtime?",
+        "entry_id": "rotate-key",
+        "channel_ref": Mrkdwn("<#C0SUPPORT1>"),
+        "link": Mrkdwn("https://example.slack.com/archives/C0SUPPORT1/p1700000000000100"),  # vetted in code
+    },
+    # FAQ gaps (supportbot/slack/gaps.py)
+    "gaps/list": {
+        "period": "7d",
+        "state": "open",
+        "total": 12,
+        "gaps": [
+            {
+                "rank": 1,
+                "key": "gap-3f2a9c1b7d00",
+                "title": "can I get an invoice for my top-up?",
+                "count": 5,
+                "previous": 2,
+                "direction": "up",
+                "state": "reopened",
+                "entry_id": "invoices",
+                "answered_at": datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
+                "since_answer": 3,
+                "examples": ["can I get an invoice for my top-up?", "怎么开发票"],
+                "channels": Mrkdwn("<#C0SUPPORT1> <#C0SUPPORT2>"),
+                "users": 4,
+                "last_seen": datetime(2026, 11, 20, 14, 5, tzinfo=UTC),
+            },
+            {
+                "rank": 2,
+                "key": "gap-77aa00bb11cc",
+                "title": "do you support claude models?",
+                "count": 1,
+                "previous": 0,
+                "direction": "new",
+                "state": "open",
+                "entry_id": None,
+                "answered_at": None,
+                "since_answer": 0,
+                "examples": [],
+                "channels": Mrkdwn(""),
+                "users": 1,
+                "last_seen": datetime(2026, 11, 21, 8, 0, tzinfo=UTC),
+            },
+        ],
+    },
+    "gaps/answered": {
+        "key": "gap-3f2a9c1b7d00",
+        "title": "can I get an invoice for my top-up?",
+        "entry_id": "invoices",
+        "entry_title": "Invoices",
+        "reopen_after": 2,
+    },
+    "gaps/problem": {"problem": "entry", "value": "rotate-keys", "choices": ["rotate-key"]},
+    "gaps/reopened": {
+        "key": "gap-3f2a9c1b7d00",
+        "title": "can I get an invoice for my top-up?",
+        "entry_id": "invoices",
+        "answered_at": datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
+        "since_answer": 2,
+        "example": "怎么开发票",
+    },
+    "gaps/logged": {"already": False, "is_new": False, "key": "gap-3f2a9c1b7d00", "count": 3},
+    "gaps/log_refused": {"reason": "not_agent"},
+    "help/gaps": {},
     "leak/repost": {"author": Mrkdwn("<@U0CUST001>"), "chunks": [Mrkdwn("my key is `sk-proj-…x9Qa`, why 401?")]},
     "leak/file_repost": {
         "author": Mrkdwn("<@U0CUST001>"),

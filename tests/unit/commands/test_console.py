@@ -33,7 +33,7 @@ def test_console_script_runs_the_real_bot_and_prints_a_readable_transcript(tmp_p
     assert "deleted by admin token" in out
     assert "posted an API key, so the message was removed" in out
     assert "[only alice sees]" in out and "I removed your message" in out
-    assert "API key leak needs attention" in out and "[1] Mark handled" in out
+    assert "API key leak needs attention" in out and "[3] Mark handled" in out  # [1], [2]: the FAQ answer
     assert "Marked handled by @sam" in out
     assert re.search(r"sk-proj-…\S{4}", out), "the masked form is shown"
     typed = re.findall(r"key (sk-proj-\S{40,}),", out)
