@@ -31,7 +31,7 @@ from pathlib import Path
 from supportbot.emulator import Emulator, SlackDriver
 from supportbot.emulator.fakekeys import fake_key
 
-SECRET = "benchmark-signing-secret-0123456789"
+SECRET = "benchmark-signing-secret-0123456789"  # noqa: S105 - for the local emulator only
 PROVIDERS = ("openai", "anthropic", "deepseek", "gateway", "openrouter", "groq", "github", "google")
 
 
