@@ -46,6 +46,7 @@ from supportbot.tickets import OPEN_TICKET_MODAL, TicketDraft, TicketModalReques
 from supportbot.triage import Check, CheckId, detect_report, diagnose, pasted_base_urls
 from supportbot.triage import checklist as machine
 from supportbot.triage.checklist import ChecklistError, ChecklistState, Transition
+from supportbot.triage.detect import Detection
 from supportbot.triage.facts import error_facts
 from supportbot.triage.probe import ProbeResult, apply_probe, probe_base_url
 from supportbot.triage.reasons import REASONS
@@ -138,7 +139,7 @@ class TriageFeature:
             language=runtime.language_for(message.user, message.text),
             masked_key=self._intercepted_key(context),
         )
-        self.start(report, checks=checks, context=context, message=message)
+        self.start(report, checks=checks, detection=detection, context=context, message=message)
 
     def _intercepted_key(self, context: EventContext) -> str:
         incident = context.notes.get("leak")
@@ -153,6 +154,7 @@ class TriageFeature:
         report: Report,
         *,
         checks: list[Check] | None = None,
+        detection: Detection | None = None,
         context: EventContext | None = None,
         message: Message | None = None,
     ) -> Started:
@@ -176,7 +178,7 @@ class TriageFeature:
         scrub = runtime.scanner.scrub
         if checks is None:
             checks = diagnose(report.text, runtime.settings, scrub=scrub)
-        facts = error_facts(report.text, scrub=scrub)
+        facts = error_facts(report.text, scrub=scrub, detection=detection)
         state = machine.start(
             checks, at=now.timestamp(), language=report.language, walk=latest.walk + 1 if latest else 1
         )
@@ -430,17 +432,22 @@ class TriageFeature:
             row = walk_store.get_walk(session, walk_id)
         if row is None:
             return Done(result={"skipped": True})
+        if row.step_ts is None and "channel" not in action.payload:
+            # A click landed while the first post was on its way; that post's completion draws the
+            # message again if the walk moved on meanwhile (see _post), so nothing is lost here.
+            return Done(result={"waiting_for_first_post": True})
         rendered = self.render_walk(row)
         if row.step_ts is None:
             channel, thread_ts = _first_target(action)
-            return self._post(walk_id, channel, thread_ts, rendered, again=False)
+            return self._post(walk_id, channel, thread_ts, rendered, again=False, version=row.version)
         try:
             runtime.port.call("chat.update", channel=row.channel, ts=row.step_ts, **rendered.as_kwargs())
         except SlackApiError as error:
             if error.code not in GONE:
                 raise
             # Someone deleted the checklist message: post it again in the thread, so the walk stays visible.
-            return self._post(walk_id, row.channel, row.posted_thread_ts or row.thread_ts, rendered, again=True)
+            thread = row.posted_thread_ts or row.thread_ts
+            return self._post(walk_id, row.channel, thread, rendered, again=True, version=row.version)
         with runtime.store.session() as session:
             latest = walk_store.get_walk(session, walk_id)
         # Two renders can overtake each other; whichever finishes on an old version shows it again.
@@ -451,9 +458,21 @@ class TriageFeature:
         )
 
     def _post(
-        self, walk_id: int, channel: str, thread_ts: str | None, rendered: RenderedMessage, *, again: bool
+        self,
+        walk_id: int,
+        channel: str,
+        thread_ts: str | None,
+        rendered: RenderedMessage,
+        *,
+        again: bool,
+        version: int,
     ) -> Outcome:
-        """Post the checklist message (``thread_ts`` None: as a new thread) and remember where it is."""
+        """Post the checklist message (``thread_ts`` None: as a new thread) and remember where it is.
+
+        The version check runs in the transaction that records the post, after its row update: a
+        click's write waits for that (row lock on PostgreSQL, the write lock on SQLite), so a click
+        either is seen here or its own render finds the message already recorded.
+        """
         data = self.runtime.port.call(
             "chat.postMessage",
             channel=channel,
@@ -465,10 +484,14 @@ class TriageFeature:
         posted = str(data.get("ts") or "")
         thread = thread_ts or posted
         now = self.runtime.clock.now()
-        return Done(
-            result={"ts": posted, "thread_ts": thread},
-            apply=lambda s: walk_store.mark_posted(s, walk_id, step_ts=posted, thread_ts=thread, now=now, again=again),
-        )
+
+        def record(session: Session) -> None:
+            walk_store.mark_posted(session, walk_id, step_ts=posted, thread_ts=thread, now=now, again=again)
+            latest = walk_store.get_walk(session, walk_id)
+            if latest is not None and latest.version != version:
+                outbox.enqueue(session, RENDER, {"walk": walk_id}, now=now, group_key=_group(walk_id))
+
+        return Done(result={"ts": posted, "thread_ts": thread}, apply=record)
 
     def do_note(self, action: ClaimedAction) -> Outcome:
         payload = action.payload

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import regex
 
-from supportbot.triage.detect import detect_report
+from supportbot.triage.detect import Detection, detect_report
 from supportbot.triage.needles import set_needles
 from supportbot.triage.text import Scrub, clean_excerpt, normalize, search
 
@@ -63,14 +63,18 @@ class ErrorFacts:
     error_text: str = ""
 
 
-def error_facts(text: str, *, scrub: Scrub) -> ErrorFacts:
-    """The status, model and error text of the failed call in ``text`` (Slack escaping undone)."""
+def error_facts(text: str, *, scrub: Scrub, detection: Detection | None = None) -> ErrorFacts:
+    """The status, model and error text of the failed call in ``text`` (Slack escaping undone).
+
+    ``detection`` is :func:`detect_report`'s verdict on the same text when the caller has it
+    already (it costs milliseconds on a long paste); a bare "401" in it gives the status.
+    """
     text = normalize(text)
     status = ""
     found = search(_STATUS, text)
     if found is not None:
         status = found.group("status")
-    elif "status_401" in detect_report(text).signals:
+    elif "status_401" in (detection or detect_report(text)).signals:
         status = "401"
     model = ""
     match = search(_MODEL, text)

@@ -346,6 +346,21 @@ def test_concurrent_clicks_one_wins(slack: Harness) -> None:
     assert "Check 2 of 5" in flatten(shown(slack, only_walk(slack)).blocks), "the message shows the winner's state"
 
 
+def test_a_click_right_after_the_post_is_not_lost(slack: Harness) -> None:
+    for _ in range(5):
+        before = len(slack.calls("chat.postMessage"))
+        slack.driver.post("alice", "#support", QUOTED_KEY_REPORT)
+        slack.emulator.wait_until(lambda n=before: len(slack.calls("chat.postMessage")) > n, timeout=10)
+        call = slack.calls("chat.postMessage")[-1]
+        # Clicked as soon as Slack shows the message: the walk row may not know its ts yet.
+        slack.driver.click("alice", "triage_next", message=(SUPPORT, str(call.response["ts"])))
+    slack.settle()
+    rows = walks(slack)
+    assert [row.checklist().position for row in rows] == [1] * 5
+    for row in rows:
+        assert "Check 2 of 5" in flatten(shown(slack, row).blocks)
+
+
 def test_old_buttons_and_other_peoples_clicks_change_nothing(slack: Harness) -> None:
     slack.driver.post("alice", "#support", QUOTED_KEY_REPORT)
     slack.settle()
