@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from supportbot.slack import faq as faq_feature
 from supportbot.slack import help as help_feature
-from supportbot.slack import leaks
+from supportbot.slack import leaks, triage
 from supportbot.slack.app import Feature
 
 FEATURES: list[Feature] = [
     help_feature.register,
     leaks.register,
-    # 401 triage (message order 30) goes here, before the FAQ.
+    triage.register,
     faq_feature.register,
 ]

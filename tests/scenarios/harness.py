@@ -7,9 +7,12 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import waitress
+from sqlalchemy import and_, func, or_, select
+from sqlmodel import Session, col
 
 from supportbot.clock import Clock
 from supportbot.config import Settings
@@ -17,10 +20,17 @@ from supportbot.emulator import Emulator, SlackDriver
 from supportbot.slack.bot import Bot, create_bot
 from supportbot.store import migrate, outbox
 from supportbot.store.db import Store
+from supportbot.store.tables import OutboxAction
 
 SIGNING_SECRET = "test-signing-secret-0123456789"
 FINGERPRINT_SECRET = "test-fingerprint-secret-0123456789"
 API_BASE = "https://api.gateway.example/v1"
+
+
+def _busy_actions(session: Session, now: datetime) -> int:
+    ready = and_(col(OutboxAction.status) == "pending", col(OutboxAction.not_before) <= now)
+    query = select(func.count()).where(or_(col(OutboxAction.status) == "claimed", ready))
+    return int(session.execute(query).scalar() or 0)
 
 
 def bot_environment(emulator: Emulator, database_url: str, **overrides: str | None) -> dict[str, str]:
@@ -43,6 +53,25 @@ def bot_environment(emulator: Emulator, database_url: str, **overrides: str | No
         else:
             env[name] = value
     return env
+
+
+def flatten(blocks: list[dict[str, Any]] | None) -> str:
+    """All text in some blocks, for assertions."""
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for name, value in node.items():
+                if name == "text" and isinstance(value, str):
+                    out.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(blocks or [])
+    return "\n".join(out)
 
 
 class _BackgroundServer:
@@ -91,9 +120,10 @@ class Harness:
         while time.monotonic() < deadline:
             now = self.bot.runtime.clock.now()
             with self.store.session() as session:
+                # One statement, so one snapshot: two separate reads can miss an action that a
+                # worker claims (or releases) between them, and settle too early on PostgreSQL.
+                busy = _busy_actions(session, now) > 0
                 counts = outbox.counts_by_status(session)
-                due = outbox.next_due(session)
-            busy = counts.get("claimed", 0) > 0 or (due is not None and due <= now)
             if not busy:
                 self.emulator.wait_for_quiet(quiet=0.05, timeout=2)
                 return

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import random
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -13,32 +12,13 @@ from supportbot.emulator import Emulator
 from supportbot.store import leaks as leak_store
 from tests.fakes import FakeClock
 from tests.keygen import make_key
-from tests.scenarios.harness import Harness, running
+from tests.scenarios.harness import Harness, flatten, running
 
 RNG = random.Random(4242)
 
 
 def key(provider: str = "openai") -> str:
     return make_key(provider, RNG)
-
-
-def flatten(blocks: list[dict[str, Any]] | None) -> str:
-    """All text in some blocks, for assertions."""
-    out: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for name, value in node.items():
-                if name == "text" and isinstance(value, str):
-                    out.append(value)
-                else:
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(blocks or [])
-    return "\n".join(out)
 
 
 def incidents(harness: Harness) -> list[tuple[leak_store.LeakIncident, list[leak_store.LeakKey]]]:
@@ -60,7 +40,12 @@ def test_key_in_a_channel_is_deleted_masked_warned_and_recorded(slack: Harness) 
         slack.emulator.workspace.message("C0SUPPORT", sent.ts) is None
         or slack.emulator.workspace.message("C0SUPPORT", sent.ts).deleted
     )  # type: ignore[union-attr]
-    (repost,) = [call for call in slack.calls("chat.postMessage") if call.params.get("channel") == "C0SUPPORT"]
+    # The message is also a 401 report: the checklist answers in the repost's thread (test_triage.py).
+    (repost,) = [
+        call
+        for call in slack.calls("chat.postMessage")
+        if call.params.get("channel") == "C0SUPPORT" and "posted an API key" in flatten(call.params.get("blocks"))
+    ]
     shown = flatten(repost.params.get("blocks"))
     assert "<@U0CUST001> posted an API key" in shown
     assert "what's wrong?" in shown and "401" in shown
