@@ -33,7 +33,9 @@ def test_console_script_runs_the_real_bot_and_prints_a_readable_transcript(tmp_p
     assert "deleted by admin token" in out
     assert "posted an API key, so the message was removed" in out
     assert "[only alice sees]" in out and "I removed your message" in out
-    assert "API key leak needs attention" in out and "[3] Mark handled" in out  # [1], [2]: the FAQ answer
+    # [1]-[3] are the 401 checklist's buttons under the masked repost; the alert card comes next.
+    assert "API key leak needs attention" in out and "[4] Mark handled" in out
+    assert "Check 1 of 5" in out and "[2] Still 401" in out
     assert "Marked handled by @sam" in out
     assert re.search(r"sk-proj-…\S{4}", out), "the masked form is shown"
     typed = re.findall(r"key (sk-proj-\S{40,}),", out)
