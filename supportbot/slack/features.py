@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from supportbot.slack import help as help_feature
-from supportbot.slack import leaks
+from supportbot.slack import leaks, tickets
 from supportbot.slack.app import Feature
 
 FEATURES: list[Feature] = [
     help_feature.register,
     leaks.register,
+    tickets.register,
 ]

@@ -209,10 +209,12 @@ def listing(
     return list(session.execute(query).scalars())
 
 
-def count(session: Session, *, state: StateFilter = "all") -> int:
+def count(session: Session, *, state: StateFilter = "all", assignee: str | None = None) -> int:
     query = select(func.count()).select_from(Ticket)
     if state != "all":
         query = query.where(col(Ticket.state) == state)
+    if assignee is not None:
+        query = query.where(col(Ticket.assignee) == assignee)
     return int(session.execute(query).scalar_one())
 
 
