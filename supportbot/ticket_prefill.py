@@ -54,17 +54,24 @@ _MODEL_PATTERNS = (
 )
 
 _ERROR_OBJECT = re.compile(r"[\"']error[\"']\s*:|[\"']type[\"']\s*:\s*[\"']error[\"']", re.IGNORECASE)
+# Lines that are machine output from the match to the end of the line (or of the error object on it).
 _ERROR_LINE = re.compile(
-    rf"""
-    \berror[ ]code:?\s*\d{{3}}
-  | \bHTTP/\d(?:\.\d)?\s+\d{{3}}\b
-  | ^\s*(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception)\b
-  | \b\d{{3}}\s+(?:{_REASONS})\b
-  | \b(?:invalid_api_key|authentication_error|invalid_request_error|insufficient_quota|rate_limit_exceeded|
-       model_not_found|permission_denied|new_api_error|one_api_error)\b
-  | 无效的令牌|该令牌|令牌已|令牌无效|未提供令牌|当前分组|额度不足|余额不足
+    r"""
+    \berror[ ]code:?\s*\d{3}
+  | \bHTTP/\d(?:\.\d)?\s+\d{3}\b
+  | ^[ \t>]*(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception)\b
     """,
     re.IGNORECASE | re.VERBOSE | re.MULTILINE,
+)
+# Phrases that are error output on their own, often inside a sentence: only the phrase is taken.
+_ERROR_PHRASE = re.compile(
+    rf"""
+    \b[1-5]\d\d\s+(?:{_REASONS})\b
+  | \b(?:invalid_api_key|authentication_error|invalid_request_error|insufficient_quota|rate_limit_exceeded|
+       model_not_found|permission_denied)\b
+  | 无效的令牌|令牌已(?:过期|失效|被?禁用)|令牌无效|未提供令牌|该令牌状态不可用|该令牌额度已用尽|额度不足|余额不足
+    """,
+    re.IGNORECASE | re.VERBOSE,
 )
 
 
@@ -115,7 +122,13 @@ def _model(text: str, scanner: Scanner) -> str | None:
 
 
 def _error_text(text: str, scanner: Scanner) -> str | None:
-    spans = _error_objects(text) + [_line_span(text, match.start()) for match in _ERROR_LINE.finditer(text)]
+    objects = _error_objects(text)
+    spans = list(objects)
+    for match in _ERROR_LINE.finditer(text):
+        end = _line_span(text, match.start())[1]
+        inside = [obj_end for obj_start, obj_end in objects if match.start() <= obj_start < end]
+        spans.append((match.start(), max(inside) if inside else end))
+    spans.extend(match.span() for match in _ERROR_PHRASE.finditer(text))
     if not spans:
         return None
     merged: list[tuple[int, int]] = []

@@ -56,7 +56,10 @@ def enqueue(
     after_id = after.id if isinstance(after, OutboxAction) else after
     status = "pending"
     if after_id is not None:
-        predecessor = session.get(OutboxAction, after_id)
+        # Lock the predecessor (PostgreSQL; SQLite transactions are serialised anyway): if it is being
+        # completed right now, wait for that and read the outcome. Otherwise the completion could run
+        # before this row is committed, release no dependents, and leave this one waiting for ever.
+        predecessor = session.get(OutboxAction, after_id, with_for_update=True, populate_existing=True)
         if predecessor is None:
             raise ValueError(f"outbox action {after_id} does not exist")
         if predecessor.status not in _FINISHED:
