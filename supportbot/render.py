@@ -146,6 +146,18 @@ def _input_filter(value: Any, limit: int | None = None) -> JsonFragment:
     return JsonFragment(json.dumps(text, ensure_ascii=False))
 
 
+_LINKABLE = regex.compile(r"^https?://[^\s<>|]+$")
+
+
+def _link_filter(url: Any, label: Any) -> Mrkdwn:
+    """``<url|label>`` for an http(s) URL; anything else (or nothing) leaves just the label, escaped."""
+    shown = escape_mrkdwn(label)
+    target = str(url or "")
+    if not _LINKABLE.match(target):
+        return shown
+    return Mrkdwn(f"<{target.replace('&', '&amp;')}|{shown}>")
+
+
 def _json_filter(value: Any) -> JsonFragment:
     return JsonFragment(json.dumps(value, ensure_ascii=False, default=str))
 
@@ -195,6 +207,7 @@ class Renderer:
                 text=_text_filter,
                 plain=_plain_filter,
                 input=_input_filter,
+                link=_link_filter,
                 json=_json_filter,
                 mrkdwn=_mrkdwn_filter,
                 compose=_compose,

@@ -222,7 +222,10 @@ def test_ticket_reaction_by_an_agent_files_at_once_from_the_message(slack: Harne
     (confirmation,) = [c for c in slack.calls("chat.postMessage") if c.params.get("channel") == SUPPORT]
     assert confirmation.params["thread_ts"] == posted.ts
     assert "已为这个问题提交工单" in text_of(confirmation.params["blocks"]), "Li Wei reads Chinese"
-    assert len(cards(slack)) == 1
+    (card,) = cards(slack)
+    card_text = text_of(card.params["blocks"])
+    assert "<https://" in card_text and "|Open the conversation> in <#C0SUPPORT>" in card_text
+    assert "Filed by <@U0AGENT01> from a 🎫 reaction" in card_text
 
 
 def test_reactions_elsewhere_or_other_emoji_do_nothing(slack: Harness) -> None:
