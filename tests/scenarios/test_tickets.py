@@ -437,6 +437,12 @@ def test_a_key_planted_in_every_field_ends_up_nowhere(
         (ticket,) = tickets(slack)
         assert ticket.masked_key_id == "sk-ant-…" + planted["masked_key_id"][-4:]
         assert ticket.error_text is not None and "[removed]" in ticket.error_text
+        # A careless caller of the hook request: keys in every field of its draft are dropped or masked.
+        careless = TicketDraft(**{field: f"401 {secret}" for field, secret in planted.items()}, source="triage")
+        assert request_modal(slack, SAM, careless)
+        prefilled = initial_values(opened_view(slack, SAM))
+        assert prefilled["masked_key_id"] == "" and prefilled["model"] == "" and prefilled["status"] == ""
+        assert prefilled["error_text"].startswith("401 sk-")
         # The same keys through the other ways in: a message filed by shortcut and by 🎫.
         leaking = slack.driver.post("alice", "#support", f"{OPENAI_ERROR}\nmy key {planted['time']}")
         slack.settle()

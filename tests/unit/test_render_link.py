@@ -23,5 +23,6 @@ def test_anything_else_is_just_the_label() -> None:
 
 
 def test_the_result_survives_compose() -> None:
-    out = render('{{ [url | link("Open"), " in ", where] | compose }}', url="https://x.example/p", where=Mrkdwn("<#C1>"))
+    source = '{{ [url | link("Open"), " in ", where] | compose }}'
+    out = render(source, url="https://x.example/p", where=Mrkdwn("<#C1>"))
     assert out == "<https://x.example/p|Open> in <#C1>"
