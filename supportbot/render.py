@@ -8,7 +8,8 @@ Environment with StrictUndefined. Escaping is enforced, not hoped for:
   already-safe :class:`Mrkdwn`.
 * ``*.json.j2`` renders Block Kit JSON (a message ``{"text", "blocks"}`` or a view). A plain ``str``
   may not be output at all: it must pass ``|text`` (mrkdwn-escaped JSON string), ``|plain`` (JSON
-  string for plain_text fields) or ``|json`` (our own data). Forgetting raises at render time, and
+  string for plain_text fields), ``|input`` (a form's pre-filled value) or ``|json`` (our own data).
+  Forgetting raises at render time, and
   every template is rendered in the tests.
 
 So a customer's message echoed back can never ping anyone or inject a link.
@@ -125,6 +126,38 @@ def _plain_filter(value: Any, limit: int | None = None) -> JsonFragment:
     return JsonFragment(json.dumps(text, ensure_ascii=False))
 
 
+def _input_filter(value: Any, limit: int | None = None) -> JsonFragment:
+    """A form input's initial value: plain text to edit, with Slack markup reduced to inert words.
+
+    Links become their URL and mentions their name, so nothing pre-filled into a form can ping
+    anyone or carry a hidden link when it is submitted and shown again.
+    """
+
+    def replace(match: regex.Match[str]) -> str:
+        sigil, target, label = match.group(1), match.group(2), match.group(3)
+        if not sigil:
+            return target
+        return "@" + _WORD_JOINER + (label or target).lstrip("@") if sigil != "#" else "#" + (label or target)
+
+    text = regex.sub(r"<([@#!]?)([^<>|]*)(?:\|([^<>]*))?>", replace, str(value))
+    text = _BROADCAST.sub(lambda match: "@" + _WORD_JOINER + match.group(1), text)
+    if limit is not None:
+        text = clip(text, limit)
+    return JsonFragment(json.dumps(text, ensure_ascii=False))
+
+
+_LINKABLE = regex.compile(r"^https?://[^\s<>|]+$")
+
+
+def _link_filter(url: Any, label: Any) -> Mrkdwn:
+    """``<url|label>`` for an http(s) URL; anything else (or nothing) leaves just the label, escaped."""
+    shown = escape_mrkdwn(label)
+    target = str(url or "")
+    if not _LINKABLE.match(target):
+        return shown
+    return Mrkdwn(f"<{target.replace('&', '&amp;')}|{shown}>")
+
+
 def _json_filter(value: Any) -> JsonFragment:
     return JsonFragment(json.dumps(value, ensure_ascii=False, default=str))
 
@@ -173,6 +206,8 @@ class Renderer:
             env.filters.update(
                 text=_text_filter,
                 plain=_plain_filter,
+                input=_input_filter,
+                link=_link_filter,
                 json=_json_filter,
                 mrkdwn=_mrkdwn_filter,
                 compose=_compose,

@@ -12,7 +12,9 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 from typing import Any, Generic, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from supportbot.lang import Language, language_from_locale
 from supportbot.slack.errors import SlackError
@@ -30,6 +32,7 @@ class UserInfo:
     locale: str | None
     is_admin: bool
     is_bot: bool
+    tz: str | None = None
 
 
 class _TtlCache(Generic[T]):
@@ -57,6 +60,7 @@ class Directory:
         self._users: _TtlCache[UserInfo | None] = _TtlCache(ttl, monotonic)
         self._groups: _TtlCache[frozenset[str]] = _TtlCache(ttl, monotonic)
         self._handles: _TtlCache[dict[str, str]] = _TtlCache(ttl, monotonic)
+        self._names: _TtlCache[dict[str, str]] = _TtlCache(ttl, monotonic)
 
     def user(self, user_id: str) -> UserInfo | None:
         return self._users.get(user_id, lambda: self._load_user(user_id))
@@ -70,6 +74,42 @@ class Directory:
     def display_name(self, user_id: str) -> str:
         info = self.user(user_id)
         return info.name if info else user_id
+
+    def timezone(self, user_id: str | None) -> tzinfo:
+        """The person's Slack time zone (``users.info`` ``tz``); UTC when unknown or unreadable."""
+        info = self.user(user_id) if user_id else None
+        if info is None or not info.tz:
+            return UTC
+        try:
+            return ZoneInfo(info.tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            return UTC
+
+    def user_id_for_name(self, name: str) -> str | None:
+        """The id of the member whose handle or display name is ``name`` (``@sam`` or ``sam``)."""
+        wanted = name.lstrip("@").lower()
+        return self._names.get("names", self._load_names).get(wanted) if wanted else None
+
+    def _load_names(self) -> dict[str, str]:
+        names: dict[str, str] = {}
+        cursor = ""
+        for _ in range(50):  # at most 50 pages of members
+            try:
+                data = self._port.call("users.list", limit=200, cursor=cursor or None, retries=1)
+            except SlackError as error:
+                _log.info("users.list failed: %s", error.code)
+                break
+            for member in data.get("members") or []:
+                if member.get("deleted") or not member.get("id"):
+                    continue
+                profile = member.get("profile") or {}
+                for label in (member.get("name"), profile.get("display_name"), profile.get("real_name")):
+                    if isinstance(label, str) and label:
+                        names.setdefault(label.lower(), str(member["id"]))
+            cursor = str((data.get("response_metadata") or {}).get("next_cursor") or "")
+            if not cursor:
+                break
+        return names
 
     def _load_user(self, user_id: str) -> UserInfo | None:
         try:
@@ -86,6 +126,7 @@ class Directory:
             locale=user.get("locale"),
             is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
             is_bot=bool(user.get("is_bot")),
+            tz=user.get("tz") if isinstance(user.get("tz"), str) else None,
         )
 
     def group_members(self, group: str) -> frozenset[str]:

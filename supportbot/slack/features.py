@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from supportbot.slack import faq as faq_feature
 from supportbot.slack import help as help_feature
-from supportbot.slack import leaks, triage
+from supportbot.slack import leaks, tickets, triage
 from supportbot.slack.app import Feature
 
 FEATURES: list[Feature] = [
     help_feature.register,
     leaks.register,
     triage.register,
+    tickets.register,
     faq_feature.register,
 ]

@@ -48,6 +48,9 @@ class Metrics:
             ["provider"],
             registry=self.registry,
         )
+        self.tickets = Counter(
+            "supportbot_tickets", "Tickets filed, by where they came from", ["source"], registry=self.registry
+        )
         self.handler_errors = Counter(
             "supportbot_handler_errors", "Listener failures, by listener", ["listener"], registry=self.registry
         )

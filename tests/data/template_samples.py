@@ -181,3 +181,73 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "triage/command_elsewhere": {},
     "help/triage": {},
 }
+
+_TICKET = {
+    "id": 12,
+    "state": "open",
+    "time": "2026-11-23 01:14 UTC",
+    "model": "gpt-4o-mini",
+    "status": 401,
+    "error_text": "Error code: 401 - {'error': {'message': 'Incorrect API key provided: sk-…x9Qa'}}",
+    "masked_key_id": "sk-…x9Qa",
+    "assignee": "",
+    "close_reason": "",
+}
+_TICKET_DISPLAY = {
+    "ticket": _TICKET,
+    "source": "triage",
+    "requester": Mrkdwn("<@U0CUST001>"),
+    "assignee": Mrkdwn("—"),
+    "filed_by": Mrkdwn("<@U0CUST001>"),
+    "closed_by": Mrkdwn("—"),
+    "created": "2026-11-23 01:20 UTC",
+    "closed_at": "",
+    "where": Mrkdwn("<#C0SUPPORT>"),
+    "permalink": "https://example.slack.com/archives/C0SUPPORT/p1",
+}
+
+SAMPLES.update(
+    {
+        "tickets/modal": {
+            "tz_name": "Asia/Shanghai",
+            "time": "2026-11-23 09:14",
+            "model": "gpt-4o-mini",
+            "status": "401",
+            "error_text": "Error code: 401",
+            "masked_key_id": "sk-…x9Qa",
+        },
+        "tickets/field_error": {"code": "full_key", "tz_name": "UTC"},
+        "tickets/card": _TICKET_DISPLAY,
+        "tickets/confirmation": {"ticket": _TICKET, "requester": Mrkdwn("<@U0CUST001>")},
+        "tickets/detail": _TICKET_DISPLAY,
+        "tickets/list": {
+            "which": "open",
+            "items": [
+                {
+                    "id": 12,
+                    "state": "open",
+                    "status": 401,
+                    "model": "gpt-4o-mini",
+                    "key": "sk-…x9Qa",
+                    "assignee": Mrkdwn("<@U0AGENT01>"),
+                    "time": "2026-11-23 01:14 UTC",
+                }
+            ],
+            "total": 30,
+            "counts": {"open": 30, "closed": 4},
+        },
+        "tickets/result": {"outcome": "taken", "ticket": 12, "who": Mrkdwn("<@U0AGENT01>"), "where": Mrkdwn("")},
+        "tickets/scan": {
+            "empty": False,
+            "safe": False,
+            "findings": [{"provider": "openai", "masked": "sk-proj-…x9Qa"}],
+            "headers": True,
+        },
+        "help/tickets": {},
+        "help/ticket": {},
+        "help/assign": {},
+        "help/close": {},
+        "help/reopen": {},
+        "help/scan": {},
+    }
+)
