@@ -140,7 +140,11 @@ def _checklist_hook(slack: Harness) -> None:
     assert ticket.occurred_at == datetime(2026, 11, 23, 17, 14, tzinfo=UTC), "alice's Slack zone is Los Angeles"
     assert (ticket.channel, ticket.thread_ts) == (SUPPORT, parent.ts)
 
-    (confirmation,) = [c for c in slack.calls("chat.postMessage") if c.params.get("channel") == SUPPORT]
+    (confirmation,) = [
+        c
+        for c in slack.calls("chat.postMessage")
+        if c.params.get("channel") == SUPPORT and f"#{ticket.id}" in c.params["text"]
+    ]
     assert confirmation.params["thread_ts"] == parent.ts
     shown = text_of(confirmation.params["blocks"])
     for part in (
@@ -201,7 +205,11 @@ def test_shortcut_prefills_from_the_error_never_from_the_message_text(slack: Har
     slack.settle()
     (ticket,) = tickets(slack)
     assert (ticket.source, ticket.requester, ticket.filed_by, ticket.thread_ts) == ("shortcut", ALICE, SAM, posted.ts)
-    (confirmation,) = [c for c in slack.calls("chat.postMessage") if c.params.get("channel") == SUPPORT]
+    (confirmation,) = [
+        c
+        for c in slack.calls("chat.postMessage")
+        if c.params.get("channel") == SUPPORT and f"#{ticket.id}" in c.params["text"]
+    ]
     assert confirmation.params["thread_ts"] == posted.ts
 
 
@@ -219,7 +227,11 @@ def test_ticket_reaction_by_an_agent_files_at_once_from_the_message(slack: Harne
     assert abs((ticket.occurred_at - datetime.fromtimestamp(float(posted.ts or 0), UTC)).total_seconds()) < 1
     assert (ticket.status, ticket.model, ticket.masked_key_id) == (401, "deepseek-chat", "sk-proj-…MxYA")
     assert ticket.error_text is not None and "谢谢" not in ticket.error_text
-    (confirmation,) = [c for c in slack.calls("chat.postMessage") if c.params.get("channel") == SUPPORT]
+    (confirmation,) = [
+        c
+        for c in slack.calls("chat.postMessage")
+        if c.params.get("channel") == SUPPORT and f"#{ticket.id}" in c.params["text"]
+    ]
     assert confirmation.params["thread_ts"] == posted.ts
     assert "已为这个问题提交工单" in text_of(confirmation.params["blocks"]), "Li Wei reads Chinese"
     (card,) = cards(slack)

@@ -180,7 +180,8 @@ def test_a_chinese_diagnosis_is_rendered_from_reason_codes(slack: Harness) -> No
     assert "variable name" not in text, "no English evidence in a Chinese reply"
 
 
-def test_a_key_in_the_report_is_still_deleted_and_the_walk_uses_the_masked_copy(slack: Harness) -> None:
+def test_a_key_in_the_report_is_still_deleted_and_the_walk_uses_the_masked_copy(slack_without_tickets: Harness) -> None:
+    slack = slack_without_tickets
     secret = make_key("openai", RNG)
     requests: list[TicketModalRequest] = []
     slack.runtime.hooks.answer(OPEN_TICKET_MODAL, requests.append)
@@ -258,7 +259,8 @@ def test_next_walks_all_five_checks_then_ends_unresolved_with_a_gap_signal(slack
     assert "endpoint path appears twice" in signal.text and "api.gateway.example" not in signal.text
 
 
-def test_file_a_ticket_asks_the_tickets_feature_with_a_safe_draft(slack: Harness) -> None:
+def test_file_a_ticket_asks_the_tickets_feature_with_a_safe_draft(slack_without_tickets: Harness) -> None:
+    slack = slack_without_tickets
     requests: list[TicketModalRequest] = []
     signals: list[GapSignal] = []
     slack.runtime.hooks.answer(OPEN_TICKET_MODAL, requests.append)
@@ -292,7 +294,8 @@ def test_file_a_ticket_asks_the_tickets_feature_with_a_safe_draft(slack: Harness
     assert len(signals) == 1
 
 
-def test_without_a_tickets_feature_the_customer_is_told_and_the_walk_goes_on(slack: Harness) -> None:
+def test_without_a_tickets_feature_the_customer_is_told_and_the_walk_goes_on(slack_without_tickets: Harness) -> None:
+    slack = slack_without_tickets
     slack.driver.post("alice", "#support", QUOTED_KEY_REPORT)
     slack.settle()
     click(slack, "alice", "triage_ticket", only_walk(slack))
@@ -531,6 +534,15 @@ class _Website(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         return
+
+
+@pytest.fixture
+def slack_without_tickets(emulator: Emulator, database_url: str) -> Iterator[Harness]:
+    """The app without its tickets feature, so a test can answer the ticket request itself."""
+    from supportbot.slack import tickets as tickets_feature
+
+    with running(emulator, database_url, features=[f for f in FEATURES if f is not tickets_feature.register]) as h:
+        yield h
 
 
 @pytest.fixture

@@ -93,9 +93,7 @@ def test_answered_gap_reopens_after_more_signals_and_says_so_once(store: Store, 
         assert gap_store.top_gaps(session, window, state="open") == []
         [answered] = gap_store.top_gaps(session, window, state="answered")
     assert answered.status.state == "answered" and answered.status.entry_id == "invoices"
-    reopened = [
-        _record(store, matcher, INVOICE[index], answered_at + timedelta(hours=index)) for index in (1, 2, 3)
-    ]
+    reopened = [_record(store, matcher, INVOICE[index], answered_at + timedelta(hours=index)) for index in (1, 2, 3)]
     assert REOPEN_AFTER == 2
     assert [item.reopened if item else None for item in reopened] == [False, True, False]
     with store.session() as session:
