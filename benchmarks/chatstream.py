@@ -51,10 +51,24 @@ _ZH = [
     "新建的令牌提示状态不可用，需要管理员审核吗？",
     "提交 {sha} 已经上线，请再试一次。",
 ]
-_MODELS = ["gpt-4o-mini", "gpt-4.1", "claude-3-5-sonnet-20241022", "deepseek-chat", "deepseek-reasoner",
-           "gemini-2.0-flash", "qwen-max", "llama-3.3-70b-versatile", "grok-2-1212", "mistral-large-latest"]
-_URLS = ["https://api.example-gateway.com/v1", "https://openrouter.ai/api/v1/chat/completions",
-         "https://api.deepseek.com/chat/completions", "http://10.0.3.7:3000/v1/chat/completions"]
+_MODELS = [
+    "gpt-4o-mini",
+    "gpt-4.1",
+    "claude-3-5-sonnet-20241022",
+    "deepseek-chat",
+    "deepseek-reasoner",
+    "gemini-2.0-flash",
+    "qwen-max",
+    "llama-3.3-70b-versatile",
+    "grok-2-1212",
+    "mistral-large-latest",
+]
+_URLS = [
+    "https://api.example-gateway.com/v1",
+    "https://openrouter.ai/api/v1/chat/completions",
+    "https://api.deepseek.com/chat/completions",
+    "http://10.0.3.7:3000/v1/chat/completions",
+]
 
 
 @dataclass(frozen=True)
@@ -82,48 +96,56 @@ def _hex(rng: random.Random, length: int) -> str:
 
 def _fill(template: str, rng: random.Random) -> str:
     return template.format(
-        url=rng.choice(_URLS), model=rng.choice(_MODELS), req="req_" + _hex(rng, 24),
-        month=rng.choice(["March", "四月", "May"]), user="U0" + "".join(rng.choice(string.ascii_uppercase +
-        string.digits) for _ in range(8)), ts=f"{rng.randrange(1_700_000_000, 1_800_000_000)}.{_hex(rng, 6)}",
+        url=rng.choice(_URLS),
+        model=rng.choice(_MODELS),
+        req="req_" + _hex(rng, 24),
+        month=rng.choice(["March", "四月", "May"]),
+        user="U0" + "".join(rng.choice(string.ascii_uppercase + string.digits) for _ in range(8)),
+        ts=f"{rng.randrange(1_700_000_000, 1_800_000_000)}.{_hex(rng, 6)}",
         sha=_hex(rng, 40),
     )
 
 
 def _code(rng: random.Random) -> str:
     model = rng.choice(_MODELS)
-    return rng.choice([
-        "```python\nfrom openai import OpenAI\nclient = OpenAI(api_key=os.environ[\"OPENAI_API_KEY\"], "
-        f"base_url=\"{rng.choice(_URLS)}\")\nresp = client.chat.completions.create(model=\"{model}\", "
-        "messages=[{\"role\": \"user\", \"content\": \"hi\"}])\nprint(resp.choices[0].message.content)\n```",
-        f"```\ncurl {rng.choice(_URLS)} \\\n  -H \"Authorization: Bearer $OPENAI_API_KEY\" \\\n"
-        f"  -H \"Content-Type: application/json\" \\\n"
-        f"  -d '{{\"model\": \"{model}\", \"messages\": []}}'\n```",
-        "```js\nconst client = new OpenAI({ apiKey: process.env.OPENAI_API_KEY, baseURL: "
-        f"'{rng.choice(_URLS)}' }});\n```",
-        "```yaml\nllm:\n  provider: openai\n  api_key: ${OPENAI_API_KEY}\n  model: " + model + "\n```",
-        "```\n# .env.example\nOPENAI_API_KEY=sk-your-key-here\nOPENAI_BASE_URL="
-        + rng.choice(_URLS) + "\n```",
-        f"```\ndocker pull ghcr.io/example/gateway@sha256:{_hex(rng, 64)}\n```",
-    ])
+    return rng.choice(
+        [
+            '```python\nfrom openai import OpenAI\nclient = OpenAI(api_key=os.environ["OPENAI_API_KEY"], '
+            f'base_url="{rng.choice(_URLS)}")\nresp = client.chat.completions.create(model="{model}", '
+            'messages=[{"role": "user", "content": "hi"}])\nprint(resp.choices[0].message.content)\n```',
+            f'```\ncurl {rng.choice(_URLS)} \\\n  -H "Authorization: Bearer $OPENAI_API_KEY" \\\n'
+            f'  -H "Content-Type: application/json" \\\n'
+            f'  -d \'{{"model": "{model}", "messages": []}}\'\n```',
+            "```js\nconst client = new OpenAI({ apiKey: process.env.OPENAI_API_KEY, baseURL: "
+            f"'{rng.choice(_URLS)}' }});\n```",
+            "```yaml\nllm:\n  provider: openai\n  api_key: ${OPENAI_API_KEY}\n  model: " + model + "\n```",
+            "```\n# .env.example\nOPENAI_API_KEY=sk-your-key-here\nOPENAI_BASE_URL=" + rng.choice(_URLS) + "\n```",
+            f"```\ndocker pull ghcr.io/example/gateway@sha256:{_hex(rng, 64)}\n```",
+        ]
+    )
 
 
 def _error(rng: random.Random) -> str:
     request = f"{rng.randrange(10**17, 10**18)}{_hex(rng, 8)}"
-    return rng.choice([
-        '{"error":{"message":"Incorrect API key provided: sk-' + _hex(rng, 4) + "*" * 30 + _hex(rng, 4)
-        + '. Check your key.","type":"invalid_request_error","code":"invalid_api_key"}}',
-        '{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"},'
-        f'"request_id":"req_{_hex(rng, 24)}"}}',
-        '{"error":{"message":"无效的令牌 (request id: ' + request + ')","type":"new_api_error"}}',
-        f'{{"id":"chatcmpl-{_hex(rng, 29)}","object":"chat.completion","model":"{rng.choice(_MODELS)}"}}',
-        f"Traceback (most recent call last):\n  File \"app.py\", line {rng.randrange(10, 400)}, in <module>\n"
-        "openai.AuthenticationError: Error code: 401 - {'error': {'message': 'Incorrect API key provided: "
-        "sk-proj-****...ab12.', 'code': 'invalid_api_key'}}",
-        f"trace_id={uuid.UUID(int=rng.getrandbits(128))} span={_hex(rng, 16)} status=401 latency_ms="
-        f"{rng.randrange(5, 900)}",
-        "Error: 401 Unauthorized: You didn't provide an API key "
-        "(use an Authorization header with Bearer auth).",
-    ])
+    return rng.choice(
+        [
+            '{"error":{"message":"Incorrect API key provided: sk-'
+            + _hex(rng, 4)
+            + "*" * 30
+            + _hex(rng, 4)
+            + '. Check your key.","type":"invalid_request_error","code":"invalid_api_key"}}',
+            '{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"},'
+            f'"request_id":"req_{_hex(rng, 24)}"}}',
+            '{"error":{"message":"无效的令牌 (request id: ' + request + ')","type":"new_api_error"}}',
+            f'{{"id":"chatcmpl-{_hex(rng, 29)}","object":"chat.completion","model":"{rng.choice(_MODELS)}"}}',
+            f'Traceback (most recent call last):\n  File "app.py", line {rng.randrange(10, 400)}, in <module>\n'
+            "openai.AuthenticationError: Error code: 401 - {'error': {'message': 'Incorrect API key provided: "
+            "sk-proj-****...ab12.', 'code': 'invalid_api_key'}}",
+            f"trace_id={uuid.UUID(int=rng.getrandbits(128))} span={_hex(rng, 16)} status=401 latency_ms="
+            f"{rng.randrange(5, 900)}",
+            "Error: 401 Unauthorized: You didn't provide an API key (use an Authorization header with Bearer auth).",
+        ]
+    )
 
 
 def _noise(rng: random.Random) -> str:
@@ -132,10 +154,12 @@ def _noise(rng: random.Random) -> str:
         payload = base64.b64encode(rng.randbytes(rng.randrange(300, 3000))).decode()
         return f"screenshot: data:image/png;base64,{payload}"
     if kind < 0.15:
-        lines = [f"{rng.randrange(10, 23)}:{rng.randrange(10, 59)}:{rng.randrange(10, 59)} INFO request "
-                 f"{uuid.UUID(int=rng.getrandbits(128))} model={rng.choice(_MODELS)} status="
-                 f"{rng.choice([200, 200, 200, 401, 429, 500])} tokens={rng.randrange(10, 4000)}"
-                 for _ in range(rng.randrange(5, 40))]
+        lines = [
+            f"{rng.randrange(10, 23)}:{rng.randrange(10, 59)}:{rng.randrange(10, 59)} INFO request "
+            f"{uuid.UUID(int=rng.getrandbits(128))} model={rng.choice(_MODELS)} status="
+            f"{rng.choice([200, 200, 200, 401, 429, 500])} tokens={rng.randrange(10, 4000)}"
+            for _ in range(rng.randrange(5, 40))
+        ]
         return "```\n" + "\n".join(lines) + "\n```"
     if kind < 0.3:
         return _code(rng)

@@ -67,8 +67,7 @@ def main() -> None:
     matcher = GapMatcher.for_knowledge(kb)
     texts = [question for _, question in questions]
     candidates = [
-        GapCandidate(f"g{i}", (matcher.signature(f"{texts[i % len(texts)]} variant {i}"),))
-        for i in range(500)
+        GapCandidate(f"g{i}", (matcher.signature(f"{texts[i % len(texts)]} variant {i}"),)) for i in range(500)
     ]
     signal = GapSignal(kind="unanswered", text="can I get an invoice for my top-up?", at=datetime.now(UTC))
 

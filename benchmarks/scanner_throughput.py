@@ -108,9 +108,7 @@ def _covers(found: str, planted: str) -> bool:
     return found in planted and len(found) * 2 >= len(planted)
 
 
-def score_lines(
-    stream: Stream, starts: list[int], findings: list[ToolFinding]
-) -> tuple[int, int]:
+def score_lines(stream: Stream, starts: list[int], findings: list[ToolFinding]) -> tuple[int, int]:
     """(planted keys found, false positives) for a tool that reports lines and secret text."""
     spans = []
     for key in stream.planted:
@@ -159,9 +157,7 @@ def run_supportbot(stream: Stream) -> tuple[Result, float]:
     return Result("supportbot", seconds, found, false_positives), build
 
 
-def run_gitleaks(
-    python: Path, path: Path, stream: Stream, starts: list[int], *, decode: bool = True
-) -> Result:
+def run_gitleaks(python: Path, path: Path, stream: Stream, starts: list[int], *, decode: bool = True) -> Result:
     """gitleaks with its defaults; ``decode=False`` also turns off its base64/hex/URL decoding pass."""
     gitleaks = python.parent / "gitleaks"
     with tempfile.TemporaryDirectory() as scratch:
@@ -177,8 +173,9 @@ def run_gitleaks(
     findings = [ToolFinding(item["StartLine"], item["EndLine"], item.get("Secret", "")) for item in raw]
     found, false_positives = score_lines(stream, starts, findings)
     name = "gitleaks 8.30.1" if decode else "gitleaks, no decoding"
-    return Result(name, max(total - startup, 1e-9), found, false_positives,
-                  f"wall {total:.2f} s incl. {startup:.2f} s start-up")
+    return Result(
+        name, max(total - startup, 1e-9), found, false_positives, f"wall {total:.2f} s incl. {startup:.2f} s start-up"
+    )
 
 
 def run_detect_secrets(python: Path, path: Path, stream: Stream, starts: list[int]) -> Result:
@@ -206,8 +203,10 @@ def main() -> None:
     stream = generate(int(args.megabytes * 1_000_000))
     megabytes = stream.size_bytes / 1_000_000
     planted = len(stream.planted)
-    print(f"stream: {megabytes:.1f} MB, {len(stream.messages):,} messages, {planted} planted keys "
-          f"in {len({key.message for key in stream.planted})} messages")
+    print(
+        f"stream: {megabytes:.1f} MB, {len(stream.messages):,} messages, {planted} planted keys "
+        f"in {len({key.message for key in stream.planted})} messages"
+    )
 
     results: list[Result] = []
     ours, build = run_supportbot(stream)
@@ -228,8 +227,10 @@ def main() -> None:
     for item in results:
         ratio = f"{gitleaks.seconds / item.seconds:.1f}x" if gitleaks else "-"
         recall = f"{item.found}/{planted} {100 * item.found / planted:.1f}%"
-        print(f"{item.name:<22}{megabytes / item.seconds:>9.1f}{len(stream.messages) / item.seconds:>11,.0f}"
-              f"{recall:>16}{item.false_positives:>12}{ratio:>12}  {item.note}")
+        print(
+            f"{item.name:<22}{megabytes / item.seconds:>9.1f}{len(stream.messages) / item.seconds:>11,.0f}"
+            f"{recall:>16}{item.false_positives:>12}{ratio:>12}  {item.note}"
+        )
     runs = [item for item in results if item.name.startswith("gitleaks")]
     fastest = min(runs, key=lambda item: item.seconds, default=None)
     if fastest is not None:

@@ -35,8 +35,15 @@ def _missing_message(missing: list[str], mode: str) -> str:
     type=click.IntRange(0, 65535),
     help="Port to listen on (0 picks a free one).",
 )
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="HTTP worker threads.")
-def command(use_http: bool, host: str, port: int, threads: int) -> None:
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="HTTP threads per process.")
+@click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 32),
+    help="Processes serving HTTP, each with its own threads and outbox workers (use one per CPU core).",
+)
+def command(use_http: bool, host: str, port: int, threads: int, processes: int) -> None:
     """Run the bot.
 
     With --http it serves POST /slack/events (events, interactivity, slash commands), GET /healthz
@@ -61,6 +68,9 @@ def command(use_http: bool, host: str, port: int, threads: int) -> None:
             missing.insert(0, "SLACK_BOT_TOKEN")
         click.echo(_missing_message(missing, "the bot"), err=True)
         sys.exit(EXIT_CONFIG)
+    if use_http and processes > 1:
+        _serve_prefork(settings, host=host, port=port, threads=threads, processes=processes)
+        return
     _serve(settings, use_http=use_http, host=host, port=port, threads=threads)
 
 
@@ -135,3 +145,103 @@ def _serve_socket_mode(app: object, app_token: str) -> None:
         pass
     finally:
         handler.close()  # type: ignore[no-untyped-call]
+
+
+def _serve_prefork(settings: Settings, *, host: str, port: int, threads: int, processes: int) -> None:
+    """Several processes on one listening socket, so the bot can use more than one CPU core.
+
+    Python runs one thread at a time per process. The parent migrates the database once, binds the
+    socket and forks the children; each child builds its own bot (database connections, HTTP pool
+    to Slack, outbox workers) and serves the shared socket. The outbox and the event dedupe are
+    already safe for several processes. A child that dies is replaced; SIGTERM stops them all,
+    each finishing what it has in hand.
+    """
+    import os
+    import socket
+    import time
+
+    from supportbot.slack.bot import prepare_store
+    from supportbot.store.db import StoreError
+
+    try:
+        prepare_store(settings).close()
+    except StoreError as error:
+        click.echo(f"supportbot run: {error}", err=True)
+        sys.exit(EXIT_CONFIG)
+    listener = socket.create_server((host, port), backlog=2048)
+    listener.set_inheritable(True)
+    bound_host, bound_port = listener.getsockname()[:2]
+    click.echo(f"supportbot: listening on http://{bound_host}:{bound_port} ({processes} processes)", err=True)
+    children: dict[int, float] = {}
+    stopping = {"now": False}
+
+    def spawn() -> None:
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                _serve_child(settings, listener, threads=threads)
+            except SystemExit as exit_:
+                code = exit_.code if isinstance(exit_.code, int) else 0
+            except BaseException:
+                _log.exception("supportbot process %s failed", os.getpid())
+                code = 1
+            finally:
+                os._exit(code)
+        children[pid] = time.monotonic()
+
+    def stop_all(signum: int, _frame: FrameType | None) -> None:
+        stopping["now"] = True
+        for pid in list(children):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                children.pop(pid, None)
+
+    signal.signal(signal.SIGTERM, stop_all)
+    signal.signal(signal.SIGINT, stop_all)
+    for _ in range(processes):
+        spawn()
+    while children:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            break
+        except InterruptedError:
+            continue
+        started = children.pop(pid, time.monotonic())
+        if stopping["now"]:
+            continue
+        _log.error("supportbot process %s exited (status %s); starting another", pid, status)
+        if time.monotonic() - started < 5:
+            time.sleep(1)  # a process that dies at once would otherwise be respawned in a tight loop
+        spawn()
+    listener.close()
+
+
+def _serve_child(settings: Settings, listener: object, *, threads: int) -> None:
+    import waitress
+
+    from supportbot.slack.bot import create_bot
+    from supportbot.slack.http import MAX_BODY
+
+    signal.signal(signal.SIGTERM, _raise_exit)
+    signal.signal(signal.SIGINT, _raise_exit)
+    sys.setswitchinterval(0.0005)
+    bot = create_bot(settings)
+    bot.start()
+    server = waitress.create_server(
+        bot.wsgi,
+        sockets=[listener],
+        threads=threads,
+        ident="supportbot",
+        max_request_body_size=MAX_BODY,
+        channel_timeout=30,
+        clear_untrusted_proxy_headers=True,
+    )
+    try:
+        server.run()
+    finally:
+        server.close()
+        bot.stop()
+        bot.runtime.store.close()
