@@ -1,0 +1,111 @@
+"""`supportbot run --http` as a real process: serves signed events, stops cleanly on SIGTERM, keeps pending work."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from supportbot.emulator import Emulator, SlackDriver
+from supportbot.store import outbox
+from supportbot.store.db import Store
+from tests.keygen import make_key
+from tests.scenarios.harness import SIGNING_SECRET, bot_environment
+
+
+@contextmanager
+def bot_process(emulator: Emulator, database: Path, *extra: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(database.parent),
+        **bot_environment(emulator, f"sqlite:///{database}"),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "supportbot", "run", "--http", "--port", "0", *extra],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    url = ""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not url:
+        line = process.stderr.readline()
+        found = re.search(r"listening on (http://\S+)", line)
+        if found:
+            url = found.group(1)
+        elif process.poll() is not None:
+            raise AssertionError(f"bot exited: {line}{process.stderr.read()}")
+    assert url, "the bot never said where it listens"
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stderr or []), daemon=True)
+    reader.start()
+    try:
+        yield process, url
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(30)
+        reader.join(5)
+        process.stderr.close()
+
+
+def test_sigterm_finishes_in_hand_work_and_keeps_the_rest(emulator: Emulator, tmp_path: Path) -> None:
+    database = tmp_path / "bot.db"
+    secret = make_key("openai", random.Random(5))
+    emulator.faults.inject("chat.delete", delay=1.5, times=1)
+    with bot_process(emulator, database) as (process, url):
+        with urllib.request.urlopen(f"{url}/healthz", timeout=5) as health:  # noqa: S310
+            assert health.status == 200
+        driver = SlackDriver(emulator, SIGNING_SECRET, url)
+        sent = driver.post("alice", "#support", f"my key {secret} fails")
+        assert sent.status == 200
+        # The deletion is now in the worker's hands (Slack answers it slowly): stop the process mid-way.
+        time.sleep(0.5)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(30) == 0, "a clean stop"
+    deleted = emulator.calls_for("chat.delete")
+    assert [call.params["ts"] for call in deleted] == [sent.ts], "the deletion in hand was finished"
+    store = Store(f"sqlite:///{database}")
+    with store.session() as session:
+        left = outbox.counts_by_status(session)
+    store.close()
+    assert left.get("claimed", 0) == 0, "nothing left claimed by the stopped process"
+    assert left.get("pending", 0) + left.get("waiting", 0) >= 1, f"the rest stays queued: {left}"
+
+    with bot_process(emulator, database):
+        emulator.wait_until(
+            lambda: any(call.params.get("channel") == "C0SUPPORT" for call in emulator.calls_for("chat.postMessage")),
+            timeout=10,
+        )
+    assert secret not in emulator.recorded_text()
+
+
+@pytest.mark.slow
+def test_several_processes_share_the_work(emulator: Emulator, tmp_path: Path) -> None:
+    database = tmp_path / "bot.db"
+    rng = random.Random(9)
+    with bot_process(emulator, database, "--processes", "2") as (process, url):
+        driver = SlackDriver(emulator, SIGNING_SECRET, url)
+        sent = [driver.post("alice", "#support", f"key {make_key('gateway', rng)} please") for _ in range(10)]
+        assert all(item.status == 200 for item in sent)
+        emulator.wait_until(lambda: len(emulator.calls_for("chat.delete", ok=True)) == 10, timeout=20)
+        retried = driver.redeliver(sent[0], retry_num=1)
+        assert retried.status == 200
+        time.sleep(0.5)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(30) == 0
+    assert sorted(call.params["ts"] for call in emulator.calls_for("chat.delete")) == sorted(
+        str(item.ts) for item in sent
+    ), "each leaked message deleted exactly once across both processes"
