@@ -76,6 +76,13 @@ def neutralise_slack_markup(text: str) -> Mrkdwn:
     return Mrkdwn(_BROADCAST.sub(lambda match: "@" + _WORD_JOINER + match.group(1), neutral))
 
 
+def mention(user: object, fallback: str = "") -> Mrkdwn:
+    """Our own markup for a Slack user id (``<@U…>``); anything that is not a user id gives ``fallback``."""
+    if isinstance(user, str) and user[:1] in {"U", "W"} and user.isalnum():
+        return Mrkdwn(f"<@{user}>")
+    return escape_mrkdwn(fallback)
+
+
 def clip(text: str, limit: int, marker: str = "…") -> str:
     """Shorten to at most ``limit`` characters, marking the cut."""
     if len(text) <= limit:

@@ -37,7 +37,7 @@ from supportbot.leaks import (
 )
 from supportbot.messages import Message, TextPart
 from supportbot.periods import parse_period
-from supportbot.render import Mrkdwn, RenderedMessage
+from supportbot.render import Mrkdwn, RenderedMessage, mention
 from supportbot.slack.errors import SlackApiError, SlackError
 from supportbot.slack.replies import REPLY_AFTER
 from supportbot.slack.router import CommandRequest, EventContext
@@ -347,7 +347,7 @@ class LeakFeature:
         rendered = self.runtime.renderer.message(
             template,
             language,
-            author=_mention(payload.get("author")),
+            author=_someone(payload.get("author")),
             chunks=chunks,
             file_name=str(payload.get("file_name") or ""),
         )
@@ -475,7 +475,7 @@ class LeakFeature:
             language = self.runtime.settings.default_language
             minutes = max(1, int((now - incident.created_at).total_seconds() // 60))
             text = self.runtime.renderer.text(
-                "leak/still_visible", language, minutes=minutes, author=_mention(incident.author), check=check
+                "leak/still_visible", language, minutes=minutes, author=_someone(incident.author), check=check
             )
             self.runtime.port.call(
                 "chat.postMessage",
@@ -624,14 +624,14 @@ class LeakFeature:
             incident=incident_id,
             state=state,
             reason=reason,
-            author=_mention(incident.author),
+            author=_someone(incident.author),
             channel=Mrkdwn(f"<#{incident.channel}>") if not incident.channel.startswith("D") else Mrkdwn("a DM"),
             keys=[{"masked": key.masked, "provider": key.provider} for key in keys],
             times_seen=max(seen.values(), default=1),
             first_seen=first_seen.strftime("%Y-%m-%d %H:%M UTC") if first_seen else "",
             permalink=permalink,
             is_file=incident.source.startswith("file:"),
-            handled_by=_mention(handled_by) if handled_by else Mrkdwn(""),
+            handled_by=_someone(handled_by) if handled_by else Mrkdwn(""),
         )
 
     # ------------------------------------------------------------------ interactive
@@ -681,7 +681,7 @@ class LeakFeature:
             {
                 "when": incident.created_at.strftime("%m-%d %H:%M"),
                 "channel": Mrkdwn(f"<#{incident.channel}>") if not incident.channel.startswith("D") else Mrkdwn("DM"),
-                "author": _mention(incident.author),
+                "author": _someone(incident.author),
                 "found": ", ".join(f"{key.provider} {key.masked}" for key in keys),
                 "deletion": incident.deletion,
                 "handled": bool(incident.handled_at),
@@ -693,7 +693,7 @@ class LeakFeature:
             language,
             period=period_text,
             items=items,
-            repeaters=[{"author": _mention(author), "count": count} for author, count in repeaters],
+            repeaters=[{"author": _someone(author), "count": count} for author, count in repeaters],
         )
         return RenderedMessage(text=text, blocks=[])
 
@@ -703,14 +703,12 @@ def _moment(value: object) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
+def _someone(user: object) -> Mrkdwn:
+    return mention(user, "someone")
+
+
 def _group(incident_id: int) -> str:
     return f"leak:{incident_id}"
-
-
-def _mention(user: object) -> Mrkdwn:
-    if isinstance(user, str) and user[:1] in {"U", "W"} and user.isalnum():
-        return Mrkdwn(f"<@{user}>")
-    return Mrkdwn("someone")
 
 
 def _distinct_keys(findings: Sequence[Finding]) -> list[leak_store.KeySighting]:

@@ -11,11 +11,11 @@ from typing import Any
 
 from supportbot import ticket_fields
 from supportbot.lang import Language
-from supportbot.render import Mrkdwn, RenderedMessage
+from supportbot.render import Mrkdwn, RenderedMessage, mention
 from supportbot.slack.errors import SlackError
 from supportbot.slack.router import CommandRequest
 from supportbot.slack.runtime import Runtime
-from supportbot.slack.tickets import TicketFeature, mention, ticket_view
+from supportbot.slack.tickets import TicketFeature, ticket_view
 from supportbot.store import tickets as ticket_store
 from supportbot.tickets import TicketDraft
 
@@ -58,7 +58,7 @@ class TicketCommands:
                 "status": row.status or "",
                 "model": row.model or "",
                 "key": row.masked_key_id or "",
-                "assignee": mention(row.assignee) if row.assignee else Mrkdwn("unassigned"),
+                "assignee": mention(row.assignee, "—") if row.assignee else Mrkdwn("unassigned"),
                 "time": ticket_view(row)["time"],
             }
             for row in rows
@@ -105,7 +105,7 @@ class TicketCommands:
                 return self._result(request, "unknown_user")
             target = resolved
         if not self.runtime.roles.is_agent(target):
-            return self._result(request, "not_agent", who=mention(target))
+            return self._result(request, "not_agent", who=mention(target, "—"))
         outcome, who = self.feature.change(number, "assign", by=request.user_id, assignee=target)
         return self._result(request, outcome, ticket=number, who=who)
 

@@ -32,7 +32,7 @@ from sqlmodel import Session
 
 from supportbot import ticket_fields
 from supportbot.gaps import GapSignal
-from supportbot.render import Mrkdwn, RenderedMessage
+from supportbot.render import Mrkdwn, RenderedMessage, mention
 from supportbot.slack.errors import SlackApiError, SlackError
 from supportbot.slack.parse import message_from_event
 from supportbot.slack.router import EventContext
@@ -462,7 +462,7 @@ class TicketFeature:
             if change.changed:
                 self.enqueue_card_update(session, ticket_id)
         ticket = change.ticket
-        who = mention(ticket.assignee) if ticket is not None and ticket.assignee else Mrkdwn("")
+        who = mention(ticket.assignee, "—") if ticket is not None and ticket.assignee else Mrkdwn("")
         if change.outcome == "changed":
             return {"assign": "assigned", "close": "closed", "reopen": "reopened"}[what], who
         if change.outcome == "closed":
@@ -504,7 +504,7 @@ class TicketFeature:
             "tickets/confirmation",
             language,
             ticket=ticket_view(ticket),
-            requester=mention(ticket.requester) if ticket.requester else Mrkdwn(""),
+            requester=mention(ticket.requester, "—") if ticket.requester else Mrkdwn(""),
         )
         data = self.runtime.port.call(
             "chat.postMessage",
@@ -545,10 +545,10 @@ class TicketFeature:
         return {
             "ticket": ticket_view(ticket),
             "source": ticket.source,
-            "requester": mention(ticket.requester) if ticket.requester else Mrkdwn("—"),
-            "assignee": mention(ticket.assignee) if ticket.assignee else Mrkdwn("—"),
-            "filed_by": mention(ticket.filed_by) if ticket.filed_by else Mrkdwn("—"),
-            "closed_by": mention(ticket.closed_by) if ticket.closed_by else Mrkdwn("—"),
+            "requester": mention(ticket.requester, "—") if ticket.requester else Mrkdwn("—"),
+            "assignee": mention(ticket.assignee, "—") if ticket.assignee else Mrkdwn("—"),
+            "filed_by": mention(ticket.filed_by, "—") if ticket.filed_by else Mrkdwn("—"),
+            "closed_by": mention(ticket.closed_by, "—") if ticket.closed_by else Mrkdwn("—"),
             "created": _utc(ticket.created_at),
             "closed_at": _utc(ticket.closed_at) if ticket.closed_at else "",
             "where": channel_ref(ticket.channel),
@@ -584,12 +584,6 @@ def ticket_view(ticket: ticket_store.Ticket) -> dict[str, Any]:
         "assignee": ticket.assignee or "",
         "close_reason": ticket.close_reason or "",
     }
-
-
-def mention(user: str | None) -> Mrkdwn:
-    if user and user[:1] in {"U", "W"} and user.isalnum():
-        return Mrkdwn(f"<@{user}>")
-    return Mrkdwn("—")
 
 
 def channel_ref(channel: str | None) -> Mrkdwn:

@@ -32,7 +32,7 @@ from sqlmodel import Session
 from supportbot.gaps import GapSignal
 from supportbot.lang import Language
 from supportbot.messages import Message
-from supportbot.render import Mrkdwn, RenderedMessage
+from supportbot.render import Mrkdwn, RenderedMessage, mention
 from supportbot.slack.errors import SlackApiError
 from supportbot.slack.replies import enqueue_reply, reply_target
 from supportbot.slack.router import CommandRequest, EventContext
@@ -498,7 +498,7 @@ class TriageFeature:
         language: Language = "zh" if payload.get("lang") == "zh" else "en"
         requester = payload.get("requester")
         text = self.runtime.renderer.text(
-            "triage/note", language, kind=str(payload.get("kind") or ""), requester=_mention(requester)
+            "triage/note", language, kind=str(payload.get("kind") or ""), requester=mention(requester)
         )
         self.runtime.port.call(
             "chat.postEphemeral",
@@ -594,7 +594,7 @@ class TriageFeature:
         return renderer.message(
             "triage/walk",
             language,
-            requester=_mention(row.requester) if row.requester else Mrkdwn(""),
+            requester=mention(row.requester) if row.requester else Mrkdwn(""),
             findings=findings,
             outcome=state.outcome,
             number=min(state.position + 1, len(state.steps)),
@@ -697,9 +697,3 @@ def _first_target(action: ClaimedAction) -> tuple[str, str | None]:
 
 def _group(walk_id: int) -> str:
     return f"triage:{walk_id}"
-
-
-def _mention(user: object) -> Mrkdwn:
-    if isinstance(user, str) and user[:1] in {"U", "W"} and user.isalnum():
-        return Mrkdwn(f"<@{user}>")
-    return Mrkdwn("")
