@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import App
@@ -35,6 +36,9 @@ from supportbot.store.outbox import ClaimedAction
 _log = logging.getLogger(__name__)
 
 
+GAP_RECORD = "gap.record"
+
+
 @dataclass
 class FaqServices:
     runtime: Runtime
@@ -45,6 +49,40 @@ class FaqServices:
     def storable(self, slack_text: str) -> str:
         """``slack_text`` as it may be stored: flattened, scrubbed, token-free, clipped."""
         return chat_text.storable(slack_text, self.scrub)
+
+    def queue_signal(self, session: Session, signal: GapSignal, *, source_ref: str | None = None) -> None:
+        """Record ``signal`` soon, from the outbox, rather than now: grouping compares it with many gaps
+        and must not slow the handling of the message that raised it (it runs before Slack's ack)."""
+        clean = replace(signal, text=self.storable(signal.text))
+        payload = {
+            "kind": clean.kind,
+            "text": clean.text,
+            "at": clean.at.isoformat(),
+            "channel_id": clean.channel_id,
+            "user_id": clean.user_id,
+            "entry_id": clean.entry_id,
+            "checklist_step": clean.checklist_step,
+            "source_ref": source_ref,
+        }
+        outbox.enqueue(session, GAP_RECORD, payload, now=self.runtime.clock.now(), group_key="gaps")
+
+    def record_queued(self, action: ClaimedAction) -> Done:
+        payload = action.payload
+        signal = GapSignal(
+            payload["kind"],
+            str(payload.get("text") or ""),
+            datetime.fromisoformat(payload["at"]),
+            channel_id=payload.get("channel_id"),
+            user_id=payload.get("user_id"),
+            entry_id=payload.get("entry_id"),
+            checklist_step=payload.get("checklist_step"),
+        )
+        source_ref = payload.get("source_ref")
+
+        def record(session: Session) -> None:
+            self.record_signal(session, signal, source_ref=source_ref)
+
+        return Done(apply=record)
 
     def record_signal(
         self, session: Session, signal: GapSignal, *, source_ref: str | None = None
@@ -91,6 +129,7 @@ def register(app: App, runtime: Runtime) -> None:
         _log.warning("knowledge base: %s", warning)
     services = FaqServices(runtime, kb, GapMatcher.for_knowledge(kb), runtime.scanner.scrub)
     _register_outbox(runtime)
+    runtime.worker.register(GAP_RECORD, services.record_queued)
     knowledge_answers.install(app, runtime, services)
     gaps.install(app, runtime, services)
 

@@ -59,7 +59,7 @@ class _Gaps:
         if not isinstance(payload, GapSignal):
             _log.error("gap_signal hook got a %s, not a GapSignal; ignored", type(payload).__name__)
             return
-        self.faq.record_signal(session, payload)
+        self.faq.queue_signal(session, payload)
 
     # -- the agents' shortcut -----------------------------------------------------------------------
 

@@ -143,7 +143,7 @@ class _Answers:
                     now=now,
                 )
             else:
-                self.faq.record_signal(
+                self.faq.queue_signal(
                     session,
                     GapSignal("unanswered", stored, now, channel_id=message.channel, user_id=message.user),
                     source_ref=f"q:{message.channel}:{message.ts}",

@@ -54,6 +54,7 @@ from supportbot.triage.steps import StepBook, load_steps
 
 _log = logging.getLogger(__name__)
 
+START = "triage.start"
 RENDER = "triage.render"
 NOTE = "triage.note"
 PROBE = "triage.probe"
@@ -72,6 +73,7 @@ Probe = Callable[[str], ProbeResult]
 def register(app: App, runtime: Runtime, *, probe: Probe | None = None) -> None:
     feature = TriageFeature(runtime, probe=probe)
     runtime.events.on_message("triage", feature.on_message, order=30)
+    runtime.worker.register(START, feature.do_start)
     runtime.worker.register(RENDER, feature.do_render)
     runtime.worker.register(NOTE, feature.do_note)
     runtime.worker.register(PROBE, feature.do_probe)
@@ -128,22 +130,43 @@ class TriageFeature:
             if not checks:
                 return
         context.notes["triage"] = True
-        report = Report(
-            channel=message.channel,
-            origin=message.ts,
-            thread_ts=message.reply_thread_ts,
-            requester=message.user,
-            started_by=message.user,
-            trigger="dm" if message.is_dm else "message",
-            text=message.text,
-            language=runtime.language_for(message.user, message.text),
-            masked_key=self._intercepted_key(context),
-        )
-        self.start(report, checks=checks, detection=detection, context=context, message=message)
-
-    def _intercepted_key(self, context: EventContext) -> str:
+        # Deciding to start is all that happens before Slack's acknowledgement; diagnosing, recording
+        # the walk and posting follow from the outbox (chained after a masked repost, if any).
         incident = context.notes.get("leak")
-        if not isinstance(incident, int):
+        payload = {
+            "origin": message.ts,
+            "text": message.text,  # the masked copy when a key was intercepted; cleared once started
+            "requester": message.user,
+            "trigger": "dm" if message.is_dm else "message",
+            "incident": incident if isinstance(incident, int) else None,
+            "received_at": context.received_at.timestamp(),
+        }
+        with runtime.transaction() as session:
+            enqueue_reply(session, context, message, START, payload, now=runtime.clock.now())
+
+    def do_start(self, action: ClaimedAction) -> Outcome:
+        """Start the walk a message asked for (see on_message), where the conversation now lives."""
+        payload = action.payload
+        requester = str(payload["requester"])
+        text = str(payload.get("text") or "")
+        channel, display_thread = reply_target(action)
+        incident = payload.get("incident")
+        report = Report(
+            channel=str(payload["channel"]),
+            origin=str(payload["origin"]),
+            thread_ts=str(payload["thread_ts"]),
+            requester=requester,
+            started_by=requester,
+            trigger=str(payload.get("trigger") or "message"),
+            text=text,
+            language=self.runtime.language_for(requester, text),
+            masked_key=self._intercepted_key(incident if isinstance(incident, int) else None),
+        )
+        started = self.start(report, display=(channel, display_thread))
+        return Done(result={"walk": started.walk_id, "thread_ts": display_thread})
+
+    def _intercepted_key(self, incident: int | None) -> str:
+        if incident is None:
             return ""
         with self.runtime.store.session() as session:
             keys = leak_store.keys_of(session, incident)
@@ -157,6 +180,7 @@ class TriageFeature:
         detection: Detection | None = None,
         context: EventContext | None = None,
         message: Message | None = None,
+        display: tuple[str, str] | None = None,
     ) -> Started:
         """Record a walk and queue its first message; idempotent per starting point.
 
@@ -204,6 +228,14 @@ class TriageFeature:
                 payload = {"walk": row.id, "received_at": now.timestamp()}
                 if context is not None and message is not None:
                     first = enqueue_reply(session, context, message, RENDER, payload, now=now, group_key=_group(row.id))
+                elif display is not None:
+                    first = outbox.enqueue(
+                        session,
+                        RENDER,
+                        {**payload, "channel": display[0], "thread_ts": display[1]},
+                        now=now,
+                        group_key=_group(row.id),
+                    )
                 else:
                     first = outbox.enqueue(
                         session,
