@@ -18,7 +18,6 @@ from supportbot.dashboard import (
     Leaker,
     Overview,
     Report,
-    StepLine,
     TicketLine,
     WeekFigures,
     gap_lines,
@@ -70,13 +69,7 @@ def overview(
 
 def checklist(session: Session, window: Window) -> Checklist:
     """401 checklist walks started in ``window``, by the step they ended at and how."""
-    steps = triage_store.outcomes_by_step(session, since=window.start, until=window.end)
-    return Checklist(
-        tuple(
-            StepLine(step.step, fixed=step.fixed, unresolved=step.unresolved, ticket=step.ticket, open=step.open)
-            for step in steps
-        )
-    )
+    return Checklist(tuple(triage_store.outcomes_by_step(session, since=window.start, until=window.end)))
 
 
 def agent_overview(session: Session, user_id: str, window: Window, *, limit: int = 10) -> AgentOverview:
