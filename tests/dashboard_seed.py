@@ -42,7 +42,9 @@ def leak(store: Store, at: datetime, author: str, ts: str, channel: str = "C0SUP
         )
 
 
-def ticket(store: Store, at: datetime, key: str, *, closed_at: datetime | None = None, assignee: str | None = None) -> int:
+def ticket(
+    store: Store, at: datetime, key: str, *, closed_at: datetime | None = None, assignee: str | None = None
+) -> int:
     with store.session() as session:
         row, _ = ticket_store.create(
             session,
