@@ -22,6 +22,8 @@ _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _SUBTEAM_ID = re.compile(r"^S[A-Z0-9]{2,}$")
 _HANDLE = re.compile(r"^@[a-z0-9][a-z0-9._-]{0,79}$", re.IGNORECASE)
 _TRUE = {"1", "true", "yes", "on"}
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _FALSE = {"0", "false", "no", "off", ""}
 
 Language = Literal["en", "zh"]
@@ -58,6 +60,9 @@ class Settings:
     default_language: Language = "en"
     log_level: str = "INFO"
     leak_recheck_seconds: int = 300
+    # The leads' weekly digest: weekday (0 = Monday) and hour (UTC) it is due.
+    digest_day: int = 0
+    digest_hour: int = 9
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -85,6 +90,8 @@ class Settings:
             default_language=reader.language("SUPPORTBOT_DEFAULT_LANGUAGE"),
             log_level=reader.log_level("SUPPORTBOT_LOG_LEVEL"),
             leak_recheck_seconds=reader.integer("SUPPORTBOT_LEAK_RECHECK_SECONDS", 300, low=10, high=86_400),
+            digest_day=reader.weekday("SUPPORTBOT_DIGEST_DAY", default=0),
+            digest_hour=reader.integer("SUPPORTBOT_DIGEST_HOUR", 9, low=0, high=23),
         )
         if problems:
             raise ConfigError(problems)
@@ -274,6 +281,15 @@ class _Reader:
             self._bad(name, f"'{value}' is not one of DEBUG, INFO, WARNING, ERROR")
             return "INFO"
         return value
+
+    def weekday(self, name: str, *, default: int) -> int:
+        value = (self._raw(name) or WEEKDAYS[default]).lower()
+        for index, day in enumerate(_DAY_NAMES):
+            # "mon", "monday" and anything between are as clear as each other.
+            if len(value) >= 3 and day.startswith(value):
+                return index
+        self._bad(name, f"'{value}' is not a weekday; use one of {', '.join(WEEKDAYS)}")
+        return default
 
     def integer(self, name: str, default: int, *, low: int, high: int) -> int:
         value = self._raw(name)

@@ -13,6 +13,7 @@ from supportbot.logsafe import install_redaction
 from supportbot.slack.app import Feature, build_app
 from supportbot.slack.http import Reply, WsgiApp
 from supportbot.slack.runtime import Runtime
+from supportbot.slack.scheduler import DEFAULT_INTERVAL
 from supportbot.store import migrate
 from supportbot.store.db import Store, StoreError
 
@@ -47,8 +48,11 @@ class Bot:
 
     def start(self) -> None:
         self.runtime.worker.start()
+        self.runtime.scheduler.start()
 
     def stop(self) -> None:
+        # The scheduler first: a job it runs may still enqueue work for the worker.
+        self.runtime.scheduler.stop()
         self.runtime.worker.stop()
         self.runtime.port.close()
 
@@ -62,6 +66,7 @@ def create_bot(
     worker_threads: int = 4,
     poll_interval: float = 1.0,
     instance: str | None = None,
+    schedule_interval: float = DEFAULT_INTERVAL,
 ) -> Bot:
     install_redaction()
     owned = store is None
@@ -75,6 +80,7 @@ def create_bot(
             worker_threads=worker_threads,
             poll_interval=poll_interval,
             instance=instance,
+            schedule_interval=schedule_interval,
         )
         app = build_app(settings, store, runtime=runtime, features=features)
     except BaseException:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from supportbot.slack import digest, home, leaks, tickets, triage
 from supportbot.slack import faq as faq_feature
 from supportbot.slack import help as help_feature
-from supportbot.slack import leaks, tickets, triage
 from supportbot.slack.app import Feature
 
 FEATURES: list[Feature] = [
@@ -13,4 +13,6 @@ FEATURES: list[Feature] = [
     triage.register,
     tickets.register,
     faq_feature.register,
+    home.register,
+    digest.register,
 ]

@@ -24,6 +24,7 @@ from supportbot.slack.hooks import Hooks
 from supportbot.slack.metrics import Metrics
 from supportbot.slack.port import SlackPort
 from supportbot.slack.router import CommandRouter, EventRouter
+from supportbot.slack.scheduler import DEFAULT_INTERVAL, Scheduler
 from supportbot.slack.worker import OutboxWorker
 from supportbot.store import secrets
 from supportbot.store.db import Store
@@ -67,6 +68,7 @@ class Runtime:
     scanner: Scanner
     knowledge: KnowledgeBase
     in_flight: InFlight
+    scheduler: Scheduler
     bot_user_id: str | None = None
     bot_id: str | None = None
     team_id: str | None = None
@@ -84,6 +86,7 @@ class Runtime:
         renderer: Renderer | None = None,
         port: SlackPort | None = None,
         knowledge: KnowledgeBase | None = None,
+        schedule_interval: float = DEFAULT_INTERVAL,
     ) -> Runtime:
         if not settings.slack_bot_token:
             raise ValueError("SLACK_BOT_TOKEN is required to build the bot")
@@ -133,6 +136,7 @@ class Runtime:
             scanner=scanner,
             knowledge=knowledge or KnowledgeBase.from_settings(settings),
             in_flight=in_flight,
+            scheduler=Scheduler(clock, interval=schedule_interval),
         )
 
     @contextmanager

@@ -37,6 +37,7 @@ from supportbot.gaps import (
     summarize_gaps,
 )
 from supportbot.store.types import UtcDateTime, as_utc
+from supportbot.weekly import week_start
 
 #: Signatures kept per gap for matching: the first signal's and the latest few distinct ones.
 REPRESENTATIVES = 6
@@ -402,6 +403,17 @@ def _ranked(session: Session, window: Window, state: StateFilter) -> list[Gap]:
     return [gap for gap in gaps if _state_matches(gap, after_answer.get(_id(gap), 0), state)]
 
 
+def count_signals(session: Session, window: Window) -> int:
+    """Gap signals recorded in ``window`` (every kind)."""
+    count = session.execute(
+        select(func.count())
+        .select_from(GapSignalRow)
+        .where(col(GapSignalRow.at) >= window.start)
+        .where(col(GapSignalRow.at) < window.end)
+    ).scalar()
+    return int(count or 0)
+
+
 def gap_for_source(session: Session, source_ref: str) -> Gap | None:
     """The gap a signal with this ``source_ref`` went to."""
     found: Gap | None = (
@@ -441,12 +453,6 @@ def weekly_counts(session: Session, weeks: int, now: datetime) -> list[WeekCount
         if start in new_gaps:
             new_gaps[start] += 1
     return [WeekCount(start, signals[start], new_gaps[start], kinds[start]) for start in starts]
-
-
-def week_start(moment: datetime) -> datetime:
-    """Monday 00:00 UTC of the week holding ``moment``."""
-    day = _utc(moment).replace(hour=0, minute=0, second=0, microsecond=0)
-    return day - timedelta(days=day.weekday())
 
 
 def _signals_after_answer(session: Session, active_since: datetime) -> dict[int, int]:

@@ -239,12 +239,15 @@ def recent(session: Session, *, since: datetime, limit: int = 200) -> list[tuple
     return [(incident, keys_of(session, incident.id or 0)) for incident in incidents]
 
 
-def repeat_leakers(session: Session, *, since: datetime, minimum: int = 2) -> list[tuple[str, int]]:
-    """Authors with at least ``minimum`` incidents since ``since``, most first (for leads)."""
+def repeat_leakers(
+    session: Session, *, since: datetime, until: datetime | None = None, minimum: int = 2
+) -> list[tuple[str, int]]:
+    """Authors with at least ``minimum`` incidents in [since, until), most first (for leads)."""
+    query = select(col(LeakIncident.author), func.count()).where(col(LeakIncident.created_at) >= since)
+    if until is not None:
+        query = query.where(col(LeakIncident.created_at) < until)
     rows = session.execute(
-        select(col(LeakIncident.author), func.count())
-        .where(col(LeakIncident.created_at) >= since)
-        .where(col(LeakIncident.author).is_not(None))
+        query.where(col(LeakIncident.author).is_not(None))
         .group_by(col(LeakIncident.author))
         .having(func.count() >= minimum)
         .order_by(func.count().desc())
@@ -265,3 +268,14 @@ def weekly_counts(session: Session, *, since: datetime) -> list[datetime]:
             select(col(LeakIncident.created_at)).where(col(LeakIncident.created_at) >= since)
         ).scalars()
     ]
+
+
+def count_between(session: Session, *, since: datetime, until: datetime) -> int:
+    """Incidents created in [since, until) (the leads' views)."""
+    count = session.execute(
+        select(func.count())
+        .select_from(LeakIncident)
+        .where(col(LeakIncident.created_at) >= since)
+        .where(col(LeakIncident.created_at) < until)
+    ).scalar()
+    return int(count or 0)

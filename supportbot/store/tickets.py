@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import Column, Index, Integer, Text, UniqueConstraint, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -218,6 +218,17 @@ def count(session: Session, *, state: StateFilter = "all", assignee: str | None 
     return int(session.execute(query).scalar_one())
 
 
+def count_unassigned(session: Session) -> int:
+    """Open tickets nobody has taken yet."""
+    query = (
+        select(func.count())
+        .select_from(Ticket)
+        .where(col(Ticket.state) == "open")
+        .where(col(Ticket.assignee).is_(None))
+    )
+    return int(session.execute(query).scalar_one())
+
+
 def counts_by_state(session: Session) -> dict[str, int]:
     """For a dashboard: ``{"open": n, "closed": m}`` (both keys always present)."""
     counts = {"open": 0, "closed": 0}
@@ -228,11 +239,33 @@ def counts_by_state(session: Session) -> dict[str, int]:
 
 def created_per_week(session: Session, *, since: datetime, until: datetime) -> list[tuple[date, int]]:
     """Tickets filed per ISO week (Monday, UTC) from ``since`` to ``until``, empty weeks included."""
+    return _per_week(session, col(Ticket.created_at), since, until)
+
+
+def closed_per_week(session: Session, *, since: datetime, until: datetime) -> list[tuple[date, int]]:
+    """Tickets closed per ISO week (Monday, UTC) from ``since`` to ``until``, empty weeks included."""
+    return _per_week(session, col(Ticket.closed_at), since, until)
+
+
+def count_created(session: Session, *, since: datetime, until: datetime) -> int:
+    """Tickets filed in [since, until)."""
+    return _count_between(session, col(Ticket.created_at), since, until)
+
+
+def count_closed(session: Session, *, since: datetime, until: datetime) -> int:
+    """Tickets closed in [since, until) and not reopened since."""
+    return _count_between(session, col(Ticket.closed_at), since, until)
+
+
+def _count_between(session: Session, column: Any, since: datetime, until: datetime) -> int:
+    query = select(func.count()).select_from(Ticket).where(column >= since).where(column < until)
+    return int(session.execute(query).scalar_one())
+
+
+def _per_week(session: Session, column: Any, since: datetime, until: datetime) -> list[tuple[date, int]]:
     moments = [
         as_utc(value)
-        for value in session.execute(
-            select(col(Ticket.created_at)).where(col(Ticket.created_at) >= since).where(col(Ticket.created_at) < until)
-        ).scalars()
+        for value in session.execute(select(column).where(column >= since).where(column < until)).scalars()
     ]
     counts = Counter(_monday(moment.date()) for moment in moments)
     weeks: list[tuple[date, int]] = []

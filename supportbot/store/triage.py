@@ -22,6 +22,7 @@ from sqlalchemy import Column, Index, Integer, Text, UniqueConstraint, or_, sele
 from sqlalchemy.engine import CursorResult
 from sqlmodel import Field, Session, SQLModel, col
 
+from supportbot.dashboard import StepLine
 from supportbot.store.types import UtcDateTime, as_utc
 from supportbot.triage.checklist import ChecklistState, outcome_record
 from supportbot.triage.checks import CHECK_ORDER
@@ -229,19 +230,9 @@ def claim_gap_signal(session: Session, walk_id: int) -> bool:
 # ---------------------------------------------------------------------------------------- reports
 
 
-@dataclass(frozen=True)
-class StepOutcomes:
-    """Walks that ended at one step: fixed by it, or given up on (unresolved/ticket) or left there."""
-
-    step: str
-    fixed: int = 0
-    unresolved: int = 0
-    ticket: int = 0
-    open: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.fixed + self.unresolved + self.ticket + self.open
+# Walks that ended at one step: fixed by it, given up on (unresolved/ticket) or left there. The
+# leads' views use the same record.
+StepOutcomes = StepLine
 
 
 @dataclass(frozen=True)

@@ -251,3 +251,77 @@ SAMPLES.update(
         "help/scan": {},
     }
 )
+
+# Leads' views (supportbot/slack/home.py, supportbot/slack/digest.py)
+_GAP_LINES = [
+    {
+        "key": "gap-3f2a9c1b7d00",
+        "title": "can I get an invoice for my top-up?",
+        "count": 5,
+        "previous": 2,
+        "direction": "up",
+        "state": "reopened",
+        "examples": ["怎么开发票", "how do I get a VAT invoice"],
+    },
+    {
+        "key": "gap-77aa00bb11cc",
+        "title": "do you support claude models?",
+        "count": 1,
+        "previous": 0,
+        "direction": "new",
+        "state": "open",
+        "examples": [],
+    },
+]
+_CHECKLIST = {
+    "walks": 9,
+    "fixed": 5,
+    "unresolved": 2,
+    "ticket": 1,
+    "open": 1,
+    "steps": [
+        {"step": "whitespace", "fixed": 3, "unresolved": 0, "ticket": 0, "open": 0, "total": 3},
+        {"step": "wrong_base_url", "fixed": 2, "unresolved": 1, "ticket": 0, "open": 1, "total": 4},
+        {"step": "disabled_key", "fixed": 0, "unresolved": 1, "ticket": 1, "open": 0, "total": 2},
+    ],
+}
+_OVERVIEW: dict[str, Any] = {
+    "start": datetime(2026, 11, 16, 9, 0, tzinfo=UTC),
+    "end": datetime(2026, 11, 23, 9, 0, tzinfo=UTC),
+    "gaps": _GAP_LINES,
+    "gaps_total": 7,
+    "signals": 12,
+    "signals_previous": 8,
+    "checklist": _CHECKLIST,
+    "leaks": 4,
+    "leaks_previous": 1,
+    "leakers": [{"user": Mrkdwn("<@U0CUST001>"), "count": 3}, {"user": Mrkdwn("<@U0CUST002>"), "count": 2}],
+    "tickets_open": 6,
+    "tickets_opened": 3,
+    "tickets_closed": 2,
+}
+SAMPLES.update(
+    {
+        "home/lead": {**_OVERVIEW, "updated": datetime(2026, 11, 23, 9, 0, tzinfo=UTC)},
+        "home/agent": {
+            "updated": datetime(2026, 11, 23, 9, 0, tzinfo=UTC),
+            "assigned": [
+                {
+                    "id": 12,
+                    "status": 401,
+                    "model": "gpt-4o-mini",
+                    "key": "sk-…x9Qa",
+                    "created": datetime(2026, 11, 22, 14, 0, tzinfo=UTC),
+                },
+                {"id": 13, "status": None, "model": None, "key": None, "created": datetime(2026, 11, 23, tzinfo=UTC)},
+            ],
+            "assigned_total": 12,
+            "tickets_open": 20,
+            "unassigned": 4,
+            "leaks": 3,
+        },
+        "home/customer": {},
+        "digest/weekly": {**_OVERVIEW, "preview": True, "channel": Mrkdwn("<#C0LEADS01>"), "day": 0, "hour": 9},
+        "help/digest": {},
+    }
+)

@@ -14,6 +14,7 @@ def test_empty_environment_gives_safe_defaults() -> None:
     assert settings.support_channels is None
     assert settings.api_base_urls == ()
     assert settings.default_language == "en"
+    assert (settings.digest_day, settings.digest_hour) == (0, 9)
     assert settings.missing_for_http() == ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]
 
 
@@ -96,6 +97,10 @@ def test_secret_values_are_never_echoed_in_errors_or_repr() -> None:
         ("SUPPORTBOT_LEAK_RECHECK_SECONDS", "soon", "not a whole number"),
         ("SUPPORTBOT_DEFAULT_LANGUAGE", "fr", "not a supported language"),
         ("SUPPORTBOT_SUPPORT_CHANNELS", "C0SUPPORT,support", "support"),
+        ("SUPPORTBOT_DIGEST_DAY", "mo", "not a weekday"),
+        ("SUPPORTBOT_DIGEST_DAY", "friyay", "not a weekday"),
+        ("SUPPORTBOT_DIGEST_HOUR", "24", "out of range"),
+        ("SUPPORTBOT_DIGEST_HOUR", "9am", "not a whole number"),
     ],
 )
 def test_malformed_values_are_explained(name: str, value: str, fragment: str) -> None:
@@ -104,3 +109,9 @@ def test_malformed_values_are_explained(name: str, value: str, fragment: str) ->
     assert len(raised.value.problems) == 1
     assert raised.value.problems[0].startswith(f"{name}: ")
     assert fragment in raised.value.problems[0]
+
+
+@pytest.mark.parametrize(("value", "day"), [("mon", 0), ("Friday", 4), ("sun", 6), ("WED", 2), ("thurs", 3)])
+def test_digest_day_takes_weekday_names(value: str, day: int) -> None:
+    settings = Settings.from_env({"SUPPORTBOT_DIGEST_DAY": value, "SUPPORTBOT_DIGEST_HOUR": "0"})
+    assert (settings.digest_day, settings.digest_hour) == (day, 0)

@@ -85,7 +85,7 @@ def test_db_upgrade_reports_an_unreachable_database() -> None:
     assert "does not exist" in result.output
 
 
-@pytest.mark.parametrize("command", ["run", "db", "manifest"])
+@pytest.mark.parametrize("command", ["run", "db", "manifest", "report"])
 def test_every_command_has_help(command: str) -> None:
     result = CliRunner().invoke(cli, [command, "--help"])
     assert result.exit_code == 0
