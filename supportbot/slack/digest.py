@@ -24,10 +24,9 @@ from sqlalchemy.exc import IntegrityError
 from supportbot.chat_text import for_output
 from supportbot.gaps import Window
 from supportbot.lang import Language
-from supportbot.render import Mrkdwn, RenderedMessage
+from supportbot.render import Mrkdwn, RenderedMessage, mention
 from supportbot.slack.router import CommandRequest
 from supportbot.slack.runtime import Runtime
-from supportbot.slack.tickets import mention
 from supportbot.slack.worker import Done
 from supportbot.store import dashboard, outbox
 from supportbot.store.outbox import ClaimedAction
@@ -99,7 +98,9 @@ class WeeklyDigest:
         with runtime.store.session() as session:
             figures = dashboard.overview(session, window, clean=lambda text: for_output(text, scrub), gaps=GAPS_SHOWN)
         context = figures.as_context()
-        context["leakers"] = [{"user": mention(leaker.user_id), "count": leaker.count} for leaker in figures.leakers]
+        context["leakers"] = [
+            {"user": mention(leaker.user_id, "—"), "count": leaker.count} for leaker in figures.leakers
+        ]
         channel = runtime.settings.leads_channel
         return runtime.renderer.message(
             "digest/weekly",

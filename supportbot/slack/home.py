@@ -25,9 +25,9 @@ from slack_bolt import App
 
 from supportbot.chat_text import for_output
 from supportbot.gaps import Window
+from supportbot.render import mention
 from supportbot.slack.router import EventContext
 from supportbot.slack.runtime import Runtime
-from supportbot.slack.tickets import mention
 from supportbot.slack.worker import Done
 from supportbot.store import dashboard, outbox
 from supportbot.store.outbox import ClaimedAction
@@ -80,7 +80,7 @@ class HomeTab:
                 )
             context = figures.as_context()
             context["leakers"] = [
-                {"user": mention(leaker.user_id), "count": leaker.count} for leaker in figures.leakers
+                {"user": mention(leaker.user_id, "—"), "count": leaker.count} for leaker in figures.leakers
             ]
             return runtime.renderer.view("home/lead", language, updated=now, **context)
         if runtime.roles.is_agent(user_id):
