@@ -30,9 +30,21 @@ from pathlib import Path
 
 from supportbot.emulator import Emulator, SlackDriver
 from supportbot.emulator.fakekeys import fake_key
+from supportbot.store import migrate
+from supportbot.store.db import Store
 
+THREADS = 8
 SECRET = "benchmark-signing-secret-0123456789"  # noqa: S105 - for the local emulator only
 PROVIDERS = ("openai", "anthropic", "deepseek", "gateway", "openrouter", "groq", "github", "google")
+# What people really paste: config lines, code, questions; one in four is also a 401 report, which starts the
+# checklist too. Several authors, so most pastes are first leaks (a repeat also records an FAQ-gap signal).
+TEMPLATES = (
+    "benchmark {n}: my key {key} gives 401, why?",
+    "benchmark {n}: here is my .env\nOPENAI_BASE_URL=https://api.gateway.example/v1\nOPENAI_API_KEY={key}",
+    'benchmark {n}: client = OpenAI(api_key="{key}", base_url="https://api.gateway.example/v1")',
+    "benchmark {n}: use {key} for the staging job please",
+)
+AUTHORS = ("alice", "li.wei", "sam", "wang", "lee", "admin")
 
 
 @dataclass
@@ -43,14 +55,16 @@ class Sent:
     status: int
 
 
-def start_bot(emulator: Emulator, database: Path, processes: int = 1) -> tuple[subprocess.Popen[str], str]:
+def start_bot(
+    emulator: Emulator, database: Path, processes: int = 1, database_url: str | None = None
+) -> tuple[subprocess.Popen[str], str]:
     env = {
         **{key: value for key, value in os.environ.items() if key.startswith(("PATH", "HOME", "LANG", "PYTHON"))},
         "SLACK_BOT_TOKEN": emulator.bot_token,
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_ADMIN_USER_TOKEN": emulator.admin_token,
         "SUPPORTBOT_SLACK_API_URL": emulator.api_url,
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database_url or f"sqlite:///{database}",
         "SUPPORTBOT_AGENT_CHANNEL": "G0AGENTS1",
         "SUPPORTBOT_FINGERPRINT_SECRET": "benchmark-fingerprint-secret-0123",
         "SUPPORTBOT_LOG_LEVEL": "WARNING",
@@ -94,9 +108,11 @@ def run_rate(emulator: Emulator, url: str, rate: float, seconds: float, rng: ran
     lock = threading.Lock()
 
     def one(index: int) -> None:
-        text = f"benchmark {index}: my key {fake_key(PROVIDERS[index % len(PROVIDERS)], rng)} gives 401, why?"
+        key = fake_key(PROVIDERS[index % len(PROVIDERS)], rng)
+        text = TEMPLATES[index % len(TEMPLATES)].format(n=index, key=key)
+        author = AUTHORS[index % len(AUTHORS)]
         started = time.time()
-        delivery = driver.post("alice", "#support", text)
+        delivery = driver.post(author, "#support", text)
         ack = time.time() - started
         with lock:
             sent.append(Sent(str(delivery.ts), started, ack, delivery.status))
@@ -140,11 +156,16 @@ def main() -> None:
     parser.add_argument("--rates", type=float, nargs="+", default=[20.0, 100.0])
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--processes", type=int, default=2, help="supportbot run --processes (one per core)")
+    parser.add_argument("--database-url", help="run against this database (migrated first) instead of a new SQLite file")
     args = parser.parse_args()
     rng = random.Random(20261123)
     rows = []
     with Emulator() as emulator, tempfile.TemporaryDirectory() as folder:
-        process, url = start_bot(emulator, Path(folder) / "bench.db", args.processes)
+        if args.database_url:
+            store = Store(args.database_url)
+            migrate.upgrade(store)
+            store.close()
+        process, url = start_bot(emulator, Path(folder) / "bench.db", args.processes, args.database_url)
         try:
             run_rate(emulator, url, 10, 1, rng)  # warm-up: imports, connections, caches
             time.sleep(1)

@@ -60,6 +60,7 @@ class Settings:
     default_language: Language = "en"
     log_level: str = "INFO"
     leak_recheck_seconds: int = 300
+    outbox_threads: int = 4
     # The leads' weekly digest: weekday (0 = Monday) and hour (UTC) it is due.
     digest_day: int = 0
     digest_hour: int = 9
@@ -90,6 +91,7 @@ class Settings:
             default_language=reader.language("SUPPORTBOT_DEFAULT_LANGUAGE"),
             log_level=reader.log_level("SUPPORTBOT_LOG_LEVEL"),
             leak_recheck_seconds=reader.integer("SUPPORTBOT_LEAK_RECHECK_SECONDS", 300, low=10, high=86_400),
+            outbox_threads=reader.integer("SUPPORTBOT_OUTBOX_THREADS", 4, low=1, high=64),
             digest_day=reader.weekday("SUPPORTBOT_DIGEST_DAY", default=0),
             digest_hour=reader.integer("SUPPORTBOT_DIGEST_HOUR", 9, low=0, high=23),
         )

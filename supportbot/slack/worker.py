@@ -81,6 +81,7 @@ class OutboxWorker:
         lease: timedelta = timedelta(seconds=60),
         poll_interval: float = 1.0,
         busy: Callable[[], bool] | None = None,
+        relax_every: float = 0.2,
     ) -> None:
         self._store = store
         self._clock = clock
@@ -91,6 +92,8 @@ class OutboxWorker:
         self._lease = lease
         self._poll = poll_interval
         self._busy = busy
+        self._relax_every = relax_every
+        self._relaxed_at = 0.0
         self._ready = threading.Condition()
         self._signals = 0  # wakes not yet taken by a thread
         self._stopping = threading.Event()
@@ -147,18 +150,19 @@ class OutboxWorker:
         """One worker thread: take the most urgent ready action, do it, and take the next in the same
         transaction that records the outcome; when there is none, sleep until woken or the poll.
 
-        Python runs one thread at a time, so while Slack requests are being handled, every lane but
-        the first takes only urgent actions (deleting a leaked key): a repost started now would
-        compete with the handling of the next leak. Lane 0 keeps everything else moving.
+        Python runs one thread at a time, so while Slack requests are being handled, the lanes take
+        only urgent actions (deleting a leaked key): a repost started now would compete with the
+        handling of the next leak. Lane 0 still takes one other action every ``relax_every`` seconds,
+        so a long rush delays replies and warnings but never stops them.
         """
         while not self._stopping.is_set():
             urgent_only = False
             try:
-                urgent_only = lane > 0 and self._busy is not None and self._busy()
+                urgent_only = self._urgent_only(lane)
                 action = self._claim(urgent_only=urgent_only)
                 while action is not None and not self._stopping.is_set():
                     self._pass_the_word()
-                    urgent_only = lane > 0 and self._busy is not None and self._busy()
+                    urgent_only = self._urgent_only(lane)
                     action = self._execute(action, claim_next=True, urgent_only=urgent_only)
             except Exception:
                 _log.exception("outbox: worker loop failed; retrying shortly")
@@ -166,9 +170,25 @@ class OutboxWorker:
                 continue
             with self._ready:
                 if self._signals == 0 and not self._stopping.is_set():
-                    # An urgent-only lane looks again soon: the rush may be over and other work waiting.
-                    self._ready.wait(0.02 if urgent_only else self._sleep_time())
+                    # Urgent work wakes a lane when it is enqueued; during a rush only lane 0 comes back on
+                    # its own, at its relax interval, to keep other work moving. (Polling every lane
+                    # often would spend the rush on empty claims.)
+                    wait = self._sleep_time()
+                    if urgent_only and lane == 0:
+                        wait = min(wait, self._relax_every)
+                    self._ready.wait(wait)
                 self._signals = max(0, self._signals - 1)
+
+    def _urgent_only(self, lane: int) -> bool:
+        if self._busy is None or not self._busy():
+            return False
+        if lane > 0:
+            return True
+        now = self._clock.monotonic()
+        if now - self._relaxed_at >= self._relax_every:
+            self._relaxed_at = now
+            return False
+        return True
 
     def _pass_the_word(self) -> None:
         """There may be more ready work than this thread can take: let one more thread look."""
