@@ -257,6 +257,20 @@ class SlackDriver:
             envelope = payloads.event_envelope(self.ws, payloads.message_event(self.ws, message), channel=place)
         return self._deliver_event(place, envelope, ts=message.ts, channel=place.id)
 
+    def prepare_post(self, user: str | User, channel: str | Channel, text: str) -> tuple[bytes, dict[str, str], str]:
+        """Create ``user``'s message now and return the signed event Slack would send, unsent.
+
+        For load generators: the work of building and signing is done before the clock starts, so
+        what is measured is the app. Returns (body, headers, ts); the signature stays valid 5 minutes.
+        """
+        with self.ws.lock:
+            person, place = self.user(user), self.channel(channel)
+            self._member(person, place)
+            message = self._add_typed(person, place, self._format(text, False), None)
+            envelope = payloads.event_envelope(self.ws, payloads.message_event(self.ws, message), channel=place)
+        body = json.dumps(envelope).encode()
+        return body, {"Content-Type": JSON_TYPE, "User-Agent": USER_AGENT, **self.sign(body)}, message.ts
+
     def post_markup(
         self, user: str | User, channel: str | Channel, text: str, thread_ts: str | None = None
     ) -> Delivery:
