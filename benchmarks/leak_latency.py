@@ -70,6 +70,7 @@ def start_bot(
         "SUPPORTBOT_AGENT_CHANNEL": "G0AGENTS1",
         "SUPPORTBOT_FINGERPRINT_SECRET": "benchmark-fingerprint-secret-0123",
         "SUPPORTBOT_LOG_LEVEL": "WARNING",
+        "SUPPORTBOT_OUTBOX_THREADS": os.environ.get("SUPPORTBOT_OUTBOX_THREADS", "4"),
     }
     process = subprocess.Popen(
         [
