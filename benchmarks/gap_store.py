@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from benchmarks.timing import report, timed
 from supportbot.gaps import GapMatcher, GapSignal, Window
 from supportbot.knowledge import KnowledgeBase
 from supportbot.store import gaps as gap_store
@@ -37,21 +36,6 @@ def _question(rng: random.Random, index: int) -> str:
     topic = TOPICS[index % len(TOPICS)]
     # A made-up product word makes each of the --gaps questions its own gap.
     return rng.choice(FORMS).format(f"{topic} for product{index // len(TOPICS)}x{index % 97}")
-
-
-def _timed(action: Callable[[], object], repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - started) * 1000)
-    return times
-
-
-def _report(name: str, times: list[float]) -> None:
-    ordered = sorted(times)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    print(f"{name:<44} median {statistics.median(times):7.2f} ms   p99 {p99:7.2f} ms   ({len(times)} runs)")
 
 
 def main() -> None:
@@ -93,9 +77,9 @@ def main() -> None:
         with store.session() as session:
             gap_store.weekly_counts(session, 8, NOW)
 
-    _report("record_signal (group among recent gaps)", _timed(record_one, 200))
-    _report("top_gaps 7d, limit 10 (+ count)", _timed(listing, 30))
-    _report("weekly_counts, 8 weeks", _timed(weeks, 30))
+    report("record_signal (group among recent gaps)", timed(record_one, 200))
+    report("top_gaps 7d, limit 10 (+ count)", timed(listing, 30))
+    report("weekly_counts, 8 weeks", timed(weeks, 30))
     store.close()
 
 

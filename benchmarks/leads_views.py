@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from benchmarks.timing import report, timed
 from supportbot.dashboard import Overview
 from supportbot.gaps import GapMatcher, GapSignal, Window
 from supportbot.knowledge import KnowledgeBase
@@ -35,21 +35,6 @@ from supportbot.triage.checks import CheckId
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 TOPICS = ["invoice", "refund", "claude", "streaming", "timeout", "embedding", "sla", "alipay", "region", "webhooks"]
-
-
-def _timed(action: Callable[[], object], repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - started) * 1000)
-    return times
-
-
-def _report(name: str, times: list[float]) -> None:
-    ordered = sorted(times)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    print(f"{name:<44} median {statistics.median(times):7.2f} ms   p99 {p99:7.2f} ms   ({len(times)} runs)")
 
 
 def _fill(store: Store, days: int, per_day: int, rng: random.Random) -> None:
@@ -133,7 +118,7 @@ def main() -> None:
             "digest/weekly", "en", preview=False, channel="", day=0, hour=9, leakers=[], **figures.as_context()
         )
 
-    def report(weeks: int) -> Callable[[], str]:
+    def html_report(weeks: int) -> Callable[[], str]:
         def run() -> str:
             with store.session() as session:
                 data = dashboard.report(session, weeks, NOW)
@@ -141,11 +126,11 @@ def main() -> None:
 
         return run
 
-    _report("lead's App Home (figures + view)", _timed(lead_home, args.repeat))
-    _report("agent's App Home (figures)", _timed(agent_home, args.repeat))
-    _report("weekly digest (figures + message)", _timed(digest, args.repeat))
-    _report("report, 8 weeks (data + HTML)", _timed(report(8), max(3, args.repeat // 5)))
-    _report("report, 26 weeks (data + HTML)", _timed(report(26), max(3, args.repeat // 5)))
+    report("lead's App Home (figures + view)", timed(lead_home, args.repeat))
+    report("agent's App Home (figures)", timed(agent_home, args.repeat))
+    report("weekly digest (figures + message)", timed(digest, args.repeat))
+    report("report, 8 weeks (data + HTML)", timed(html_report(8), max(3, args.repeat // 5)))
+    report("report, 26 weeks (data + HTML)", timed(html_report(26), max(3, args.repeat // 5)))
     store.close()
     folder.cleanup()
 
