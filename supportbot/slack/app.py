@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltRequest
 from sqlalchemy.exc import OperationalError
 
 from supportbot.config import Settings
@@ -93,16 +93,20 @@ def _is_own(runtime: Runtime, message: Message) -> bool:
 
 
 def _event_listener(runtime: Runtime) -> Callable[..., None]:
-    def handle_event(body: dict[str, Any], ack: Ack) -> None:
+    def handle_event(body: dict[str, Any], ack: Ack, request: BoltRequest) -> None:
         ack()
         with runtime.in_flight:
-            _handle_event(runtime, body)
+            _handle_event(runtime, body, is_retry=bool(request.headers.get("x-slack-retry-num")))
 
     return handle_event
 
 
-def _handle_event(runtime: Runtime, body: dict[str, Any]) -> None:
-    """Claim the event (dropping repeats), run the feature handlers, and record that it was handled."""
+def _handle_event(runtime: Runtime, body: dict[str, Any], *, is_retry: bool = False) -> None:
+    """Claim the event (dropping repeats), run the feature handlers, and record that it was handled.
+
+    Arrival handlers run first, without the repeat check's database turn; Slack's retries of an event
+    skip them, since the first delivery has already been seen.
+    """
     event = body.get("event")
     if not isinstance(event, dict):
         return
@@ -110,6 +114,11 @@ def _handle_event(runtime: Runtime, body: dict[str, Any]) -> None:
     runtime.metrics.events.labels(event_type[:40]).inc()
     event_id = body.get("event_id") if isinstance(body.get("event_id"), str) else None
     now = runtime.clock.now()
+    message = message_from_event(event, body) if event_type == "message" else None
+    if message is not None and _is_own(runtime, message):
+        message = None
+    if message is not None and not is_retry:
+        _first_look(runtime, message)
     if event_id is not None:
         with runtime.store.session() as session:
             claimed = event_store.claim_event(
@@ -120,7 +129,7 @@ def _handle_event(runtime: Runtime, body: dict[str, Any]) -> None:
             _log.info("dropped a repeated delivery of event %s", event_id)
             return
     context = EventContext(envelope=body, event=event, received_at=now)
-    transient = _run_handlers(runtime, event_type, event, body, context)
+    transient = _run_handlers(runtime, event_type, message, context)
     if event_id is not None:
         with runtime.store.session() as session:
             if transient:
@@ -132,9 +141,18 @@ def _handle_event(runtime: Runtime, body: dict[str, Any]) -> None:
         raise TransientFailure(f"event {event_id} will be retried by Slack")
 
 
-def _run_handlers(
-    runtime: Runtime, event_type: str, event: Mapping[str, Any], body: Mapping[str, Any], context: EventContext
-) -> bool:
+def _first_look(runtime: Runtime, message: Message) -> None:
+    """Arrival handlers (starting a deletion) run before the repeat check's database turn."""
+    for name, handler in runtime.events.arrival_handlers():
+        try:
+            handler(message)
+        except Exception:
+            # The regular handlers still see the message; nothing is lost by going on.
+            runtime.metrics.handler_errors.labels(name).inc()
+            _log.exception("%s failed", name)
+
+
+def _run_handlers(runtime: Runtime, event_type: str, message: Message | None, context: EventContext) -> bool:
     transient = False
 
     def guarded(name: str, call: Callable[[], Any]) -> Any:
@@ -151,13 +169,11 @@ def _run_handlers(
             _log.exception("%s failed", name)
         return None
 
-    if event_type == "message":
-        message = message_from_event(event, body)
-        if message is not None and not _is_own(runtime, message):
-            for name, handler in runtime.events.message_handlers():
-                replacement = guarded(name, partial(handler, message, context))
-                if isinstance(replacement, Message):
-                    message = replacement
+    if message is not None:
+        for name, handler in runtime.events.message_handlers():
+            replacement = guarded(name, partial(handler, message, context))
+            if isinstance(replacement, Message):
+                message = replacement
     # Raw subscribers see every event of their type, message subtypes (deletions, joins) included.
     for name, raw_handler in runtime.events.raw_handlers(event_type):
         guarded(name, partial(raw_handler, context))

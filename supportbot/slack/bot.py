@@ -54,6 +54,7 @@ class Bot:
         # The scheduler first: a job it runs may still enqueue work for the worker.
         self.runtime.scheduler.stop()
         self.runtime.worker.stop()
+        self.runtime.prompt_deleter.close()
         self.runtime.port.close()
 
 

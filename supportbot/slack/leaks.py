@@ -72,10 +72,14 @@ class Interception:
     incident_id: int
     repost_action: int | None
     is_new: bool
+    # The deletion, written claimed by this instance because its Slack call is already under way
+    # (``PromptDeleter``): the worker takes it straight from memory once the transaction commits.
+    hand_over: ClaimedAction | None = None
 
 
 def register(app: App, runtime: Runtime) -> None:
     feature = register_actions(runtime)
+    runtime.events.on_arrival("leaks.prompt_delete", feature.on_arrival)
     runtime.events.on_message("leaks", feature.on_message, order=10)
     runtime.events.on_event("message", "leaks.deleted", feature.on_message_deleted)
     app.action(HANDLED_ACTION)(feature.on_handled_click)
@@ -131,6 +135,16 @@ class LeakFeature:
         )
         return replace(message, text=masked_text, extra_texts=masked_parts)
 
+    def on_arrival(self, message: Message) -> None:
+        """Start deleting a message that holds a key at once; :meth:`on_message` records it and does the rest."""
+        runtime = self.runtime
+        decision = deletion_decision(message, has_admin_token=runtime.port.has_admin, home_team=runtime.team_id)
+        if not decision.possible:
+            return
+        texts = (message.text, *(part.text for part in message.extra_texts))
+        if any(text and runtime.scanner.find(text) for text in texts):
+            runtime.prompt_deleter.submit(message.channel, message.ts)
+
     def on_message_deleted(self, context: EventContext) -> None:
         """The author (or an admin) removed a leaking message themselves: stop re-checking it."""
         event = context.event
@@ -167,13 +181,23 @@ class LeakFeature:
         """
         if session is not None:
             return self._intercept_in(
-                session, message, findings, masked_text=masked_text, received_at=received_at, source=source, file=file
+                session,
+                message,
+                findings,
+                masked_text=masked_text,
+                received_at=received_at,
+                source=source,
+                file=file,
+                own_transaction=False,
             )
         try:
             with self.runtime.transaction() as own:
-                return self._intercept_in(
+                result = self._intercept_in(
                     own, message, findings, masked_text=masked_text, received_at=received_at, source=source, file=file
                 )
+            if result.hand_over is not None:
+                self.runtime.worker.hand_over(result.hand_over)
+            return result
         except IntegrityError:
             # Another replica recorded the same message a moment ago.
             with self.runtime.store.session() as own:
@@ -192,6 +216,7 @@ class LeakFeature:
         received_at: datetime,
         source: str,
         file: FileLeak | None,
+        own_transaction: bool = True,
     ) -> Interception:
         runtime = self.runtime
         now = runtime.clock.now()
@@ -236,10 +261,33 @@ class LeakFeature:
         }
         group = _group(incident_id)
         repost_id: int | None = None
+        hand_over: ClaimedAction | None = None
         if decision.possible:
+            # Outside a caller's transaction only: the hand-over must wait for this one to commit.
+            prompted = own_transaction and file is None and runtime.prompt_deleter.started(message.channel, message.ts)
+            delete_payload = {**base, "prompted": True} if prompted else base
             delete = outbox.enqueue(
-                session, DELETE, base, now=now, group_key=group, max_attempts=12, priority=outbox.URGENT
+                session,
+                DELETE,
+                delete_payload,
+                now=now,
+                group_key=group,
+                max_attempts=12,
+                priority=outbox.URGENT,
+                claimed_by=runtime.instance if prompted else None,
+                lease=runtime.worker.lease if prompted else None,
             )
+            if prompted:
+                hand_over = ClaimedAction(
+                    id=delete.id,
+                    kind=DELETE,
+                    payload=delete_payload,
+                    attempts=1,
+                    max_attempts=12,
+                    group_key=group,
+                    predecessor_result=None,
+                    priority=outbox.URGENT,
+                )
             repost = outbox.enqueue(
                 session,
                 REPOST,
@@ -279,7 +327,7 @@ class LeakFeature:
             len(keys),
             "queued" if decision.possible else f"impossible ({decision.reason})",
         )
-        return Interception(incident_id, repost_id, is_new=True)
+        return Interception(incident_id, repost_id, is_new=True, hand_over=hand_over)
 
     def queue_file_scans(self, message: Message, files: Sequence[Any], received_at: datetime) -> None:
         now = self.runtime.clock.now()
@@ -314,11 +362,21 @@ class LeakFeature:
         file_id = payload.get("file_id")
         method = "files.delete" if file_id else "chat.delete"
         params = {"file": file_id} if file_id else {"channel": payload["channel"], "ts": payload["ts"]}
+        attempt = None if file_id else self.runtime.prompt_deleter.take(str(payload["channel"]), str(payload["ts"]))
         now = self.runtime.clock.now()
         try:
-            self.runtime.port.call(method, token="admin", **params)  # noqa: S106 - selects the admin token
+            if attempt is None:
+                self.runtime.port.call(method, token="admin", **params)  # noqa: S106 - selects the admin token
+            elif attempt.error is not None:
+                raise attempt.error
         except SlackApiError as error:
             code = error.code  # the except variable is gone once the block ends; the lambda runs later
+            if code in {"message_not_found", "file_not_found", "file_deleted"} and payload.get("prompted"):
+                # Our own first attempt (made by a process that stopped before recording it) removed it.
+                return Done(
+                    result={"deleted": True, "already_gone": True},
+                    apply=lambda s: leak_store.update_incident(s, incident, now=now, deletion="deleted"),
+                )
             if code in {"message_not_found", "file_not_found", "file_deleted"}:
                 return Done(
                     result={"deleted": True, "already_gone": True},

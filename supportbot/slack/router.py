@@ -43,6 +43,7 @@ class EventContext:
 
 MessageHandler = Callable[[Message, EventContext], Message | None]
 RawHandler = Callable[[EventContext], None]
+ArrivalHandler = Callable[[Message], None]
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,19 @@ class EventRouter:
     def __init__(self) -> None:
         self._message_handlers: list[_MessageSubscription] = []
         self._raw_handlers: dict[str, list[tuple[str, RawHandler]]] = {}
+        self._arrival_handlers: list[tuple[str, ArrivalHandler]] = []
+
+    def on_arrival(self, name: str, handler: ArrivalHandler) -> None:
+        """See each message the moment it arrives, before the repeat check and before any database work.
+
+        For what cannot wait for a database turn (starting a leaked key's deletion). The handler may see
+        a repeated delivery, so what it does must be safe to do twice; it must be quick and must not
+        touch the database.
+        """
+        self._arrival_handlers.append((name, handler))
+
+    def arrival_handlers(self) -> Sequence[tuple[str, ArrivalHandler]]:
+        return list(self._arrival_handlers)
 
     def on_message(self, name: str, handler: MessageHandler, *, order: int) -> None:
         """Subscribe to messages people write (new, replies, edits, file shares).

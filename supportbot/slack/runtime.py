@@ -23,6 +23,7 @@ from supportbot.slack.directory import Directory, Roles
 from supportbot.slack.hooks import Hooks
 from supportbot.slack.metrics import Metrics
 from supportbot.slack.port import SlackPort
+from supportbot.slack.prompt_delete import PromptDeleter
 from supportbot.slack.router import CommandRouter, EventRouter
 from supportbot.slack.scheduler import DEFAULT_INTERVAL, Scheduler
 from supportbot.slack.worker import OutboxWorker
@@ -69,6 +70,7 @@ class Runtime:
     knowledge: KnowledgeBase
     in_flight: InFlight
     scheduler: Scheduler
+    prompt_deleter: PromptDeleter
     bot_user_id: str | None = None
     bot_id: str | None = None
     team_id: str | None = None
@@ -137,6 +139,7 @@ class Runtime:
             knowledge=knowledge or KnowledgeBase.from_settings(settings),
             in_flight=in_flight,
             scheduler=Scheduler(clock, interval=schedule_interval),
+            prompt_deleter=PromptDeleter(port, monotonic=clock.monotonic),
         )
 
     @contextmanager

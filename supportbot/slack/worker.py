@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -99,6 +100,7 @@ class OutboxWorker:
         self._stopping = threading.Event()
         self._due_hint = 0.0  # monotonic time of the earliest retry this process scheduled
         self._threads_running: list[threading.Thread] = []
+        self._handed: deque[ClaimedAction] = deque()
 
     def register(self, kind: str, handler: Handler) -> None:
         if kind in self._handlers:
@@ -108,6 +110,18 @@ class OutboxWorker:
     @property
     def kinds(self) -> set[str]:
         return set(self._handlers)
+
+    @property
+    def lease(self) -> timedelta:
+        return self._lease
+
+    def hand_over(self, action: ClaimedAction) -> None:
+        """Carry out an action this instance wrote already claimed (see ``outbox.enqueue``), next.
+
+        Call it only once the transaction that wrote the action has committed.
+        """
+        self._handed.append(action)
+        self.wake()
 
     def wake(self) -> None:
         """Something was enqueued: one idle thread looks now rather than at the next poll."""
@@ -132,6 +146,7 @@ class OutboxWorker:
         for thread in self._threads_running:
             thread.join(timeout)
         self._threads_running = []
+        self._handed.clear()  # still claimed in the table: released just below
         with self._store.session() as session:
             released = outbox.release_claims(session, instance=self.instance, now=self._clock.now())
         if released:
@@ -202,6 +217,11 @@ class OutboxWorker:
         return self._poll if until_hint <= 0 else max(0.01, min(self._poll, until_hint))
 
     def _claim(self, session: Session | None = None, *, urgent_only: bool = False) -> ClaimedAction | None:
+        try:
+            return self._handed.popleft()
+        except IndexError:
+            pass
+
         def take(current: Session) -> ClaimedAction | None:
             claimed = outbox.claim_ready(
                 current,

@@ -159,10 +159,19 @@ def enqueue(
     dedupe_key: str | None = None,
     max_attempts: int = 8,
     priority: int = NORMAL,
+    claimed_by: str | None = None,
+    lease: timedelta | None = None,
 ) -> Enqueued:
-    """Add an action in the caller's transaction."""
+    """Add an action in the caller's transaction.
+
+    ``claimed_by`` writes it already claimed by that instance for ``lease``: for an action that
+    instance will carry out itself as soon as the transaction commits. Should it die first, the
+    lease runs out and any worker takes the action over.
+    """
     after_id = after if isinstance(after, int) or after is None else after.id
-    status = "pending"
+    if claimed_by is not None and (after_id is not None or lease is None or delay):
+        raise ValueError("an action written claimed needs a lease and can neither wait nor be delayed")
+    status = "pending" if claimed_by is None else "claimed"
     transaction = id(session.get_transaction())
     if after_id is not None:
         if isinstance(after, Enqueued) and after.transaction == transaction:
@@ -191,7 +200,9 @@ def enqueue(
                 "run_if": run_if,
                 "group_key": group_key,
                 "dedupe_key": dedupe_key,
-                "attempts": 0,
+                "attempts": 0 if claimed_by is None else 1,
+                "claimed_by": claimed_by,
+                "lease_until": now + lease if claimed_by is not None and lease is not None else None,
                 "max_attempts": max_attempts,
                 "priority": priority,
                 "not_before": now + delay,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 from pathlib import Path
 
 import pytest
@@ -268,3 +269,45 @@ def test_planted_keys_appear_nowhere(emulator: Emulator, tmp_path: Path, logs: p
         assert secret not in logs.text, "a key reached the logs"
         for fragment in (secret[:20], secret[-20:]):
             assert fragment.encode() not in stored
+
+
+def test_deletion_starts_at_once_and_no_other_instance_repeats_it(emulator: Emulator, tmp_path: Path) -> None:
+    """The instance that receives the event starts chat.delete before recording anything, and keeps
+    the outbox action for itself: another instance on the same database must not call Slack again
+    (a second call would answer message_not_found and look like the author's own deletion)."""
+    url = f"sqlite:///{tmp_path}/shared.db"
+    with (
+        running(emulator, url, instance="front", start_worker=False) as front,
+        running(emulator, url, instance="back") as back,
+    ):
+        sent = front.driver.post("alice", "#support", f"key {key('openai')}")
+        # The front's outbox worker is not even running, yet the deletion is under way.
+        emulator.wait_until(lambda: any(call.ok for call in emulator.calls_for("chat.delete")), timeout=5)
+        time.sleep(0.5)  # the back's worker polls every 50 ms: ample chances to take the action wrongly
+        assert len(emulator.calls_for("chat.delete")) == 1
+        ((incident, _),) = incidents(back)
+        assert (incident.deletion, incident.reposted) == ("pending", False), "recorded, not yet finished"
+        front.bot.start()
+        front.settle()
+        assert [(call.params["ts"], call.ok) for call in emulator.calls_for("chat.delete")] == [(sent.ts, True)]
+        ((incident, _),) = incidents(front)
+        assert (incident.deletion, incident.reposted, incident.warned) == ("deleted", True, "ephemeral")
+
+
+def test_deletion_started_by_an_instance_that_died_is_finished_by_another(emulator: Emulator, tmp_path: Path) -> None:
+    clock = FakeClock()
+    url = f"sqlite:///{tmp_path}/shared.db"
+    with (
+        running(emulator, url, instance="front", start_worker=False, clock=clock) as front,
+        running(emulator, url, instance="back", clock=clock) as back,
+    ):
+        sent = front.driver.post("alice", "#support", f"key {key('anthropic')}")
+        emulator.wait_until(lambda: any(call.ok for call in emulator.calls_for("chat.delete")), timeout=5)
+        clock.advance(61)  # the front never carries out its claim; its lease runs out
+        back.settle()
+        assert [(call.params["ts"], call.error) for call in emulator.calls_for("chat.delete")] == [
+            (sent.ts, None),
+            (sent.ts, "message_not_found"),
+        ]
+        ((incident, _),) = incidents(back)
+        assert (incident.deletion, incident.reposted) == ("deleted", True), "our own first attempt removed it"

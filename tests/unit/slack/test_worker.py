@@ -165,3 +165,34 @@ def test_backoff_grows_and_is_capped() -> None:
     assert 0.5 <= backoff(0) <= 1
     assert 150 <= backoff(9) <= 300
     assert backoff(50) <= 300
+
+
+def test_handed_over_action_runs_without_being_claimed_again(sqlite_store: Store, clock: FakeClock) -> None:
+    seen: list[tuple[int, int]] = []
+
+    def handler(action: ClaimedAction) -> Done:
+        seen.append((action.id, action.attempts))
+        return Done(result={"deleted": True})
+
+    worker = _worker(sqlite_store, clock)
+    worker.register("delete", handler)
+    with sqlite_store.session() as session:
+        written = outbox.enqueue(session, "delete", {}, now=clock.now(), claimed_by="w1", lease=worker.lease)
+    assert worker.run_once() == 0, "a claimed action is not ready for the table's claim"
+    worker.hand_over(ClaimedAction(written.id, "delete", {}, 1, 8, None, None, priority=outbox.URGENT))
+    assert worker.run_once() == 1
+    assert seen == [(written.id, 1)]
+    assert _row(sqlite_store, written.id).status == "done"
+
+
+def test_stopping_hands_back_an_action_handed_over_but_not_run(sqlite_store: Store, clock: FakeClock) -> None:
+    worker = _worker(sqlite_store, clock)
+    worker.register("delete", lambda action: Done())
+    with sqlite_store.session() as session:
+        written = outbox.enqueue(session, "delete", {}, now=clock.now(), claimed_by="w1", lease=worker.lease)
+    worker.hand_over(ClaimedAction(written.id, "delete", {}, 1, 8, None, None))
+    worker.stop()
+    assert _row(sqlite_store, written.id).status == "pending", "released for any worker to take"
+    other = _worker(sqlite_store, clock, instance="w2")
+    other.register("delete", lambda action: Done())
+    assert other.run_once() == 1

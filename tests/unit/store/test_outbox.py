@@ -236,3 +236,31 @@ def test_concurrent_single_claims_leave_no_orphaned_claim(store: Store, clock: F
         claimed_rows = session.exec(select(OutboxAction).where(OutboxAction.status == "claimed")).all()
     assert sorted(row.id for row in claimed_rows if row.id is not None) == sorted(handed)
     assert len(handed) == 60
+
+
+def test_action_written_claimed_belongs_to_its_writer_until_the_lease_runs_out(store: Store, clock: FakeClock) -> None:
+    with store.session() as session:
+        action = outbox.enqueue(session, "leak.delete", {"ts": "1.2"}, now=clock.now(), claimed_by="w1", lease=LEASE)
+        follow = outbox.enqueue(session, "leak.repost", {"ts": "1.2"}, now=clock.now(), after=action)
+    assert (action.status, follow.status) == ("claimed", "waiting")
+    assert _claim(store, clock, instance="w2") == [], "another worker must not take it while the lease holds"
+    with store.session() as session:
+        assert outbox.complete(session, action.id, instance="w1", outcome="succeeded", now=clock.now())
+    assert [item.kind for item in _claim(store, clock, instance="w2")] == ["leak.repost"]
+
+
+def test_action_written_claimed_is_taken_over_when_its_writer_died(store: Store, clock: FakeClock) -> None:
+    with store.session() as session:
+        action = outbox.enqueue(session, "leak.delete", {"ts": "1.2"}, now=clock.now(), claimed_by="w1", lease=LEASE)
+    clock.advance(61)
+    claimed = _claim(store, clock, instance="w2")
+    assert [(item.id, item.attempts) for item in claimed] == [(action.id, 2)], "the first attempt counts"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{"lease": None}, {"lease": LEASE, "delay": timedelta(seconds=5)}, {"lease": LEASE, "after": 1}],
+)
+def test_action_written_claimed_needs_a_lease_and_cannot_wait(store: Store, clock: FakeClock, extra: dict) -> None:
+    with store.session() as session, pytest.raises(ValueError, match="claimed"):
+        outbox.enqueue(session, "leak.delete", {}, now=clock.now(), claimed_by="w1", **extra)
