@@ -35,7 +35,14 @@ def _missing_message(missing: list[str], mode: str) -> str:
     type=click.IntRange(0, 65535),
     help="Port to listen on (0 picks a free one).",
 )
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="HTTP threads per process.")
+@click.option(
+    "--threads",
+    default=16,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    # Handlers wait for database turns; with too few threads new events queue behind them unread.
+    help="HTTP threads per process.",
+)
 @click.option(
     "--processes",
     default=1,
