@@ -36,6 +36,8 @@ LEADS_GROUP: Final = "S0LEADS01"
 # Fake credentials that only the emulator accepts.
 BOT_TOKEN: Final = "xoxb-emulator-bot-token"  # noqa: S105
 ADMIN_TOKEN: Final = "xoxp-emulator-admin-token"  # noqa: S105
+# The app-level token a Socket Mode app opens its connection with.
+APP_TOKEN: Final = "xapp-emulator-app-token"  # noqa: S105
 USER_TOKEN_PREFIX: Final = "xoxp-emulator-user-"  # noqa: S105
 
 

@@ -20,12 +20,14 @@ from types import TracebackType
 from typing import Any, Final
 from urllib.parse import parse_qsl, quote, urlsplit
 
+from supportbot.emulator import defaults as d
 from supportbot.emulator.faults import Fault, FaultInjector
 from supportbot.emulator.interactivity import ResponseUrlRegistry, TriggerRegistry
 from supportbot.emulator.model import JSONDict
 from supportbot.emulator.ratelimit import RateLimiter
 from supportbot.emulator.recording import Call, CallLog
 from supportbot.emulator.responses import apply_response
+from supportbot.emulator.socket_mode import SocketModeServer
 from supportbot.emulator.webapi import METHODS, NO_AUTH, ApiContext, ApiError, Params
 from supportbot.emulator.workspace import Workspace
 
@@ -62,6 +64,8 @@ class Emulator:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
+        self.app_token = d.APP_TOKEN
+        self.socket_mode = SocketModeServer(host)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -83,6 +87,7 @@ class Emulator:
         if server is None:
             return
         self._stopping.set()  # wakes handlers sleeping on an injected delay
+        self.socket_mode.close()
         server.shutdown()
         server.server_close()
         if thread is not None:
@@ -218,6 +223,14 @@ class Emulator:
         body: JSONDict = {}
         if fault is not None and fault.changes_answer:
             status, headers, body = _fault_answer(fault)
+        elif method == "apps.connections.open":
+            # Only the app-level token opens a Socket Mode connection; a bot token is "not_allowed_token_type".
+            if not token:
+                body = {"ok": False, "error": "not_authed"}
+            elif token != self.app_token:
+                body = {"ok": False, "error": "not_allowed_token_type" if actor.kind != "unknown" else "invalid_auth"}
+            else:
+                body = {"ok": True, "url": self.socket_mode.url()}
         elif method not in METHODS:
             body = {"ok": False, "error": "unknown_method"}
         elif rejected is not None:

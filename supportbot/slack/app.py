@@ -96,9 +96,17 @@ def _event_listener(runtime: Runtime) -> Callable[..., None]:
     def handle_event(body: dict[str, Any], ack: Ack, request: BoltRequest) -> None:
         ack()
         with runtime.in_flight:
-            _handle_event(runtime, body, is_retry=bool(request.headers.get("x-slack-retry-num")))
+            _handle_event(runtime, body, is_retry=_is_retry(request))
 
     return handle_event
+
+
+def _is_retry(request: BoltRequest) -> bool:
+    """Slack's redelivery of an event: X-Slack-Retry-Num over HTTP, ``retry_attempt`` in Socket Mode
+    (which Bolt mirrors into that header, as 0 on a first delivery)."""
+    values = request.headers.get("x-slack-retry-num") or []
+    first = values[0] if values else ""
+    return first.strip() not in {"", "0"}
 
 
 def _handle_event(runtime: Runtime, body: dict[str, Any], *, is_retry: bool = False) -> None:

@@ -137,3 +137,15 @@ def test_unknown_paths_are_404(emulator: Emulator) -> None:
         urllib.request.urlopen(emulator.base_url + "/nothing-here", timeout=5)  # noqa: S310
     caught.value.close()
     assert caught.value.code == 404
+
+
+def test_socket_mode_opens_only_with_the_app_level_token(emulator: Emulator, bot: WebClient) -> None:
+    with pytest.raises(SlackApiError) as refused:
+        bot.apps_connections_open(app_token=d.BOT_TOKEN)
+    assert refused.value.response["error"] == "not_allowed_token_type"
+    with pytest.raises(SlackApiError) as unknown:
+        bot.apps_connections_open(app_token="xapp-not-this-one")
+    assert unknown.value.response["error"] == "invalid_auth"
+    opened = bot.apps_connections_open(app_token=emulator.app_token)
+    assert str(opened["url"]).startswith("ws://127.0.0.1:")
+    assert not emulator.socket_mode.wait_for_app(timeout=0.1), "nobody has connected yet"
