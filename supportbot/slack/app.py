@@ -122,11 +122,12 @@ def _handle_event(runtime: Runtime, body: dict[str, Any], *, is_retry: bool = Fa
     runtime.metrics.events.labels(event_type[:40]).inc()
     event_id = body.get("event_id") if isinstance(body.get("event_id"), str) else None
     now = runtime.clock.now()
+    context = EventContext(envelope=body, event=event, received_at=now)
     message = message_from_event(event, body) if event_type == "message" else None
     if message is not None and _is_own(runtime, message):
         message = None
     if message is not None and not is_retry:
-        _first_look(runtime, message)
+        _first_look(runtime, message, context)
     if event_id is not None:
         with runtime.store.session() as session:
             claimed = event_store.claim_event(
@@ -136,7 +137,6 @@ def _handle_event(runtime: Runtime, body: dict[str, Any], *, is_retry: bool = Fa
             runtime.metrics.duplicate_events.inc()
             _log.info("dropped a repeated delivery of event %s", event_id)
             return
-    context = EventContext(envelope=body, event=event, received_at=now)
     transient = _run_handlers(runtime, event_type, message, context)
     if event_id is not None:
         with runtime.store.session() as session:
@@ -149,11 +149,11 @@ def _handle_event(runtime: Runtime, body: dict[str, Any], *, is_retry: bool = Fa
         raise TransientFailure(f"event {event_id} will be retried by Slack")
 
 
-def _first_look(runtime: Runtime, message: Message) -> None:
+def _first_look(runtime: Runtime, message: Message, context: EventContext) -> None:
     """Arrival handlers (starting a deletion) run before the repeat check's database turn."""
     for name, handler in runtime.events.arrival_handlers():
         try:
-            handler(message)
+            handler(message, context)
         except Exception:
             # The regular handlers still see the message; nothing is lost by going on.
             runtime.metrics.handler_errors.labels(name).inc()

@@ -57,6 +57,7 @@ RECHECK = "leak.recheck"
 SCAN_FILE = "leak.scan_file"
 UPDATE_CARD = "leak.update_card"
 HANDLED_ACTION = "leak_handled"
+SCANNED = "leak.scanned"  # context note: the arrival scan's findings
 SECTION_LIMIT = 2900
 MAX_RECHECKS = 2
 
@@ -109,9 +110,8 @@ class LeakFeature:
     # ------------------------------------------------------------------ events
 
     def on_message(self, message: Message, context: EventContext) -> Message | None:
-        scanner = self.runtime.scanner
-        findings = scanner.find(message.text) if message.text else []
-        extra = [(part, scanner.find(part.text)) for part in message.extra_texts]
+        scanned = context.notes.pop(SCANNED, None)
+        findings, extra = scanned[1:] if scanned is not None and scanned[0] is message else self._scan(message)
         files = [
             file
             for file in message.files
@@ -135,15 +135,20 @@ class LeakFeature:
         )
         return replace(message, text=masked_text, extra_texts=masked_parts)
 
-    def on_arrival(self, message: Message) -> None:
+    def on_arrival(self, message: Message, context: EventContext) -> None:
         """Start deleting a message that holds a key at once; :meth:`on_message` records it and does the rest."""
         runtime = self.runtime
-        decision = deletion_decision(message, has_admin_token=runtime.port.has_admin, home_team=runtime.team_id)
-        if not decision.possible:
+        findings, extra = self._scan(message)
+        context.notes[SCANNED] = (message, findings, extra)  # scanned once: on_message takes these
+        if not findings and not any(part_findings for _, part_findings in extra):
             return
-        texts = (message.text, *(part.text for part in message.extra_texts))
-        if any(text and runtime.scanner.find(text) for text in texts):
+        if deletion_decision(message, has_admin_token=runtime.port.has_admin, home_team=runtime.team_id).possible:
             runtime.prompt_deleter.submit(message.channel, message.ts)
+
+    def _scan(self, message: Message) -> tuple[list[Finding], list[tuple[TextPart, list[Finding]]]]:
+        scanner = self.runtime.scanner
+        findings = scanner.find(message.text) if message.text else []
+        return findings, [(part, scanner.find(part.text)) for part in message.extra_texts]
 
     def on_message_deleted(self, context: EventContext) -> None:
         """The author (or an admin) removed a leaking message themselves: stop re-checking it."""
@@ -265,11 +270,10 @@ class LeakFeature:
         if decision.possible:
             # Outside a caller's transaction only: the hand-over must wait for this one to commit.
             prompted = own_transaction and file is None and runtime.prompt_deleter.started(message.channel, message.ts)
-            delete_payload = {**base, "prompted": True} if prompted else base
             delete = outbox.enqueue(
                 session,
                 DELETE,
-                delete_payload,
+                {**base, "prompted": True} if prompted else base,
                 now=now,
                 group_key=group,
                 max_attempts=12,
@@ -277,17 +281,7 @@ class LeakFeature:
                 claimed_by=runtime.instance if prompted else None,
                 lease=runtime.worker.lease if prompted else None,
             )
-            if prompted:
-                hand_over = ClaimedAction(
-                    id=delete.id,
-                    kind=DELETE,
-                    payload=delete_payload,
-                    attempts=1,
-                    max_attempts=12,
-                    group_key=group,
-                    predecessor_result=None,
-                    priority=outbox.URGENT,
-                )
+            hand_over = delete.claimed
             repost = outbox.enqueue(
                 session,
                 REPOST,
@@ -371,16 +365,13 @@ class LeakFeature:
                 raise attempt.error
         except SlackApiError as error:
             code = error.code  # the except variable is gone once the block ends; the lambda runs later
-            if code in {"message_not_found", "file_not_found", "file_deleted"} and payload.get("prompted"):
-                # Our own first attempt (made by a process that stopped before recording it) removed it.
-                return Done(
-                    result={"deleted": True, "already_gone": True},
-                    apply=lambda s: leak_store.update_incident(s, incident, now=now, deletion="deleted"),
-                )
             if code in {"message_not_found", "file_not_found", "file_deleted"}:
+                # After a first attempt of ours (by a process that stopped before recording it), the
+                # deletion was ours; otherwise the author removed the message first.
+                gone = "deleted" if payload.get("prompted") else "removed_by_author"
                 return Done(
                     result={"deleted": True, "already_gone": True},
-                    apply=lambda s: leak_store.update_incident(s, incident, now=now, deletion="removed_by_author"),
+                    apply=lambda s: leak_store.update_incident(s, incident, now=now, deletion=gone),
                 )
             if code in PERMANENT_DELETE_ERRORS or not error.retryable:
                 return Failed(

@@ -43,7 +43,7 @@ class EventContext:
 
 MessageHandler = Callable[[Message, EventContext], Message | None]
 RawHandler = Callable[[EventContext], None]
-ArrivalHandler = Callable[[Message], None]
+ArrivalHandler = Callable[[Message, EventContext], None]
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class EventRouter:
 
         For what cannot wait for a database turn (starting a leaked key's deletion). The handler may see
         a repeated delivery, so what it does must be safe to do twice; it must be quick and must not
-        touch the database.
+        touch the database. Notes it leaves in the context reach the message handlers.
         """
         self._arrival_handlers.append((name, handler))
 

@@ -132,6 +132,8 @@ class Enqueued:
     # The transaction it was written in: within it, ``status`` is still true (nobody else can see
     # the row yet), so chaining another action after it needs no read.
     transaction: int = field(default=0, compare=False, repr=False)
+    # Written already claimed (``claimed_by``): the action for that instance's worker to carry out.
+    claimed: ClaimedAction | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -213,7 +215,19 @@ def enqueue(
         )
         .scalar_one()
     )
-    return Enqueued(id=int(new_id), kind=kind, status=status, transaction=transaction)
+    claimed = None
+    if claimed_by is not None:
+        claimed = ClaimedAction(
+            id=int(new_id),
+            kind=kind,
+            payload=dict(payload),
+            attempts=1,
+            max_attempts=max_attempts,
+            group_key=group_key,
+            predecessor_result=None,
+            priority=priority,
+        )
+    return Enqueued(id=int(new_id), kind=kind, status=status, transaction=transaction, claimed=claimed)
 
 
 def claim_ready(
