@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
+from supportbot.revoke.urls import webhook_url_problem
+
 DEFAULT_DATABASE_URL = "sqlite:///supportbot.db"
 
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
@@ -64,6 +66,13 @@ class Settings:
     # The leads' weekly digest: weekday (0 = Monday) and hour (UTC) it is due.
     digest_day: int = 0
     digest_hour: int = 9
+    # Disabling leaked keys at their source (README: "Disabling leaked keys at their source").
+    revoke_mode: Literal["off", "ask", "auto"] = "off"
+    revoke_webhook_url: str | None = None
+    revoke_webhook_secret: str | None = field(default=None, repr=False)
+    revoke_oneapi_database_url: str | None = field(default=None, repr=False)
+    revoke_oneapi_redis_url: str | None = field(default=None, repr=False)
+    revoke_oneapi_cache_secret: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -94,10 +103,21 @@ class Settings:
             outbox_threads=reader.integer("SUPPORTBOT_OUTBOX_THREADS", 4, low=1, high=64),
             digest_day=reader.weekday("SUPPORTBOT_DIGEST_DAY", default=0),
             digest_hour=reader.integer("SUPPORTBOT_DIGEST_HOUR", 9, low=0, high=23),
+            revoke_mode=reader.revoke_mode("SUPPORTBOT_REVOKE"),
+            revoke_webhook_url=reader.webhook_url("SUPPORTBOT_REVOKE_WEBHOOK_URL"),
+            revoke_webhook_secret=reader.secret("SUPPORTBOT_REVOKE_WEBHOOK_SECRET"),
+            revoke_oneapi_database_url=reader.gateway_database_url("SUPPORTBOT_REVOKE_ONEAPI_DATABASE_URL"),
+            revoke_oneapi_redis_url=reader.redis_url("SUPPORTBOT_REVOKE_ONEAPI_REDIS_URL"),
+            revoke_oneapi_cache_secret=reader.secret("SUPPORTBOT_REVOKE_ONEAPI_CACHE_SECRET"),
         )
+        _check_revocation(settings, problems)
         if problems:
             raise ConfigError(problems)
         return settings
+
+    @property
+    def revokers_configured(self) -> bool:
+        return bool(self.revoke_webhook_url or self.revoke_oneapi_database_url)
 
     def with_overrides(self, **changes: object) -> Settings:
         """A copy with some fields replaced (tests and the console use this)."""
@@ -128,6 +148,23 @@ class Settings:
             )
             if not value
         ]
+
+
+def _check_revocation(settings: Settings, problems: list[str]) -> None:
+    """Settings that are each fine alone but not together."""
+    if settings.revoke_mode != "off" and not settings.revokers_configured:
+        problems.append(
+            "SUPPORTBOT_REVOKE: set SUPPORTBOT_REVOKE_WEBHOOK_URL or SUPPORTBOT_REVOKE_ONEAPI_DATABASE_URL "
+            "(or leave SUPPORTBOT_REVOKE=off)"
+        )
+    if settings.revoke_webhook_url and not settings.revoke_webhook_secret:
+        problems.append("SUPPORTBOT_REVOKE_WEBHOOK_SECRET: required with SUPPORTBOT_REVOKE_WEBHOOK_URL")
+    if settings.revoke_webhook_secret and len(settings.revoke_webhook_secret) < 16:
+        problems.append("SUPPORTBOT_REVOKE_WEBHOOK_SECRET: must be at least 16 characters")
+    if settings.revoke_oneapi_redis_url and not settings.revoke_oneapi_database_url:
+        problems.append(
+            "SUPPORTBOT_REVOKE_ONEAPI_REDIS_URL: needs SUPPORTBOT_REVOKE_ONEAPI_DATABASE_URL (the key is read there)"
+        )
 
 
 class _Reader:
@@ -292,6 +329,41 @@ class _Reader:
                 return index
         self._bad(name, f"'{value}' is not a weekday; use one of {', '.join(WEEKDAYS)}")
         return default
+
+    def revoke_mode(self, name: str) -> Literal["off", "ask", "auto"]:
+        value = (self._raw(name) or "off").lower()
+        if value in {"off", "ask", "auto"}:
+            return value  # type: ignore[return-value]
+        self._bad(name, f"'{value}' is not one of off, ask, auto")
+        return "off"
+
+    def webhook_url(self, name: str) -> str | None:
+        value = self._raw(name)
+        if value is None:
+            return None
+        problem = webhook_url_problem(value)
+        if problem is not None:
+            self._bad(name, problem)
+            return None
+        return value
+
+    def gateway_database_url(self, name: str) -> str | None:
+        value = self._raw(name)
+        if value is None:
+            return None
+        scheme = value.split("://", 1)[0].split("+", 1)[0] if "://" in value else ""
+        if scheme not in {"mysql", "mariadb", "postgresql", "postgres", "sqlite"}:
+            # The value may hold a password: name the expected forms, never echo it.
+            self._bad(name, "must be mysql://user:password@host/db, postgresql://user@host/db or sqlite:///path")
+            return None
+        return value
+
+    def redis_url(self, name: str) -> str | None:
+        value = self._raw(name)
+        if value is not None and urlsplit(value).scheme not in {"redis", "rediss", "unix"}:
+            self._bad(name, "must be a redis://host:6379/0 (or rediss://) URL")
+            return None
+        return value
 
     def integer(self, name: str, default: int, *, low: int, high: int) -> int:
         value = self._raw(name)

@@ -141,6 +141,8 @@ class Overview:
     """Open now, whenever they were filed."""
     tickets_opened: int
     tickets_closed: int
+    keys_disabled: int = 0
+    """Leaked keys of the window disabled at their source (SUPPORTBOT_REVOKE)."""
 
     def as_context(self) -> dict[str, object]:
         """The template context (leakers become Slack mentions in the caller)."""
@@ -157,6 +159,7 @@ class Overview:
             "tickets_open": self.tickets_open,
             "tickets_opened": self.tickets_opened,
             "tickets_closed": self.tickets_closed,
+            "keys_disabled": self.keys_disabled,
         }
 
 
@@ -181,6 +184,7 @@ class AgentOverview:
     tickets_open: int
     unassigned: int
     leaks: int
+    keys_disabled: int = 0
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,10 @@ COLUMNS = [
     "alerted",
     "seen_before",
     "handled_by",
+    "revocation",
+    "revoked_by",
+    "revoked_at",
+    "revoke_requested_by",
 ]
 
 
@@ -34,7 +38,8 @@ def command(since: str, output_format: str, limit: int) -> None:
     """List key-leak incidents from DATABASE_URL, newest first.
 
     Each row shows where a key leaked, who posted it, the masked key and its fingerprint, and
-    what was done: deleted, removed by the author, not deletable (and why), warned, alerted.
+    what was done: deleted, removed by the author, not deletable (and why), warned, alerted, and
+    whether the key was disabled at its source (when, by which revoker, who asked).
     """
     from datetime import UTC, datetime
 
@@ -66,6 +71,10 @@ def command(since: str, output_format: str, limit: int) -> None:
             "alerted": incident.alerted,
             "seen_before": max((history[key.key_id].times_seen_before - 1 for key in keys), default=0),
             "handled_by": incident.handled_by,
+            "revocation": incident.revocation,
+            "revoked_by": incident.revoked_by,
+            "revoked_at": incident.revoked_at.strftime("%Y-%m-%dT%H:%M:%SZ") if incident.revoked_at else None,
+            "revoke_requested_by": incident.revoke_requested_by,
         }
         for incident, keys in found
     ]

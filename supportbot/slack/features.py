@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from supportbot.slack import digest, home, leaks, tickets, triage
+from supportbot.slack import digest, home, leaks, revoke, tickets, triage
 from supportbot.slack import faq as faq_feature
 from supportbot.slack import help as help_feature
 from supportbot.slack.app import Feature
@@ -10,6 +10,7 @@ from supportbot.slack.app import Feature
 FEATURES: list[Feature] = [
     help_feature.register,
     leaks.register,
+    revoke.register,
     triage.register,
     tickets.register,
     faq_feature.register,

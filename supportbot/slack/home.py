@@ -104,5 +104,6 @@ class HomeTab:
                 tickets_open=desk.tickets_open,
                 unassigned=desk.unassigned,
                 leaks=desk.leaks,
+                keys_disabled=desk.keys_disabled,
             )
         return runtime.renderer.view("home/customer", language)

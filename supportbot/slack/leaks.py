@@ -38,6 +38,7 @@ from supportbot.leaks import (
 from supportbot.messages import Message, TextPart
 from supportbot.periods import parse_period
 from supportbot.render import Mrkdwn, RenderedMessage, mention
+from supportbot.revoke import LeakToRevoke, RevocableKey, key_digests
 from supportbot.slack.errors import SlackApiError, SlackError
 from supportbot.slack.replies import REPLY_AFTER
 from supportbot.slack.router import CommandRequest, EventContext
@@ -57,6 +58,8 @@ RECHECK = "leak.recheck"
 SCAN_FILE = "leak.scan_file"
 UPDATE_CARD = "leak.update_card"
 HANDLED_ACTION = "leak_handled"
+# Announced (in the incident's transaction) when a leak holds API keys that may be disabled at their source.
+REVOCABLE_HOOK = "leak_revocable"
 SCANNED = "leak.scanned"  # context note: the arrival scan's findings
 SECTION_LIMIT = 2900
 MAX_RECHECKS = 2
@@ -123,8 +126,14 @@ class LeakFeature:
         if not found:
             return None
         masked_text = mask_text(message.text, findings) if findings else message.text
+        revocable = self._revocable([(message.text, findings), *((part.text, hits) for part, hits in extra)])
         result = self.intercept(
-            message, found, masked_text=masked_text, received_at=context.received_at, source="message"
+            message,
+            found,
+            masked_text=masked_text,
+            received_at=context.received_at,
+            source="message",
+            revocable=revocable,
         )
         context.notes["leak"] = result.incident_id
         if result.repost_action is not None:
@@ -144,6 +153,16 @@ class LeakFeature:
             return
         if deletion_decision(message, has_admin_token=runtime.port.has_admin, home_team=runtime.team_id).possible:
             runtime.prompt_deleter.submit(message.channel, message.ts)
+
+    def _revocable(self, texts: Sequence[tuple[str, Sequence[Finding]]]) -> dict[str, RevocableKey]:
+        """The SHA-256 of each API key, taken here, the only place the key exists (only when revoking is on)."""
+        if self.runtime.settings.revoke_mode == "off":
+            return {}
+        revocable: dict[str, RevocableKey] = {}
+        for text, findings in texts:
+            if findings:
+                revocable.update(key_digests(self.runtime.scanner, text, findings))
+        return revocable
 
     def _scan(self, message: Message) -> tuple[list[Finding], list[tuple[TextPart, list[Finding]]]]:
         scanner = self.runtime.scanner
@@ -178,28 +197,32 @@ class LeakFeature:
         source: str,
         file: FileLeak | None = None,
         session: Session | None = None,
+        revocable: dict[str, RevocableKey] | None = None,
     ) -> Interception:
         """Record the incident and queue every action for it in one transaction (idempotent).
 
         ``session`` lets a caller that is already in a transaction (the file scan's completion)
         add the incident to it; otherwise a transaction of our own is used.
         """
-        if session is not None:
+
+        def record(target: Session, own_transaction: bool) -> Interception:
             return self._intercept_in(
-                session,
+                target,
                 message,
                 findings,
                 masked_text=masked_text,
                 received_at=received_at,
                 source=source,
                 file=file,
-                own_transaction=False,
+                own_transaction=own_transaction,
+                revocable=revocable,
             )
+
+        if session is not None:
+            return record(session, False)
         try:
             with self.runtime.transaction() as own:
-                result = self._intercept_in(
-                    own, message, findings, masked_text=masked_text, received_at=received_at, source=source, file=file
-                )
+                result = record(own, True)
             if result.hand_over is not None:
                 self.runtime.worker.hand_over(result.hand_over)
             return result
@@ -222,6 +245,7 @@ class LeakFeature:
         source: str,
         file: FileLeak | None,
         own_transaction: bool = True,
+        revocable: dict[str, RevocableKey] | None = None,
     ) -> Interception:
         runtime = self.runtime
         now = runtime.clock.now()
@@ -263,6 +287,7 @@ class LeakFeature:
             "providers": summarise_providers([key.provider for key in keys]),
             "seen": _repeat_summary(history),
             "lang": "zh" if detect_language(masked_text) == "zh" else None,
+            "revoke": runtime.settings.revoke_mode if revocable else None,
         }
         group = _group(incident_id)
         repost_id: int | None = None
@@ -301,6 +326,21 @@ class LeakFeature:
                 session, WARN, {**warn, "deleted": False, "reason": decision.reason}, now=now, group_key=group
             )
             outbox.enqueue(session, ALERT, {**warn, "reason": decision.reason}, now=now, group_key=group)
+        if revocable:
+            runtime.hooks.emit(
+                REVOCABLE_HOOK,
+                session,
+                LeakToRevoke(
+                    incident=incident_id,
+                    channel=message.channel,
+                    thread_ts=message.thread_ts,
+                    author=message.user,
+                    leaked_at=now,
+                    keys=tuple(revocable.values()),
+                    lang=warn["lang"],
+                    received_at=received_at.timestamp(),
+                ),
+            )
         if repeat_author:
             runtime.hooks.emit(
                 "gap_signal",
@@ -439,26 +479,13 @@ class LeakFeature:
             seen=payload.get("seen") or {},
             runbook=Mrkdwn(runbook.body) if runbook else Mrkdwn(""),
             is_file=bool(payload.get("file_id")),
+            revoke=str(payload.get("revoke") or ""),
+            incident=incident,
         )
         now = self.runtime.clock.now()
-        channel = str(payload["channel"])
-        how = "ephemeral"
-        try:
-            self.runtime.port.call(
-                "chat.postEphemeral",
-                channel=channel,
-                user=author,
-                thread_ts=payload.get("thread_ts") or None,
-                **rendered.as_kwargs(),
-            )
-        except SlackApiError as error:
-            if error.retryable:
-                raise
-            _log.info("leak %s: ephemeral warning not delivered (%s); trying a DM", incident, error.code)
-            how = "dm"
-            opened = self.runtime.port.call("conversations.open", users=author)
-            dm = str((opened.get("channel") or {}).get("id") or "")
-            self.runtime.port.call("chat.postMessage", channel=dm, **rendered.as_kwargs())
+        how = tell_privately(
+            self.runtime, str(payload["channel"]), author, rendered, thread_ts=payload.get("thread_ts") or None
+        )
         return Done(result={"how": how}, apply=lambda s: leak_store.update_incident(s, incident, now=now, warned=how))
 
     def do_alert(self, action: ClaimedAction) -> Outcome:
@@ -597,6 +624,8 @@ class LeakFeature:
 
         masked = masked_copy("```\n" + excerpt + "\n```")
 
+        revocable = self._revocable([(text, findings)])
+
         def record(session: Session) -> None:
             self.intercept(
                 message,
@@ -606,6 +635,7 @@ class LeakFeature:
                 source=f"file:{file_id}",
                 file=FileLeak(file_id, name),
                 session=session,
+                revocable=revocable,
             )
 
         return Done(result={"scanned": True, "keys": len(findings)}, apply=record)
@@ -681,6 +711,8 @@ class LeakFeature:
             permalink=permalink,
             is_file=incident.source.startswith("file:"),
             handled_by=_someone(handled_by) if handled_by else Mrkdwn(""),
+            revocation=incident.revocation or "",
+            revoked_by=incident.revoked_by or "",
         )
 
     # ------------------------------------------------------------------ interactive
@@ -734,6 +766,7 @@ class LeakFeature:
                 "found": ", ".join(f"{key.provider} {key.masked}" for key in keys),
                 "deletion": incident.deletion,
                 "handled": bool(incident.handled_at),
+                "revocation": incident.revocation or "",
             }
             for incident, keys in rows
         ]
@@ -745,6 +778,23 @@ class LeakFeature:
             repeaters=[{"author": _someone(author), "count": count} for author, count in repeaters],
         )
         return RenderedMessage(text=text, blocks=[])
+
+
+def tell_privately(
+    runtime: Runtime, channel: str, user: str, rendered: RenderedMessage, *, thread_ts: str | None = None
+) -> str:
+    """Show ``rendered`` to ``user`` alone: ephemeral where they are, else in a DM. Returns which."""
+    try:
+        runtime.port.call("chat.postEphemeral", channel=channel, user=user, thread_ts=thread_ts, **rendered.as_kwargs())
+    except SlackApiError as error:
+        if error.retryable:
+            raise
+        _log.info("ephemeral note to a user not delivered (%s); trying a DM", error.code)
+        opened = runtime.port.call("conversations.open", users=user)
+        dm = str((opened.get("channel") or {}).get("id") or "")
+        runtime.port.call("chat.postMessage", channel=dm, **rendered.as_kwargs())
+        return "dm"
+    return "ephemeral"
 
 
 def _moment(value: object) -> datetime:

@@ -48,6 +48,12 @@ class Metrics:
             ["provider"],
             registry=self.registry,
         )
+        self.revocations = Counter(
+            "supportbot_revocations",
+            "Leaked keys a revoker was asked to disable, by outcome (disabled, not_ours, failed)",
+            ["outcome"],
+            registry=self.registry,
+        )
         self.tickets = Counter(
             "supportbot_tickets", "Tickets filed, by where they came from", ["source"], registry=self.registry
         )

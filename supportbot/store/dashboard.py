@@ -64,6 +64,7 @@ def overview(
         tickets_open=ticket_store.counts_by_state(session)["open"],
         tickets_opened=ticket_store.count_created(session, since=window.start, until=window.end),
         tickets_closed=ticket_store.count_closed(session, since=window.start, until=window.end),
+        keys_disabled=leak_store.count_revoked_between(session, since=window.start, until=window.end),
     )
 
 
@@ -93,6 +94,7 @@ def agent_overview(session: Session, user_id: str, window: Window, *, limit: int
         tickets_open=open_now,
         unassigned=ticket_store.count_unassigned(session),
         leaks=leak_store.count_between(session, since=window.start, until=window.end),
+        keys_disabled=leak_store.count_revoked_between(session, since=window.start, until=window.end),
     )
 
 

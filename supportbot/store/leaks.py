@@ -51,6 +51,12 @@ class LeakIncident(SQLModel, table=True):
     still_visible_checks: int = Field(default=0)
     handled_by: str | None = Field(default=None, max_length=32)
     handled_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    # Disabling the key at its source (None: not tried): offered | pending | disabled | not_ours | failed | expired
+    revocation: str | None = Field(default=None, max_length=16)
+    revoked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)  # when the outcome came
+    revoked_by: str | None = Field(default=None, max_length=32)  # the revoker(s) that disabled it
+    # who asked: "auto", or the user who pressed "Disable this key now"
+    revoke_requested_by: str | None = Field(default=None, max_length=32)
 
 
 class LeakKey(SQLModel, table=True):
@@ -277,5 +283,17 @@ def count_between(session: Session, *, since: datetime, until: datetime) -> int:
         .select_from(LeakIncident)
         .where(col(LeakIncident.created_at) >= since)
         .where(col(LeakIncident.created_at) < until)
+    ).scalar()
+    return int(count or 0)
+
+
+def count_revoked_between(session: Session, *, since: datetime, until: datetime) -> int:
+    """Incidents created in [since, until) whose key was disabled at its source (the leads' views)."""
+    count = session.execute(
+        select(func.count())
+        .select_from(LeakIncident)
+        .where(col(LeakIncident.created_at) >= since)
+        .where(col(LeakIncident.created_at) < until)
+        .where(col(LeakIncident.revocation) == "disabled")
     ).scalar()
     return int(count or 0)

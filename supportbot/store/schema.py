@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 from sqlmodel import SQLModel
 
-from supportbot.store import faq, gaps, leaks, tables, tickets, triage  # noqa: F401  (importing registers the tables)
+from supportbot.store import faq, gaps, leaks, revoke, tables, tickets, triage  # noqa: F401  (importing registers the tables)
 
 
 def metadata() -> MetaData:

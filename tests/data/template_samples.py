@@ -112,6 +112,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "seen": {"times": 3, "since": "2026-11-01"},
         "runbook": Mrkdwn("1. Disable the key first."),
         "is_file": False,
+        "revoke": "ask",
+        "incident": 7,
     },
     "leak/alert": {
         "incident": 7,
@@ -125,7 +127,11 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "permalink": "https://example.slack.com/x",
         "is_file": False,
         "handled_by": Mrkdwn(""),
+        "revocation": "offered",
+        "revoked_by": "",
     },
+    "leak/revoked": {"outcome": "disabled", "masked": "sk-…x9Qa"},
+    "leak/revoke_click": {"state": "started", "masked": "sk-…x9Qa"},
     "leak/still_visible": {"minutes": 5, "author": Mrkdwn("<@U0CUST001>"), "check": 1},
     "leak/list": {
         "period": "7d",
@@ -137,6 +143,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
                 "found": "openai sk-…x9Qa",
                 "deletion": "deleted",
                 "handled": False,
+                "revocation": "disabled",
             }
         ],
         "repeaters": [{"author": Mrkdwn("<@U0CUST001>"), "count": 2}],
@@ -299,6 +306,7 @@ _OVERVIEW: dict[str, Any] = {
     "tickets_open": 6,
     "tickets_opened": 3,
     "tickets_closed": 2,
+    "keys_disabled": 1,
 }
 SAMPLES.update(
     {
@@ -319,6 +327,7 @@ SAMPLES.update(
             "tickets_open": 20,
             "unassigned": 4,
             "leaks": 3,
+            "keys_disabled": 1,
         },
         "home/customer": {},
         "digest/weekly": {**_OVERVIEW, "preview": True, "channel": Mrkdwn("<#C0LEADS01>"), "day": 0, "hour": 9},
