@@ -784,15 +784,16 @@ def tell_privately(
     runtime: Runtime, channel: str, user: str, rendered: RenderedMessage, *, thread_ts: str | None = None
 ) -> str:
     """Show ``rendered`` to ``user`` alone: ephemeral where they are, else in a DM. Returns which."""
+    content = {name: value for name, value in rendered.as_kwargs().items() if value}  # a text-only note has no blocks
     try:
-        runtime.port.call("chat.postEphemeral", channel=channel, user=user, thread_ts=thread_ts, **rendered.as_kwargs())
+        runtime.port.call("chat.postEphemeral", channel=channel, user=user, thread_ts=thread_ts, **content)
     except SlackApiError as error:
         if error.retryable:
             raise
         _log.info("ephemeral note to a user not delivered (%s); trying a DM", error.code)
         opened = runtime.port.call("conversations.open", users=user)
         dm = str((opened.get("channel") or {}).get("id") or "")
-        runtime.port.call("chat.postMessage", channel=dm, **rendered.as_kwargs())
+        runtime.port.call("chat.postMessage", channel=dm, **content)
         return "dm"
     return "ephemeral"
 

@@ -23,10 +23,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from supportbot.config import Settings
+from supportbot.render import RenderedMessage
 from supportbot.revoke import LeakToRevoke, RevocableKey, Revoker, RevokeRequest, RevokerUnavailable, combine
 from supportbot.revoke.oneapi import OneApiRevoker
 from supportbot.revoke.webhook import WebhookRevoker
-from supportbot.slack.errors import SlackUnavailable
+from supportbot.slack.errors import SlackError, SlackUnavailable
 from supportbot.slack.leaks import REVOCABLE_HOOK, UPDATE_CARD, tell_privately
 from supportbot.slack.runtime import Runtime
 from supportbot.slack.worker import Done, Failed, FollowUp, Outcome
@@ -272,9 +273,13 @@ class RevokeFeature:
         self, channel: str, user: str, language: str, state: str, container: dict[str, Any], *, masked: str = ""
     ) -> None:
         text = self.runtime.renderer.text("leak/revoke_click", language, state=state, masked=masked)  # type: ignore[arg-type]
-        self.runtime.port.call(
-            "chat.postEphemeral", channel=channel, user=user, thread_ts=container.get("thread_ts") or None, text=text
-        )
+        try:
+            tell_privately(
+                self.runtime, channel, user, RenderedMessage(text=text, blocks=[]), thread_ts=container.get("thread_ts")
+            )
+        except SlackError as error:
+            # Only the answer to a click is lost; what the click asked for is already in the outbox.
+            _log.warning("could not answer a leak_disable_key click (%s)", error.code)
 
     # ------------------------------------------------------------------ periodic
 
