@@ -10,7 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from supportbot.cli import cli as main_cli
 from supportbot.emulator import Emulator
 from supportbot.revoke import key_sha256
 from supportbot.store import leaks as leak_store
@@ -19,6 +21,7 @@ from tests.conftest import PG_URL
 from tests.gateway import DISABLED, ENABLED, GatewayDatabase, Receiver, gateway_database
 from tests.keygen import make_key
 from tests.scenarios.harness import Harness, flatten, running
+from tests.scenarios.test_dashboards import home_of
 
 RNG = random.Random(1616)
 SECRET = "scenario-webhook-secret-0123456789"
@@ -111,6 +114,16 @@ def test_auto_mode_disables_the_row_in_the_one_api_database(emulator: Emulator, 
         incident = only_incident(slack)
         notes = revoked_notes(slack, "U0CUST002")
         counted = slack.runtime.metrics.revocations.labels("disabled")._value.get()
+        listed = json.loads(slack.driver.slash("sam", "#support-agents", "/support", "leaks 7d").body)["text"]
+        bot_database = slack.settings.database_url
+        lead_home = home_of(slack, "lee")
+    assert "1 disabled at the source" in lead_home
+    cli = CliRunner().invoke(main_cli, ["leaks", "--format", "json"], env={"DATABASE_URL": bot_database})
+    assert cli.exit_code == 0, cli.output
+    (row,) = json.loads(cli.output)
+    assert (row["revocation"], row["revoked_by"], row["revoke_requested_by"]) == ("disabled", "oneapi", "auto")
+    assert row["revoked_at"] and key not in cli.output
+    assert "key disabled at source" in listed
     assert time.monotonic() - start >= elapsed
     print(f"\nauto mode, one-api database: row disabled {elapsed * 1000:.0f} ms after the message was sent")
     assert gateway.status(other) == ENABLED
