@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from supportbot.cli import cli as main_cli
 from supportbot.emulator import Emulator
 from supportbot.revoke import key_sha256
+from supportbot.slack import revoke as revoke_feature
 from supportbot.store import leaks as leak_store
 from supportbot.store import revoke as revoke_store
 from tests.conftest import PG_URL
@@ -158,6 +159,22 @@ def test_a_busy_receiver_is_asked_again(emulator: Emulator, tmp_path: Path) -> N
             slack.settle()
             assert only_incident(slack).revocation == "disabled"
     assert len(receiver.bodies) == 2 and len(set(receiver.bodies)) == 1, "the same body, signed afresh"
+
+
+def test_a_receiver_that_never_answers_ends_as_failed(
+    emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(revoke_feature, "ATTEMPTS", 2)  # the real ten attempts take about eight minutes
+    key = gateway_key()
+    receiver = Receiver(SECRET, {key_sha256(key): "token-9"}, fail_first=100)
+    with receiver.running(), running(emulator, f"sqlite:///{tmp_path}/bot.db", env=webhook_env(receiver)) as slack:
+        slack.driver.post("alice", "#support", f"key {key}")
+        wait_for(lambda: only_incident(slack).revocation == "failed", timeout=15)
+        slack.settle()
+        notes = revoked_notes(slack, "U0CUST001")
+        failed = slack.runtime.metrics.revocations.labels("failed")._value.get()
+    assert len(receiver.bodies) == 2 and failed == 1
+    assert "couldn't disable the key" in notes[-1] and "disable it yourself in the console" in notes[-1]
 
 
 def test_ask_mode_the_authors_click_disables_the_key(emulator: Emulator, gateway: GatewayDatabase) -> None:
