@@ -110,7 +110,8 @@ def test_auto_mode_disables_the_row_in_the_one_api_database(emulator: Emulator, 
     with running(emulator, f"sqlite:///{gateway.path.parent}/bot.db", env=env) as slack:  # type: ignore[union-attr]
         start = time.monotonic()
         slack.driver.post("li.wei", "#support", f"我的令牌 {key} 不能用了")
-        elapsed = wait_for(lambda: gateway.status(token) == DISABLED, timeout=DONE_WITHIN)
+        wait_for(lambda: gateway.status(token) == DISABLED, timeout=DONE_WITHIN)
+        elapsed = time.monotonic() - start  # from before the signed event was sent (polled every 10 ms)
         slack.settle()
         incident = only_incident(slack)
         notes = revoked_notes(slack, "U0CUST002")
@@ -125,7 +126,7 @@ def test_auto_mode_disables_the_row_in_the_one_api_database(emulator: Emulator, 
     assert (row["revocation"], row["revoked_by"], row["revoke_requested_by"]) == ("disabled", "oneapi", "auto")
     assert row["revoked_at"] and key not in cli.output
     assert "key disabled at source" in listed
-    assert time.monotonic() - start >= elapsed
+    assert elapsed < DONE_WITHIN
     print(f"\nauto mode, one-api database: row disabled {elapsed * 1000:.0f} ms after the message was sent")
     assert gateway.status(other) == ENABLED
     assert (incident.revocation, incident.revoked_by) == ("disabled", "oneapi")
@@ -298,8 +299,10 @@ def test_postgres_gateway_in_auto_mode(emulator: Emulator, tmp_path: Path) -> No
         token = gateway.add_token(key)
         env = {"SUPPORTBOT_REVOKE": "auto", "SUPPORTBOT_REVOKE_ONEAPI_DATABASE_URL": gateway.url}
         with running(emulator, f"sqlite:///{tmp_path}/bot.db", env=env) as slack:
+            start = time.monotonic()
             slack.driver.post("alice", "#support", f"key {key}")
-            elapsed = wait_for(lambda: gateway.status(token) == DISABLED, timeout=DONE_WITHIN)
+            wait_for(lambda: gateway.status(token) == DISABLED, timeout=DONE_WITHIN)
+            elapsed = time.monotonic() - start
             slack.settle()
     finally:
         databases.close()  # drops the gateway's schema
