@@ -68,7 +68,7 @@ class Settings:
     digest_hour: int = 9
     # Disabling leaked keys at their source (README: "Disabling leaked keys at their source").
     revoke_mode: Literal["off", "ask", "auto"] = "off"
-    revoke_webhook_url: str | None = None
+    revoke_webhook_url: str | None = field(default=None, repr=False)  # may carry a token in its query
     revoke_webhook_secret: str | None = field(default=None, repr=False)
     revoke_oneapi_database_url: str | None = field(default=None, repr=False)
     revoke_oneapi_redis_url: str | None = field(default=None, repr=False)
