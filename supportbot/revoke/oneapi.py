@@ -14,8 +14,8 @@ crosses the wire. SQL per database:
 A row stored with the prefix (some forks) matches too. Every row is hashed per look-up, which is a
 table scan: fine for the thousands to a few hundred thousand tokens such gateways hold, and rare.
 
-**The gateway's cache.** With Redis, both gateways serve token checks from a cache (one-api: an hour)
-(one-api: entry ``token:<key>``; new-api: ``token:<HMAC-SHA256(CRYPTO_SECRET, key)>``), so a
+**The gateway's cache.** With Redis, both gateways serve token checks from a cache (one-api keeps an
+entry an hour), named by the key (one-api: ``token:<key>``; new-api: ``token:<HMAC-SHA256(CRYPTO_SECRET, key)>``), so a
 disabled row alone would keep working until the entry expires. Deleting the entry needs the key
 itself, which we do not carry; so when a Redis URL is configured the revoker reads the matching
 row's ``key`` from their database at run time, deletes the cache entry and drops the value. It is
