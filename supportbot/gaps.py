@@ -238,11 +238,12 @@ class GapMatcher:
 
     def _jaccard(self, a: set[str], b: set[str]) -> float:
         union = sum(self.weight(f) for f in a | b)
-        return sum(self.weight(f) for f in a & b) / union if union else 0.0
+        # Summing floats in two orders can put the shared part an ulp above the union: clamp.
+        return min(1.0, sum(self.weight(f) for f in a & b) / union) if union else 0.0
 
     def _share(self, part: set[str], whole: Sequence[str]) -> float:
         total = sum(self.weight(f) for f in whole)
-        return sum(self.weight(f) for f in part) / total if total else 0.0
+        return min(1.0, sum(self.weight(f) for f in part) / total) if total else 0.0
 
 
 def _feature_class(feature: str) -> str:
