@@ -8,19 +8,20 @@ with it, and never echo a secret's value.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
+import regex
+
 DEFAULT_DATABASE_URL = "sqlite:///supportbot.db"
 
-_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
-_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
-_SUBTEAM_ID = re.compile(r"^S[A-Z0-9]{2,}$")
-_HANDLE = re.compile(r"^@[a-z0-9][a-z0-9._-]{0,79}$", re.IGNORECASE)
+_CHANNEL_ID = regex.compile(r"^[CGD][A-Z0-9]{2,}$")
+_USER_ID = regex.compile(r"^[UW][A-Z0-9]{2,}$")
+_SUBTEAM_ID = regex.compile(r"^S[A-Z0-9]{2,}$")
+_HANDLE = regex.compile(r"^@[a-z0-9][a-z0-9._-]{0,79}$", regex.IGNORECASE)
 _TRUE = {"1", "true", "yes", "on"}
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
