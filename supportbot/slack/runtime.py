@@ -112,7 +112,7 @@ class Runtime:
         scanner = Scanner.from_settings(settings, fingerprint_secret=fingerprint_secret)
         # From here on, every log line is also scrubbed of the key formats the scanner knows.
         install_redaction(scanner.scrub)
-        return cls(
+        runtime = cls(
             settings=settings,
             store=store,
             clock=clock,
@@ -129,7 +129,7 @@ class Runtime:
             ),
             renderer=renderer or Renderer(),
             directory=directory,
-            roles=Roles(directory, agents=settings.agents, leads=settings.leads),
+            roles=Roles(directory, agents=settings.agents, leads=settings.leads, home_team=lambda: runtime.team_id),
             events=EventRouter(),
             commands=CommandRouter(),
             hooks=Hooks(),
@@ -141,6 +141,7 @@ class Runtime:
             scheduler=Scheduler(clock, interval=schedule_interval),
             prompt_deleter=PromptDeleter(port, monotonic=clock.monotonic),
         )
+        return runtime
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
