@@ -28,6 +28,9 @@ WITHHELD = "[text withheld: it could not be checked for secrets]"
 #: Longest text scrubbed; Slack caps a message at 40,000 characters and a file excerpt is smaller.
 MAX_INPUT = 50_000
 TIMEOUT = 0.25
+#: Longest piece of a typed command repeated back whole in an error message; longer ones show their start.
+MAX_ECHO = 24
+_ECHO_START = 8
 
 # A name that says "this value is a credential", in any naming style (DB_PASSWORD, clientSecret,
 # "api-key", x-auth-token). Words such as max_tokens or token_count are not credential names: the
@@ -90,6 +93,16 @@ def scrub(text: str, scanner: KeyScanner) -> str:
         return hide_token_like(remove_assignments(cleaned))
     except Exception:  # a timeout or a bug: the text cannot be vouched for, so none of it is kept
         return WITHHELD
+
+
+def echo(typed: str, scanner: KeyScanner, *, limit: int = MAX_ECHO) -> str:
+    """What a person typed, fit to be repeated back to them ("I don't know `/support …`").
+
+    Scrubbed first; then anything long is cut to its start, since a secret in a format no rule
+    knows, typed in one case only, can pass the scrub (subcommands and periods are short).
+    """
+    shown = " ".join(scrub(typed, scanner).split())
+    return shown if len(shown) <= limit else shown[:_ECHO_START].rstrip() + "…"
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from supportbot.leaks import (
 from supportbot.messages import Message, TextPart
 from supportbot.periods import parse_period
 from supportbot.render import Mrkdwn, RenderedMessage, mention
+from supportbot.scrub import echo
 from supportbot.slack.errors import SlackApiError, SlackError
 from supportbot.slack.replies import REPLY_AFTER
 from supportbot.slack.router import CommandRequest, EventContext
@@ -720,7 +721,10 @@ class LeakFeature:
             period = parse_period(period_text)
         except ValueError:
             return RenderedMessage(
-                text=self.runtime.renderer.text("leak/bad_period", language, value=period_text), blocks=[]
+                text=self.runtime.renderer.text(
+                    "leak/bad_period", language, value=echo(period_text, self.runtime.scanner)
+                ),
+                blocks=[],
             )
         since = self.runtime.clock.now() - period
         with self.runtime.store.session() as session:
