@@ -87,7 +87,9 @@ class Settings:
             support_channels=reader.channel_list("SUPPORTBOT_SUPPORT_CHANNELS"),
             knowledge_dir=reader.path("SUPPORTBOT_KNOWLEDGE_DIR", want_dir=True),
             rules_file=reader.path("SUPPORTBOT_RULES_FILE", want_dir=False),
-            fingerprint_secret=reader.fingerprint_secret("SUPPORTBOT_FINGERPRINT_SECRET"),
+            fingerprint_secret=reader.fingerprint_secret(
+                "SUPPORTBOT_FINGERPRINT_SECRET", file_variable="SUPPORTBOT_FINGERPRINT_SECRET_FILE"
+            ),
             probe_enabled=reader.flag("SUPPORTBOT_PROBE"),
             default_language=reader.language("SUPPORTBOT_DEFAULT_LANGUAGE"),
             log_level=reader.log_level("SUPPORTBOT_LOG_LEVEL"),
@@ -163,8 +165,27 @@ class _Reader:
             return None
         return value
 
-    def fingerprint_secret(self, name: str) -> str | None:
+    def fingerprint_secret(self, name: str, *, file_variable: str) -> str | None:
+        """The secret from ``name``, or from the file ``file_variable`` names (a mounted secret).
+
+        Kept outside the database on purpose: a database dump alone must not let anyone test guesses
+        against the stored fingerprints.
+        """
         value = self.secret(name)
+        path = self._raw(file_variable)
+        if path is not None:
+            if value is not None:
+                self._bad(file_variable, f"set either {name} or {file_variable}, not both")
+                return None
+            try:
+                value = Path(path).expanduser().read_text(encoding="utf-8").strip() or None
+            except (OSError, UnicodeDecodeError) as error:
+                self._bad(file_variable, f"cannot read {path} ({type(error).__name__})")
+                return None
+            if value is None or any(ch.isspace() for ch in value):
+                self._bad(file_variable, f"{path} must hold the secret alone, on one line")
+                return None
+            name = file_variable
         if value is not None and len(value) < 16:
             self._bad(
                 name,

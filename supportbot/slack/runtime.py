@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
@@ -29,6 +30,8 @@ from supportbot.slack.scheduler import DEFAULT_INTERVAL, Scheduler
 from supportbot.slack.worker import OutboxWorker
 from supportbot.store import secrets
 from supportbot.store.db import Store
+
+_log = logging.getLogger(__name__)
 
 
 class InFlight:
@@ -107,6 +110,10 @@ class Runtime:
         if settings.fingerprint_secret:
             fingerprint_secret = settings.fingerprint_secret
         else:
+            _log.warning(
+                "the fingerprint secret is kept in the database: set SUPPORTBOT_FINGERPRINT_SECRET or "
+                "SUPPORTBOT_FINGERPRINT_SECRET_FILE so that a database dump alone reveals nothing"
+            )
             with store.session() as session:
                 fingerprint_secret = secrets.get_or_create(session, secrets.FINGERPRINT, now=clock.now())
         scanner = Scanner.from_settings(settings, fingerprint_secret=fingerprint_secret)
