@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import random
 import string
+from datetime import UTC, datetime
 from typing import Any
 
 from supportbot.emulator import Emulator
 from supportbot.emulator import defaults as d
+from supportbot.store import leaks as leak_store
 from tests.keygen import make_key
 from tests.scenarios.harness import Harness, flatten, running
 
@@ -56,3 +59,61 @@ def test_support_never_echoes_a_key_typed_as_an_argument(slack: Harness) -> None
     assert "I don't know" in _slash(slack, "alice", "#support", "frobnicate")
     assert "frobnicate" in _slash(slack, "alice", "#support", "frobnicate")
     assert "`5x` isn" in _slash(slack, "sam", "#support", "leaks 5x")
+
+
+def _agent_cards(slack: Harness) -> list[Any]:
+    return [call for call in slack.calls("chat.postMessage") if call.params.get("channel") == "G0AGENTS1"]
+
+
+def test_a_key_added_by_editing_a_message_that_cannot_be_deleted_is_recorded_and_alerted(slack: Harness) -> None:
+    """Finding 6: the edit's new key used to be dropped as "already under way"."""
+    rng = random.Random(6)
+    first, second = make_key("groq", rng), make_key("openai-project", rng)
+    sent = slack.driver.post("ext.bob", "#ext-acme", f"works with {first} on our side?")
+    slack.settle()
+    assert len(_agent_cards(slack)) == 1
+    slack.driver.edit("ext.bob", "#ext-acme", sent.ts, f"works with {first} and also {second}?")
+    slack.settle()
+    cards = _agent_cards(slack)
+    assert len(cards) == 2, "agents are alerted about the new key"
+    shown = flatten(cards[-1].params["blocks"])
+    assert "…" + second[-4:] in shown
+    warnings = slack.emulator.workspace.ephemerals_for(d.EXT_BOB, d.EXT_ACME)
+    assert len(warnings) == 2 and "…" + second[-4:] in flatten(warnings[-1].blocks)
+    with slack.store.session() as session:
+        ((incident, keys),) = leak_store.recent(session, since=datetime(2000, 1, 1, tzinfo=UTC))
+    assert incident.keys_found == 2 and len(keys) == 2
+    slack.driver.edit("ext.bob", "#ext-acme", sent.ts, f"works with {first} and also {second}, thanks")
+    slack.settle()
+    assert len(_agent_cards(slack)) == 2, "an edit that adds nothing alerts nobody"
+    recorded = slack.emulator.recorded_text()
+    assert first not in recorded and second not in recorded
+
+
+def test_a_leaked_files_masked_repost_hides_its_other_secrets(slack: Harness) -> None:
+    """Finding 8: the repost of a leaked .env showed DB_PASSWORD and unknown tokens in full."""
+    rng = random.Random(8)
+    key = make_key("openai", rng)
+    password = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(18))
+    opaque = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(40))
+    content = f"DEBUG=1\nOPENAI_API_KEY={key}\nDB_PASSWORD={password}\nSESSION={opaque}\n"
+    slack.driver.share_file("alice", "#support", ".env", content, text="my config")
+    slack.settle()
+    (repost,) = [call for call in slack.calls("chat.postMessage") if call.params.get("channel") == "C0SUPPORT"]
+    shown = json.dumps(repost.params)
+    assert key not in shown and password not in shown and opaque not in shown
+    assert "DEBUG=1" in flatten(repost.params["blocks"]) and "DB_PASSWORD=" in flatten(repost.params["blocks"])
+
+
+def test_a_masked_repost_shows_where_a_disguised_link_really_goes(slack: Harness) -> None:
+    """Finding 11: a link labelled with one address and leading to another kept its disguise."""
+    key = make_key("deepseek", random.Random(11))
+    disguised = "<https://evil.example/login|https://platform.openai.com/docs>"
+    text = f"docs say {disguised} and <https://example.com/a|the guide> {key}"
+    slack.driver.post_markup("alice", "#support", text)
+    slack.settle()
+    (repost,) = [call for call in slack.calls("chat.postMessage") if call.params.get("channel") == "C0SUPPORT"]
+    shown = json.dumps(repost.params)
+    assert "|https://platform.openai.com/docs>" not in shown
+    assert "<https://evil.example/login>" in shown
+    assert "<https://example.com/a|the guide>" in shown
