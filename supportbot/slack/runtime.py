@@ -20,6 +20,7 @@ from supportbot.knowledge import KnowledgeBase
 from supportbot.lang import Language, detect_language
 from supportbot.logsafe import install_redaction
 from supportbot.render import Renderer
+from supportbot.scrub import Scrubber
 from supportbot.slack.directory import Directory, Roles
 from supportbot.slack.hooks import Hooks
 from supportbot.slack.metrics import Metrics
@@ -156,6 +157,11 @@ class Runtime:
         with self.store.session() as session:
             yield session
         self.worker.wake()
+
+    @property
+    def scrub(self) -> Scrubber:
+        """The one scrub for customer text that is stored or reposted (see :mod:`supportbot.scrub`)."""
+        return Scrubber(self.scanner)
 
     def language_for(self, user_id: str | None, text: str | None = None) -> Language:
         """Answer in what the person wrote in; failing that, their Slack locale; else the default."""

@@ -11,6 +11,7 @@ from typing import Any
 from supportbot.emulator import Emulator
 from supportbot.emulator import defaults as d
 from supportbot.store import leaks as leak_store
+from supportbot.store import tickets as ticket_store
 from tests.keygen import make_key
 from tests.scenarios.harness import Harness, flatten, running
 
@@ -117,3 +118,23 @@ def test_a_masked_repost_shows_where_a_disguised_link_really_goes(slack: Harness
     assert "|https://platform.openai.com/docs>" not in shown
     assert "<https://evil.example/login>" in shown
     assert "<https://example.com/a|the guide>" in shown
+
+
+def test_a_ticket_from_a_reaction_keeps_no_credential_and_no_unknown_token(slack: Harness) -> None:
+    """The one scrub on the ticket path: error text stored, shown on the agents' card and in the thread."""
+    rng = random.Random(13)
+    password = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(16))
+    opaque = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(44))
+    error = (
+        '{"error": {"message": "Incorrect API key provided: ' + opaque + '", "type": "invalid_request_error"}}'
+        f" password={password}"
+    )
+    posted = slack.driver.post("alice", "#support", f"401 again: {error}")
+    slack.driver.react("sam", "#support", posted.ts, "ticket")
+    slack.settle()
+    with slack.store.session() as session:
+        (ticket,) = ticket_store.listing(session, state="all")
+    assert ticket.error_text is not None and "Incorrect API key provided" in ticket.error_text
+    for secret in (password, opaque):
+        assert secret not in ticket.error_text
+        assert secret[-12:] not in json.dumps([call.params for call in slack.calls("chat.postMessage")])
