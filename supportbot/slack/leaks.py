@@ -287,7 +287,7 @@ class LeakFeature:
             repost = outbox.enqueue(
                 session,
                 REPOST,
-                {**base, "text": masked_copy(masked_text), "lang": warn["lang"]},
+                {**base, "text": masked_copy(scrub(masked_text, runtime.scanner)), "lang": warn["lang"]},
                 now=now,
                 after=delete,
                 run_if="succeeded",

@@ -138,3 +138,17 @@ def test_a_ticket_from_a_reaction_keeps_no_credential_and_no_unknown_token(slack
     for secret in (password, opaque):
         assert secret not in ticket.error_text
         assert secret[-12:] not in json.dumps([call.params for call in slack.calls("chat.postMessage")])
+
+
+def test_a_masked_message_repost_hides_the_messages_other_secrets(slack: Harness) -> None:
+    """Finding 8 for messages too: the bot must not republish a password pasted beside the key."""
+    rng = random.Random(88)
+    key = make_key("anthropic", rng)
+    password = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(18))
+    text = f"curl https://api.example.com/v1/messages with {key}\nand DB_PASSWORD={password} in my .env"
+    slack.driver.post("alice", "#support", text)
+    slack.settle()
+    (repost,) = [call for call in slack.calls("chat.postMessage") if call.params.get("channel") == "C0SUPPORT"]
+    shown = flatten(repost.params["blocks"])
+    assert password not in json.dumps(repost.params) and key not in json.dumps(repost.params)
+    assert "DB_PASSWORD=[removed]" in shown and "https://api.example.com/v1/messages" in shown
