@@ -51,16 +51,17 @@ def identity(text: str) -> str:
 
 
 def key_scrubber(settings: Settings) -> Scrub:
-    """The key scanner's ``scrub`` with this deployment's rules, for code that has no running bot (the CLI).
+    """The one scrub (:mod:`supportbot.scrub`) with this deployment's rules, for code with no running bot.
 
-    Scrubbing masks keys and removes header values; the fingerprint secret plays no part in it, so a
-    throwaway one serves and the deployment's secret is never needed here.
+    Scrubbing masks keys and removes credential values; the fingerprint secret plays no part in it,
+    so a throwaway one serves and the deployment's secret is never needed here.
     """
     import secrets  # noqa: PLC0415 - only this function needs it
 
     from supportbot.keys import Scanner  # noqa: PLC0415 - the rules compile on first use only
+    from supportbot.scrub import Scrubber  # noqa: PLC0415 - it builds on this module
 
-    return Scanner.from_settings(settings, fingerprint_secret=secrets.token_hex(16)).scrub
+    return Scrubber(Scanner.from_settings(settings, fingerprint_secret=secrets.token_hex(16)))
 
 
 def plain_text(slack_text: str) -> str:

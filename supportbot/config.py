@@ -8,21 +8,22 @@ with it, and never echo a secret's value.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
+import regex
+
 from supportbot.revoke.urls import webhook_url_problem
 
 DEFAULT_DATABASE_URL = "sqlite:///supportbot.db"
 
-_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
-_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
-_SUBTEAM_ID = re.compile(r"^S[A-Z0-9]{2,}$")
-_HANDLE = re.compile(r"^@[a-z0-9][a-z0-9._-]{0,79}$", re.IGNORECASE)
+_CHANNEL_ID = regex.compile(r"^[CGD][A-Z0-9]{2,}$")
+_USER_ID = regex.compile(r"^[UW][A-Z0-9]{2,}$")
+_SUBTEAM_ID = regex.compile(r"^S[A-Z0-9]{2,}$")
+_HANDLE = regex.compile(r"^@[a-z0-9][a-z0-9._-]{0,79}$", regex.IGNORECASE)
 _TRUE = {"1", "true", "yes", "on"}
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -95,7 +96,9 @@ class Settings:
             support_channels=reader.channel_list("SUPPORTBOT_SUPPORT_CHANNELS"),
             knowledge_dir=reader.path("SUPPORTBOT_KNOWLEDGE_DIR", want_dir=True),
             rules_file=reader.path("SUPPORTBOT_RULES_FILE", want_dir=False),
-            fingerprint_secret=reader.fingerprint_secret("SUPPORTBOT_FINGERPRINT_SECRET"),
+            fingerprint_secret=reader.fingerprint_secret(
+                "SUPPORTBOT_FINGERPRINT_SECRET", file_variable="SUPPORTBOT_FINGERPRINT_SECRET_FILE"
+            ),
             probe_enabled=reader.flag("SUPPORTBOT_PROBE"),
             default_language=reader.language("SUPPORTBOT_DEFAULT_LANGUAGE"),
             log_level=reader.log_level("SUPPORTBOT_LOG_LEVEL"),
@@ -199,8 +202,27 @@ class _Reader:
             return None
         return value
 
-    def fingerprint_secret(self, name: str) -> str | None:
+    def fingerprint_secret(self, name: str, *, file_variable: str) -> str | None:
+        """The secret from ``name``, or from the file ``file_variable`` names (a mounted secret).
+
+        Kept outside the database on purpose: a database dump alone must not let anyone test guesses
+        against the stored fingerprints.
+        """
         value = self.secret(name)
+        path = self._raw(file_variable)
+        if path is not None:
+            if value is not None:
+                self._bad(file_variable, f"set either {name} or {file_variable}, not both")
+                return None
+            try:
+                value = Path(path).expanduser().read_text(encoding="utf-8").strip() or None
+            except (OSError, UnicodeDecodeError) as error:
+                self._bad(file_variable, f"cannot read {path} ({type(error).__name__})")
+                return None
+            if value is None or any(ch.isspace() for ch in value):
+                self._bad(file_variable, f"{path} must hold the secret alone, on one line")
+                return None
+            name = file_variable
         if value is not None and len(value) < 16:
             self._bad(
                 name,

@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -33,6 +32,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Literal, get_args
+
+import regex
 
 from supportbot.analysis import Analyzer, default_analyzer, is_concept, is_han
 from supportbot.knowledge import KnowledgeBase
@@ -61,7 +62,7 @@ GENERIC_CONCEPTS = frozenset(
     "@" + name for name in ("availability", "call", "error_text", "model", "share", "create", "verify", "support")
 )
 _GENERIC_FACTOR = 0.3
-_WHITESPACE = re.compile(r"\s+")
+_WHITESPACE = regex.compile(r"\s+")
 
 Direction = Literal["new", "up", "down", "flat"]
 State = Literal["open", "answered", "reopened"]

@@ -7,11 +7,12 @@ translation, an unknown field, Markdown that Slack will not render) are returned
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
+
+import regex
 
 from supportbot import frontmatter
 from supportbot.analysis import SYNONYMS_FILE, Synonyms, SynonymsError
@@ -21,7 +22,7 @@ LANGUAGES: tuple[Language, ...] = get_args(Language)
 FAQ_DIR = "faq"
 RUNBOOK_DIR = "runbooks"
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_PATTERN = regex.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ID_CHARS = 64
 #: A Block Kit header holds 150 characters of plain text.
 MAX_TITLE_CHARS = 150
@@ -32,12 +33,12 @@ MAX_TAG_CHARS = 40
 
 ENTRY_FIELDS = frozenset({"id", "title", "language", "tags", "questions"})
 RUNBOOK_FIELDS = frozenset({"id", "title", "language"})
-_CODE_BLOCK = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
+_CODE_BLOCK = regex.compile(r"^```.*?^```", regex.MULTILINE | regex.DOTALL)
 # Markdown that Slack's mrkdwn does not render (headings, **bold**, [text](url) links).
 _NOT_MRKDWN = (
-    (re.compile(r"^#{1,6} ", re.MULTILINE), "a Markdown heading"),
-    (re.compile(r"\*\*[^*\n]+\*\*"), "**bold** (Slack uses *bold*)"),
-    (re.compile(r"\[[^\]\n]+\]\([^)\s]+\)"), "a [text](url) link (Slack uses <url|text>)"),
+    (regex.compile(r"^#{1,6} ", regex.MULTILINE), "a Markdown heading"),
+    (regex.compile(r"\*\*[^*\n]+\*\*"), "**bold** (Slack uses *bold*)"),
+    (regex.compile(r"\[[^\[\]\n]++\]\([^()\[\s]++\)"), "a [text](url) link (Slack uses <url|text>)"),
 )
 
 

@@ -19,7 +19,8 @@ from supportbot.render import Mrkdwn, escape_mrkdwn
 _FENCE = regex.compile(r"^```[^\n]*\n(.*?)^```[ \t]*$", regex.DOTALL | regex.MULTILINE)
 _INLINE_CODE = regex.compile(r"`[^`\n]+`")
 _BOLD = regex.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
-_LINK = regex.compile(r"\[([^\]\n]+)\]\((https?://[^\s()|<>]+)\)")
+# Neither label nor URL holds a "[", so a run of brackets or links is read once, not once per bracket.
+_LINK = regex.compile(r"\[([^\[\]\n]++)\]\((https?://[^\s()|<>[]++)\)")
 _HEADING = regex.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", regex.MULTILINE)
 _BULLET = regex.compile(r"^([ \t]*)[-*+][ \t]+", regex.MULTILINE)
 _PLACEHOLDER = "\x00{}\x00"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
+
+import regex
 
 
 def parse_period(text: str) -> timedelta:
     """'7d', '2w', '12h', '30d' -> a timedelta; raise ValueError with a clear message otherwise."""
-    match = re.fullmatch(r"\s*(\d{1,4})\s*([hdw])\s*", text.lower())
+    match = regex.fullmatch(r"\s*(\d{1,4})\s*([hdw])\s*", text.lower())
     if match is None:
         raise ValueError(f"'{text}' is not a period; use a number and h, d or w, such as 7d or 2w")
     number, unit = int(match.group(1)), match.group(2)

@@ -32,7 +32,7 @@ _EN_OPENER_TEXT = """
 """
 _EN_OPENERS = _EN_OPENER_TEXT.split()
 _EN_OPENER = regex.compile(
-    r"(?i)(?:^|[.!;:\n]\s*|\b(?:and|but|so|also|btw|then|hi|hello|hey|team|guys|all|folks)[,!]?\s+)"
+    r"(?i)(?:^|[.!;:\n][^\S\n]*+|\b(?:and|but|so|also|btw|then|hi|hello|hey|team|guys|all|folks)[,!]?\s+)"
     r"(?:" + "|".join(regex.escape(word).replace("_", r"\s+") for word in _EN_OPENERS) + r")\b"
 )
 _EN_HELP = regex.compile(

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 import regex
@@ -34,6 +35,11 @@ LANGUAGES: tuple[Language, ...] = ("en", "zh")
 _WORD_JOINER = "\u2060"
 _BROADCAST = regex.compile(r"@(channel|here|everyone)\b", regex.IGNORECASE)
 _SLACK_TOKEN = regex.compile(r"<([@#!])([^<>|]*)(?:\|([^<>]*))?>")
+_LABELLED_LINK = regex.compile(r"<((?:https?|mailto):[^<>|\s]{1,3000}+)\|([^<>]{0,3000}+)>")
+# A label that names a place: a URL, or a host name with at least one dot ("docs.example.com/x").
+_LABEL_HOST = regex.compile(
+    r"(?i)^[\s(\[]*+(?:[a-z][a-z0-9+.-]{0,20}+://)?(?:[^\s@/]{1,64}+@)?([a-z0-9-]++(?:\.[a-z0-9-]++)++)"
+)
 
 
 class Mrkdwn(str):
@@ -72,8 +78,26 @@ def neutralise_slack_markup(text: str) -> Mrkdwn:
             return "@" + _WORD_JOINER + (label or target.split("^", 1)[1]).lstrip("@")
         return "@" + _WORD_JOINER + (label or target).lstrip("@")
 
-    neutral = _SLACK_TOKEN.sub(replace, text)
+    neutral = _LABELLED_LINK.sub(_honest_link, _SLACK_TOKEN.sub(replace, text))
     return Mrkdwn(_BROADCAST.sub(lambda match: "@" + _WORD_JOINER + match.group(1), neutral))
+
+
+def _honest_link(match: regex.Match[str]) -> str:
+    """A link whose label names another place than it leads to is reposted as its real address.
+
+    ``<https://evil.example|https://docs.openai.com>`` would read as the docs in our repost, with the
+    bot's name under it; words as a label ("the docs") are kept.
+    """
+    url, label = match.group(1), match.group(2)
+    named = _LABEL_HOST.match(label.replace("&amp;", "&"))
+    if named is None:
+        return match.group()
+    address = url.replace("&amp;", "&")
+    host = address.rsplit("@", 1)[-1].split("?", 1)[0] if address.startswith("mailto:") else urlsplit(address).hostname
+    target = (host or "").lower().removeprefix("www.")
+    if named.group(1).lower().removeprefix("www.") == target:
+        return match.group()
+    return f"<{url}>"
 
 
 def mention(user: object, fallback: str = "") -> Mrkdwn:

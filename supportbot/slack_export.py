@@ -9,15 +9,16 @@ caller can report them and go on; their text never quotes file contents.
 from __future__ import annotations
 
 import json
-import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import regex
+
 _INDEX_FILES = ("channels.json", "groups.json", "mpims.json", "dms.json", "users.json")
-_DAY_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
+_DAY_FILE = regex.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
 
 
 @dataclass(frozen=True)

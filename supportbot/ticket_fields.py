@@ -9,17 +9,23 @@ turns into words. No error ever repeats what was typed: the text may hold a key.
   A full key is refused (``full_key``) and never kept; anything else that is not a masked form is
   refused too (``not_masked``), and extra characters between prefix and mask are dropped (a vendor
   echo such as ``sk-VKMIs****wjh3`` becomes ``sk-…wjh3``).
-* error text and close reason: keys masked and credential headers removed by the scanner, e-mail
-  addresses removed, then shortened.
+* error text and close reason: :func:`supportbot.scrub.scrub` (keys masked, credential headers and
+  assignments emptied, long random tokens hidden), e-mail addresses removed, then shortened.
+
+Every pattern here is linear (no nested repeats over overlapping characters; possessive runs where a
+search could restart inside a run), runs under a time budget, and sees at most ``MAX_FIELD_INPUT``
+characters of a one-line field: a form submission can never hold a request thread.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
+import regex
+
+from supportbot import scrub
 from supportbot.keys import Rule, Scanner
 from supportbot.keys.masking import ELLIPSIS
 
@@ -27,7 +33,12 @@ MAX_ERROR_TEXT = 2000
 MAX_REASON = 200
 MAX_MODEL = 80
 MAX_STATUS_INPUT = 60
+#: Longest text searched for masked keys (Slack caps a message at 40,000 characters).
+MAX_SCANNED = 40_000
 EMAIL_PLACEHOLDER = "[email]"
+#: One-line fields (model, masked key id) longer than this are refused before any pattern sees them.
+MAX_FIELD_INPUT = 200
+TIMEOUT = 0.05
 
 
 class FieldError(ValueError):
@@ -41,33 +52,37 @@ class FieldError(ValueError):
 
 # --- secrets ----------------------------------------------------------------------------------------
 
-_SECRETISH = re.compile(r"[A-Za-z0-9]{20,}")
+_SECRETISH = regex.compile(r"[A-Za-z0-9]{20,}+")
 
 
 def looks_secret(text: str, scanner: Scanner) -> bool:
     """A key the scanner knows, or a long random-looking run of letters and digits it does not."""
     if scanner.has_key(text):
         return True
-    for run in _SECRETISH.findall(text):
+    for run in _SECRETISH.findall(text, timeout=TIMEOUT):
         kinds = sum((any(c.islower() for c in run), any(c.isupper() for c in run), any(c.isdigit() for c in run)))
         if kinds == 3 or (kinds == 2 and len(run) >= 32 and any(c.isdigit() for c in run)):
             return True
     return False
 
 
-_EMAIL = re.compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Starts only where a local part starts, so a long run without "@" is read once, not once per character.
+_EMAIL = regex.compile(r"(?<![\w.+-])[\w.+-]++@[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)*?\.[A-Za-z]{2,}+(?![A-Za-z0-9-])")
+_CONTROL = regex.compile(r"[\x00-\x08\x0b-\x1f\x7f]++")
 
 
 def scrub_text(text: str, scanner: Scanner, *, limit: int, single_line: bool = False) -> str:
-    """Keys masked, credential headers removed, e-mail addresses removed, at most ``limit`` characters.
+    """:func:`supportbot.scrub.scrub`, e-mail addresses removed, at most ``limit`` characters.
 
     Scrubbing runs on the whole text before it is shortened, so a cut can never split a key into
     pieces the scanner would no longer recognise.
     """
-    cleaned = scanner.scrub(text.replace("\r\n", "\n").replace("\r", "\n"))
-    cleaned = _EMAIL.sub(EMAIL_PLACEHOLDER, cleaned)
-    cleaned = _CONTROL.sub("", cleaned)
+    cleaned = scrub.scrub(text.replace("\r\n", "\n").replace("\r", "\n"), scanner)
+    try:
+        cleaned = _EMAIL.sub(EMAIL_PLACEHOLDER, cleaned, timeout=TIMEOUT)
+        cleaned = _CONTROL.sub("", cleaned, timeout=TIMEOUT)
+    except TimeoutError:
+        cleaned = scrub.WITHHELD
     if single_line:
         cleaned = " ".join(cleaned.split())
     cleaned = cleaned.strip()
@@ -89,7 +104,7 @@ def close_reason(text: str, scanner: Scanner) -> str | None:
 # --- status -----------------------------------------------------------------------------------------
 
 # ASCII neighbours only: in "状态码401" the Chinese characters are word characters to ``\w``.
-_STATUS = re.compile(r"(?<![A-Za-z0-9_.])(\d{3})(?![A-Za-z0-9_]|\.\d)")
+_STATUS = regex.compile(r"(?<![A-Za-z0-9_.])(\d{3})(?![A-Za-z0-9_]|\.\d)")
 
 
 def status(text: str, scanner: Scanner) -> int | None:
@@ -101,7 +116,7 @@ def status(text: str, scanner: Scanner) -> int | None:
         raise FieldError("status", "key_in_field")
     if len(cleaned) > MAX_STATUS_INPUT:
         raise FieldError("status", "bad_status")
-    codes = {int(code) for code in _STATUS.findall(cleaned)}
+    codes = {int(code) for code in _STATUS.findall(cleaned, timeout=TIMEOUT)}
     if len(codes) != 1:
         raise FieldError("status", "bad_status")
     (code,) = codes
@@ -112,20 +127,18 @@ def status(text: str, scanner: Scanner) -> int | None:
 
 # --- model ------------------------------------------------------------------------------------------
 
-_MODEL = re.compile(r"^[^\W_](?:[\w.:/@+-]| (?! ))*$")
+_MODEL = regex.compile(r"^[^\W_](?:[\w.:/@+-]| (?! ))*+$")
 
 
 def model(text: str, scanner: Scanner) -> str | None:
-    cleaned = _unwrap(_clean(text))
+    cleaned = _one_line(text, scanner, "model", on_key="key_in_field", too_long="bad_model")
     if not cleaned:
         return None
-    if looks_secret(cleaned, scanner):
-        raise FieldError("model", "key_in_field")
     if (
         len(cleaned) > MAX_MODEL
-        or not _MODEL.match(cleaned)
+        or not _MODEL.match(cleaned, timeout=TIMEOUT)
         or "://" in cleaned
-        or _EMAIL.search(cleaned)
+        or _EMAIL.search(cleaned, timeout=TIMEOUT)
         or not any(char.isalpha() for char in cleaned)
     ):
         raise FieldError("model", "bad_model")
@@ -134,23 +147,28 @@ def model(text: str, scanner: Scanner) -> str | None:
 
 # --- masked key id ----------------------------------------------------------------------------------
 
-_MASKED = re.compile(r"^(?P<head>[A-Za-z0-9_.-]{0,60}?)(?P<mask>(?:…|\.{2,}|[*•·]+)+)(?P<tail>[A-Za-z0-9_-]*)$")
-_BARE_TAIL = re.compile(r"^[A-Za-z0-9]{4}$")
-_LOOSE_HEAD = re.compile(r"^[A-Za-z]{1,6}[-_]")
-_PREFIX_KEYWORD = re.compile(r"^(?:[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*[-_.]|[a-z]{4})$")
+
+# The mask is one possessive run of mask characters (never a lone dot, which is punctuation), and it
+# cannot start inside another run: no nested repeats, so a run of 40,000 "*" is read once.
+def _mask(chars: str) -> str:
+    return rf"(?<![.{chars}])(?P<mask>(?!\.(?![.{chars}]))[.{chars}]++)"
+
+
+_MASKED = regex.compile(rf"^(?P<head>[A-Za-z0-9_.-]{{0,60}}?){_mask('…*•·')}(?P<tail>[A-Za-z0-9_-]*+)$")
+_BARE_TAIL = regex.compile(r"^[A-Za-z0-9]{4}$")
+_LOOSE_HEAD = regex.compile(r"^[A-Za-z]{1,6}[-_]")
+_PREFIX_KEYWORD = regex.compile(r"^(?:[a-z][a-z0-9]*+(?:[-_.][a-z0-9]++)*+[-_.]|[a-z]{4})$")
 MIN_TAIL, MAX_TAIL = 2, 4
 
 
 def masked_key_id(text: str, scanner: Scanner) -> str | None:
     """The masked form to store (``prefix…tail``), None when blank; a full key raises ``full_key``."""
-    cleaned = _unwrap(_clean(text))
+    cleaned = _one_line(text, scanner, "masked_key_id", on_key="full_key", too_long="not_masked")
     if not cleaned:
         return None
-    if looks_secret(cleaned, scanner):
-        raise FieldError("masked_key_id", "full_key")
     if _BARE_TAIL.match(cleaned):
         return ELLIPSIS + cleaned
-    match = _MASKED.match(cleaned)
+    match = _MASKED.match(cleaned, timeout=TIMEOUT)
     if match is None:
         raise FieldError("masked_key_id", "not_masked")
     tail = match.group("tail")
@@ -192,9 +210,8 @@ def _known_prefixes(rules: tuple[Rule, ...]) -> tuple[str, ...]:
     )
 
 
-_MASKED_IN_TEXT = re.compile(
-    r"(?<![A-Za-z0-9_.-])(?P<head>[A-Za-z0-9_.-]{0,60}?)(?P<mask>(?:…|\.{2,}|[*•]+)+)(?P<tail>[A-Za-z0-9_-]{2,4})"
-    r"(?![A-Za-z0-9_-])"
+_MASKED_IN_TEXT = regex.compile(
+    rf"(?<![A-Za-z0-9_.-])(?P<head>[A-Za-z0-9_.-]{{0,60}}?){_mask('…*•')}(?P<tail>[A-Za-z0-9_-]{{2,4}})(?![A-Za-z0-9_-])"
 )
 
 
@@ -204,7 +221,7 @@ def find_masked_forms(text: str, scanner: Scanner) -> list[str]:
     A mask of dots alone counts only after a known key prefix, so "wait...what" is not a key.
     """
     found: list[str] = []
-    for match in _MASKED_IN_TEXT.finditer(text):
+    for match in matches(_MASKED_IN_TEXT, text):
         dots_only = not any(char in match.group("mask") for char in "…*•")
         if dots_only and not known_prefix(match.group("head"), scanner.rules):
             continue
@@ -217,16 +234,42 @@ def find_masked_forms(text: str, scanner: Scanner) -> list[str]:
     return found
 
 
+def matches(pattern: regex.Pattern[str], text: str) -> list[regex.Match[str]]:
+    """All matches, or none when the scan runs out of time (callers only ever find less)."""
+    try:
+        return list(pattern.finditer(text[:MAX_SCANNED], timeout=TIMEOUT))
+    except TimeoutError:
+        return []
+
+
 def _clean(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text or "").split())
 
 
-_WRAPPING = re.compile(r"^[\s\"'`“”‘’「」()]+|[\s\"'`“”‘’「」()]+[.。,，;:]*$|(?<=[A-Za-z0-9])[.。,，;:]+$")
+def _one_line(text: str, scanner: Scanner, field: str, *, on_key: str, too_long: str) -> str:
+    """A one-line field's value, unwrapped; a key in it raises ``on_key``, an overlong one ``too_long``."""
+    cleaned = _clean(text)
+    if looks_secret(cleaned, scanner):
+        raise FieldError(field, on_key)
+    if len(cleaned) > MAX_FIELD_INPUT:
+        raise FieldError(field, too_long)
+    cleaned = _unwrap(cleaned)
+    if looks_secret(cleaned, scanner):
+        raise FieldError(field, on_key)
+    return cleaned
+
+
+_WRAPS = "\\s\"'`“”‘’「」()"
+# Each alternative starts only at the start of its run, so a run of quotes is read once per pass.
+_WRAPPING = regex.compile(rf"^[{_WRAPS}]++|(?<![{_WRAPS}])[{_WRAPS}]++[.。,，;:]*+$|(?<=[A-Za-z0-9])[.。,，;:]++$")
 
 
 def _unwrap(text: str) -> str:
     """Without the quotes, brackets and sentence punctuation people put around a value."""
     previous = None
     while previous != text:
-        previous, text = text, _WRAPPING.sub("", text)
+        try:
+            previous, text = text, _WRAPPING.sub("", text, timeout=TIMEOUT)
+        except TimeoutError:
+            return text
     return text

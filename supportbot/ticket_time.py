@@ -19,12 +19,12 @@ with 日, 点 for the hour, 上午/下午, Chinese numerals), so those have a sm
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Literal
 
 import dateparser
+import regex
 
 TimeProblem = Literal["empty", "unreadable", "future", "too_old"]
 SKEW = timedelta(minutes=5)
@@ -76,7 +76,7 @@ def _clean(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text or "").split())
 
 
-_TIMESTAMP = re.compile(r"^\d{10}(?:\.\d{1,6})?$")
+_TIMESTAMP = regex.compile(r"^\d{10}(?:\.\d{1,6})?$")
 
 
 def _timestamp(text: str) -> datetime | None:
@@ -85,7 +85,7 @@ def _timestamp(text: str) -> datetime | None:
     return datetime.fromtimestamp(float(text), UTC)
 
 
-_ISO_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?)?$")
+_ISO_SHAPE = regex.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?)?$")
 
 
 def _iso(text: str, tz: tzinfo) -> datetime | None:
@@ -108,7 +108,7 @@ _AFTERNOON = {"午后", "下午", "傍晚"}
 _EVENING = {"晚上", "晚间"}
 _NIGHT = {"夜里", "夜间", "半夜"}
 
-_CN_MOMENT = re.compile(
+_CN_MOMENT = regex.compile(
     rf"""^
     (?:
         (?:(?P<year>\d{{4}})\s*年\s*)?(?P<month>{_NUM})\s*月\s*(?P<day>{_NUM})\s*[日号]?
@@ -122,11 +122,12 @@ _CN_MOMENT = re.compile(
       | (?P<h2>\d{{1,2}}):(?P<mi2>\d{{2}})(?::(?P<s2>\d{{2}}))?
     )?
     \s*(?:左右|前后)?$""",
-    re.VERBOSE,
+    regex.VERBOSE,
 )
-_CN_RELATIVE = re.compile(
+_CN_RELATIVE = regex.compile(
     rf"^(?P<n>{_NUM}|半)\s*(?P<unit>秒钟?|分钟|分|个?半?小时|个?钟头|天|日|个?星期|周|个?礼拜)\s*(?:前|以前|之前)$"
 )
+_HAN = regex.compile(r"[\u4e00-\u9fff]")
 _CN_NOW = {"刚才", "刚刚", "刚", "现在", "此刻", "刚才发生"}
 
 
@@ -150,7 +151,7 @@ def _chinese(text: str, local_now: datetime) -> datetime | None:
     relative = _CN_RELATIVE.match(text)
     if relative:
         return local_now - _cn_span(relative.group("n"), relative.group("unit"))
-    if not re.search(r"[\u4e00-\u9fff]", text):
+    if not _HAN.search(text):
         return None  # no Chinese: dateparser's job
     match = _CN_MOMENT.match(text)
     if not match or not any(match.group(name) for name in ("month", "y2", "word", "hour", "h2")):
@@ -177,7 +178,7 @@ def _cn_span(count: str, unit: str) -> timedelta:
     return timedelta(weeks=amount)
 
 
-def _cn_moment(match: re.Match[str], local_now: datetime) -> datetime:
+def _cn_moment(match: regex.Match[str], local_now: datetime) -> datetime:
     group = match.group
     has_time = bool(group("hour") or group("h2"))
     if group("period") and not has_time:

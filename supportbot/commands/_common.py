@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
@@ -53,19 +54,38 @@ def open_store(settings: Settings) -> Store:
     return store
 
 
+# Spreadsheet programs run cells that start with these as formulas.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: a leading ``'`` defuses ``=HYPERLINK(…)`` and its kin."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_csv(stream: TextIO, rows: Iterable[Mapping[str, object]], columns: Sequence[str]) -> None:
+    """Every CSV export goes through here, so none can carry a formula into a spreadsheet."""
+    import csv
+
+    writer = csv.DictWriter(stream, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: csv_cell(row.get(key)) for key in columns})
+
+
 def write_rows(rows: list[dict[str, object]], columns: list[str], output_format: str) -> None:
     """Print rows as an aligned table, JSON or CSV (the shared shape of report commands)."""
-    import csv
     import json
 
     if output_format == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
     if output_format == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({key: "" if row.get(key) is None else row.get(key) for key in columns})
+        write_csv(sys.stdout, rows, columns)
         return
     cells = [[("" if row.get(key) is None else str(row.get(key))) for key in columns] for row in rows]
     widths = [max([len(column), *(len(line[index]) for line in cells)]) for index, column in enumerate(columns)]

@@ -15,8 +15,6 @@ from supportbot.commands._common import load_settings, open_store, write_rows
 FORMATS = ("table", "md", "json", "csv")
 STATES = ("open", "answered", "reopened", "all")
 _EXAMPLE_CHARS = 70
-# Spreadsheet programs run cells that start with these as formulas.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _period(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, timedelta]:
@@ -196,10 +194,4 @@ def _csv_row(row: dict[str, Any]) -> dict[str, object]:
     flat = dict(row)
     flat["channels"] = " ".join(row["channels"])
     flat["examples"] = " | ".join(_one_line(text, 500) for text in row["examples"])
-    return {key: _csv_cell(value) for key, value in flat.items()}
-
-
-def _csv_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    return flat

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import secrets
@@ -13,7 +12,8 @@ from typing import Any
 
 import click
 
-from supportbot.commands._common import EXIT_CONFIG, load_settings
+from supportbot.commands._common import EXIT_CONFIG, load_settings, write_csv
+from supportbot.scrub import scrub
 
 COLUMNS = (
     "id",
@@ -98,9 +98,7 @@ def command(state: str, output_format: str) -> None:
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
     elif output_format == "csv":
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({key: "" if value is None else value for key, value in record.items()} for record in records)
+        write_csv(buffer, records, list(COLUMNS))
         click.echo(buffer.getvalue(), nl=False)
     else:
         click.echo(_table(records, state))
@@ -113,7 +111,7 @@ def _record(row: Any, scanner: Any) -> dict[str, Any]:
         if isinstance(value, datetime):
             value = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         elif name in {"error_text", "close_reason"} and value:
-            value = scanner.scrub(value)
+            value = scrub(value, scanner)
         record[name] = value
     return record
 

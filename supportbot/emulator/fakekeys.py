@@ -7,8 +7,9 @@ that shape, so demo files never hold anything key-shaped. None of these keys was
 from __future__ import annotations
 
 import random
-import re
 import string
+
+import regex
 
 _ALNUM = string.ascii_letters + string.digits
 _URLSAFE = _ALNUM + "_-"
@@ -31,7 +32,7 @@ _SHAPES = {
     "google": lambda rng: "AIzaSy" + _body(rng, _URLSAFE, 33),
 }
 PROVIDERS = tuple(_SHAPES)
-_PLACEHOLDER = re.compile(r"\{fake-key:([a-z]+)\}")
+_PLACEHOLDER = regex.compile(r"\{fake-key:([a-z]+)\}")
 
 
 def fake_key(provider: str, rng: random.Random | None = None) -> str:

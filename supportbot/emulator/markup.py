@@ -6,18 +6,19 @@ A Slack client escapes ``& < >`` in what a person types, turns bare web addresse
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Callable
 
+import regex
+
 from supportbot.emulator.model import JSONDict
 
-_TOKEN = re.compile(r"<([^<>]+)>")
-_URL = re.compile(r"https?://[^\s<>]+")
+_TOKEN = regex.compile(r"<([^<>]+)>")
+_URL = regex.compile(r"https?://[^\s<>]+")
 # Punctuation right after an address usually ends the sentence, not the address.
 _URL_TRAILING = ".,;:!?)]}'\""
 # *bold* and _italic_ markers around words (not the underscore inside names like triage_next).
-_EMPHASIS = re.compile(r"(?<!\w)([*_])(?!\s)([^*_\n]+?)(?<!\s)\1(?!\w)")
+_EMPHASIS = regex.compile(r"(?<!\w)([*_])(?!\s)([^*_\n]+?)(?<!\s)\1(?!\w)")
 
 
 def escape(text: str) -> str:
@@ -32,7 +33,7 @@ def unescape(text: str) -> str:
 def autolink(escaped: str) -> str:
     """Wrap bare web addresses of already escaped text in ``<…>`` as a Slack client does."""
 
-    def wrap(match: re.Match[str]) -> str:
+    def wrap(match: regex.Match[str]) -> str:
         url = match.group(0)
         tail = ""
         while url and url[-1] in _URL_TRAILING:

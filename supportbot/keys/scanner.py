@@ -13,6 +13,7 @@ shared by all threads.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
@@ -21,7 +22,7 @@ import ahocorasick_rs
 import regex
 
 from supportbot.keys.masking import fingerprint as _fingerprint
-from supportbot.keys.masking import mask_key, mask_text, secret_bytes
+from supportbot.keys.masking import fingerprintable, mask_key, mask_text, secret_bytes
 from supportbot.keys.normalise import INVISIBLE, View, clean_view, joined_view
 from supportbot.keys.rules import Rule, check_unique, default_rules, load_rules
 from supportbot.keys.scrub import remove_header_values
@@ -81,6 +82,8 @@ class Scanner:
         if not secret:
             raise ValueError("the fingerprint secret is empty")
         self._secret = secret
+        # Ids for guessable secrets (passwords in URLs): never stored anywhere, gone with the process.
+        self._ephemeral = secrets.token_bytes(32)
         self._timeout = timeout
         self._rules = tuple(chosen)
         self._order = {rule.id: index for index, rule in enumerate(chosen)}
@@ -265,13 +268,16 @@ class Scanner:
         return best
 
     def _finding(self, candidate: _Candidate) -> Finding:
+        lasting = fingerprintable(
+            candidate.key[len(candidate.prefix) :], machine_made=candidate.rule.entropy is not None
+        )
         return Finding(
             start=candidate.start,
             end=candidate.end,
             rule=candidate.rule.id,
             provider=candidate.rule.provider,
             masked=mask_key(candidate.key, candidate.prefix),
-            key_id=_fingerprint(candidate.key, self._secret),
+            key_id=_fingerprint(candidate.key, self._secret if lasting else self._ephemeral),
         )
 
 

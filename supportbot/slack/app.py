@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from supportbot.config import Settings
 from supportbot.messages import Message
+from supportbot.scrub import echo
 from supportbot.slack.errors import SlackError
 from supportbot.slack.parse import message_from_event
 from supportbot.slack.router import CommandRequest, EventContext
@@ -197,7 +198,8 @@ def _support_listener(runtime: Runtime) -> Callable[..., None]:
         if spec is None:
             help_spec = runtime.commands.get("help")
             reply = help_spec.handler(request) if help_spec else None
-            unknown = renderer.text("support/unknown_subcommand", language, subcommand=request.subcommand)
+            typed = echo(request.text.split(None, 1)[0], runtime.scanner)
+            unknown = renderer.text("support/unknown_subcommand", language, subcommand=typed)
             ack(text=f"{unknown}\n\n{reply.text if reply else ''}".strip(), response_type="ephemeral")
             return
         allowed = (

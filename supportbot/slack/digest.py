@@ -94,7 +94,7 @@ class WeeklyDigest:
     def render(self, window: Window, language: Language, *, preview: bool) -> RenderedMessage:
         """The digest of ``window`` (the seven days it covers), compared with the seven days before."""
         runtime = self.runtime
-        scrub = runtime.scanner.scrub
+        scrub = runtime.scrub
         with runtime.store.session() as session:
             figures = dashboard.overview(session, window, clean=lambda text: for_output(text, scrub), gaps=GAPS_SHOWN)
         context = figures.as_context()

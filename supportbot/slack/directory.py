@@ -1,9 +1,12 @@
 """Who people are: user profiles, user-group membership and roles, cached briefly.
 
 Agents and leads are configured as user ids, user-group ids (``S…``) or handles (``@support``);
-groups are resolved through the Web API. When ``SUPPORTBOT_AGENTS`` is not set, workspace
-admins and owners act as agents (and as leads when ``SUPPORTBOT_LEADS`` is not set), so a fresh
-install is usable and still closed to ordinary members.
+groups are resolved through the Web API. When ``SUPPORTBOT_AGENTS`` is not set, admins and owners
+*of this workspace* act as agents (and as leads when ``SUPPORTBOT_LEADS`` is not set), so a fresh
+install is usable and still closed to ordinary members. ``is_admin`` alone is not enough: Slack
+reports it for an admin of a Slack Connect partner's organisation too, so the default also requires
+the bot's own team (from ``auth.test``) and a full member (not a guest, not a stranger). When the
+bot's team is not known, nobody gets the default.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ class UserInfo:
     is_admin: bool
     is_bot: bool
     tz: str | None = None
+    #: A guest (single- or multi-channel) or a member of another organisation seen through Slack Connect.
+    is_external: bool = False
 
 
 class _TtlCache(Generic[T]):
@@ -127,6 +132,7 @@ class Directory:
             is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
             is_bot=bool(user.get("is_bot")),
             tz=user.get("tz") if isinstance(user.get("tz"), str) else None,
+            is_external=any(bool(user.get(flag)) for flag in ("is_stranger", "is_restricted", "is_ultra_restricted")),
         )
 
     def group_members(self, group: str) -> frozenset[str]:
@@ -164,10 +170,18 @@ class Directory:
 class Roles:
     """Agents and leads. Leads can do everything agents can."""
 
-    def __init__(self, directory: Directory, *, agents: Sequence[str], leads: Sequence[str]) -> None:
+    def __init__(
+        self,
+        directory: Directory,
+        *,
+        agents: Sequence[str],
+        leads: Sequence[str],
+        home_team: Callable[[], str | None],
+    ) -> None:
         self._directory = directory
         self._agents = tuple(agents)
         self._leads = tuple(leads)
+        self._home_team = home_team
 
     def is_lead(self, user_id: str) -> bool:
         if not self._leads:
@@ -190,5 +204,6 @@ class Roles:
         return False
 
     def _is_workspace_admin(self, user_id: str) -> bool:
-        info = self._directory.user(user_id)
-        return bool(info and info.is_admin)
+        home = self._home_team()
+        info = self._directory.user(user_id) if home else None
+        return bool(info and info.is_admin and not info.is_external and info.team_id == home)

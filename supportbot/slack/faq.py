@@ -127,7 +127,7 @@ def register(app: App, runtime: Runtime) -> None:
     kb = runtime.knowledge
     for warning in kb.warnings:
         _log.warning("knowledge base: %s", warning)
-    services = FaqServices(runtime, kb, GapMatcher.for_knowledge(kb), runtime.scanner.scrub)
+    services = FaqServices(runtime, kb, GapMatcher.for_knowledge(kb), runtime.scrub)
     _register_outbox(runtime)
     runtime.worker.register(GAP_RECORD, services.record_queued)
     knowledge_answers.install(app, runtime, services)

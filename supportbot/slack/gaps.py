@@ -27,6 +27,7 @@ from supportbot.gaps import REOPEN_AFTER, GapSignal, GapSummary, Window
 from supportbot.lang import Language
 from supportbot.periods import parse_period
 from supportbot.render import Mrkdwn, RenderedMessage
+from supportbot.scrub import echo
 from supportbot.slack.faq import FaqServices, enqueue_ephemeral
 from supportbot.slack.router import CommandRequest
 from supportbot.slack.runtime import Runtime
@@ -124,7 +125,7 @@ class _Gaps:
             if lowered in gap_store.STATE_FILTERS:
                 state = lowered
             elif lowered[:1].isdigit():
-                period_text = lowered
+                period_text = arg
             else:
                 return self._problem(language, "usage", arg)
         try:
@@ -200,5 +201,6 @@ class _Gaps:
         return RenderedMessage(text=str(text), blocks=[])
 
     def _problem(self, language: Language, problem: str, value: str, *, choices: Sequence[str] = ()) -> RenderedMessage:
-        text = self.runtime.renderer.text("gaps/problem", language, problem=problem, value=value, choices=choices)
+        shown = echo(value, self.runtime.scanner)
+        text = self.runtime.renderer.text("gaps/problem", language, problem=problem, value=shown, choices=choices)
         return RenderedMessage(text=str(text), blocks=[])

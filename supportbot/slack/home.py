@@ -73,7 +73,7 @@ class HomeTab:
         now = runtime.clock.now()
         window = Window.ending(now, WINDOW)
         if runtime.roles.is_lead(user_id):
-            clean = runtime.scanner.scrub
+            clean = runtime.scrub
             with runtime.store.session() as session:
                 figures = dashboard.overview(
                     session, window, clean=lambda text: for_output(text, clean), gaps=GAPS_SHOWN

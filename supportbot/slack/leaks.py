@@ -39,6 +39,7 @@ from supportbot.messages import Message, TextPart
 from supportbot.periods import parse_period
 from supportbot.render import Mrkdwn, RenderedMessage, mention
 from supportbot.revoke import LeakToRevoke, RevocableKey, key_digests
+from supportbot.scrub import echo, scrub
 from supportbot.slack.errors import SlackApiError, SlackError
 from supportbot.slack.replies import REPLY_AFTER
 from supportbot.slack.router import CommandRequest, EventContext
@@ -251,7 +252,8 @@ class LeakFeature:
         now = runtime.clock.now()
         existing = leak_store.find_incident_id(session, channel=message.channel, message_ts=message.ts, source=source)
         if existing is not None:
-            # An edit storm or a redelivery: the deletion is already under way.
+            # An edit storm or a redelivery: the deletion is already under way, but an edit may add a key.
+            self._keys_from_edit(session, existing, message, findings, masked_text=masked_text)
             return Interception(existing, None, is_new=False)
         keys = _distinct_keys(findings)
         decision = deletion_decision(message, has_admin_token=runtime.port.has_admin, home_team=runtime.team_id)
@@ -310,7 +312,7 @@ class LeakFeature:
             repost = outbox.enqueue(
                 session,
                 REPOST,
-                {**base, "text": masked_copy(masked_text), "lang": warn["lang"]},
+                {**base, "text": masked_copy(scrub(masked_text, runtime.scanner)), "lang": warn["lang"]},
                 now=now,
                 after=delete,
                 run_if="succeeded",
@@ -362,6 +364,40 @@ class LeakFeature:
             "queued" if decision.possible else f"impossible ({decision.reason})",
         )
         return Interception(incident_id, repost_id, is_new=True, hand_over=hand_over)
+
+    def _keys_from_edit(
+        self, session: Session, incident_id: int, message: Message, findings: Sequence[Finding], *, masked_text: str
+    ) -> None:
+        """Record keys an edit added; where the message stays up, warn the author and alert agents again.
+
+        A message being deleted (or already gone) takes the new key with it; one that cannot be
+        deleted now shows a key nobody was told about.
+        """
+        now = self.runtime.clock.now()
+        added = leak_store.add_keys(session, incident_id, _distinct_keys(findings), author=message.user, now=now)
+        incident = session.get(leak_store.LeakIncident, incident_id) if added else None
+        if incident is None or incident.deletion in {"pending", "deleted", "removed_by_author"}:
+            return
+        leak_store.update_incident(session, incident_id, now=now, handled_at=None, handled_by=None)
+        warn = {
+            "incident": incident_id,
+            "channel": message.channel,
+            "ts": message.ts,
+            "thread_ts": message.thread_ts,
+            "author": message.user,
+            "received_at": now.timestamp(),
+            "keys": [key.masked for key in added],
+            "providers": summarise_providers([key.provider for key in added]),
+            "seen": _repeat_summary(leak_store.history(session, [key.key_id for key in added])),
+            "lang": "zh" if detect_language(masked_text) == "zh" else None,
+            "deleted": False,
+            "reason": incident.deletion_reason,
+        }
+        group = _group(incident_id)
+        outbox.enqueue(session, WARN, warn, now=now, group_key=group)
+        outbox.enqueue(session, ALERT, warn, now=now, group_key=group)
+        self.runtime.metrics.leaks.labels(added[0].provider).inc()
+        _log.info("leak incident %s: an edit added %d key(s)", incident_id, len(added))
 
     def queue_file_scans(self, message: Message, files: Sequence[Any], received_at: datetime) -> None:
         now = self.runtime.clock.now()
@@ -619,8 +655,9 @@ class LeakFeature:
             thread_ts=payload.get("thread_ts"),
             team=payload.get("team"),
         )
+        # The file's other secrets (DB_PASSWORD=…, tokens no rule knows) must not be republished either.
         masked_lines = mask_text(text, findings).splitlines()[:40]
-        excerpt = "\n".join(line[:300] for line in masked_lines)
+        excerpt = "\n".join(scrub(line[:2000], self.runtime.scanner)[:300] for line in masked_lines)
 
         masked = masked_copy("```\n" + excerpt + "\n```")
 
@@ -752,7 +789,10 @@ class LeakFeature:
             period = parse_period(period_text)
         except ValueError:
             return RenderedMessage(
-                text=self.runtime.renderer.text("leak/bad_period", language, value=period_text), blocks=[]
+                text=self.runtime.renderer.text(
+                    "leak/bad_period", language, value=echo(period_text, self.runtime.scanner)
+                ),
+                blocks=[],
             )
         since = self.runtime.clock.now() - period
         with self.runtime.store.session() as session:

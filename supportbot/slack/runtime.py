@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
@@ -19,6 +20,7 @@ from supportbot.knowledge import KnowledgeBase
 from supportbot.lang import Language, detect_language
 from supportbot.logsafe import install_redaction
 from supportbot.render import Renderer
+from supportbot.scrub import Scrubber
 from supportbot.slack.directory import Directory, Roles
 from supportbot.slack.hooks import Hooks
 from supportbot.slack.metrics import Metrics
@@ -29,6 +31,8 @@ from supportbot.slack.scheduler import DEFAULT_INTERVAL, Scheduler
 from supportbot.slack.worker import OutboxWorker
 from supportbot.store import secrets
 from supportbot.store.db import Store
+
+_log = logging.getLogger(__name__)
 
 
 class InFlight:
@@ -107,12 +111,16 @@ class Runtime:
         if settings.fingerprint_secret:
             fingerprint_secret = settings.fingerprint_secret
         else:
+            _log.warning(
+                "the fingerprint secret is kept in the database: set SUPPORTBOT_FINGERPRINT_SECRET or "
+                "SUPPORTBOT_FINGERPRINT_SECRET_FILE so that a database dump alone reveals nothing"
+            )
             with store.session() as session:
                 fingerprint_secret = secrets.get_or_create(session, secrets.FINGERPRINT, now=clock.now())
         scanner = Scanner.from_settings(settings, fingerprint_secret=fingerprint_secret)
         # From here on, every log line is also scrubbed of the key formats the scanner knows.
         install_redaction(scanner.scrub)
-        return cls(
+        runtime = cls(
             settings=settings,
             store=store,
             clock=clock,
@@ -129,7 +137,7 @@ class Runtime:
             ),
             renderer=renderer or Renderer(),
             directory=directory,
-            roles=Roles(directory, agents=settings.agents, leads=settings.leads),
+            roles=Roles(directory, agents=settings.agents, leads=settings.leads, home_team=lambda: runtime.team_id),
             events=EventRouter(),
             commands=CommandRouter(),
             hooks=Hooks(),
@@ -141,6 +149,7 @@ class Runtime:
             scheduler=Scheduler(clock, interval=schedule_interval),
             prompt_deleter=PromptDeleter(port, monotonic=clock.monotonic),
         )
+        return runtime
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -148,6 +157,11 @@ class Runtime:
         with self.store.session() as session:
             yield session
         self.worker.wake()
+
+    @property
+    def scrub(self) -> Scrubber:
+        """The one scrub for customer text that is stored or reposted (see :mod:`supportbot.scrub`)."""
+        return Scrubber(self.scanner)
 
     def language_for(self, user_id: str | None, text: str | None = None) -> Language:
         """Answer in what the person wrote in; failing that, their Slack locale; else the default."""

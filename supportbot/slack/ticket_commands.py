@@ -6,8 +6,9 @@ before a handler runs. Replies are ephemeral and rendered from ``templates/*/tic
 
 from __future__ import annotations
 
-import re
 from typing import Any
+
+import regex
 
 from supportbot import ticket_fields
 from supportbot.lang import Language
@@ -21,9 +22,9 @@ from supportbot.tickets import TicketDraft
 
 LIST_LIMIT = 25
 _FILTERS = {"open", "mine", "closed", "all"}
-_NUMBER = re.compile(r"^#?(\d{1,9})$")
-_MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>$")
-_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_NUMBER = regex.compile(r"^#?(\d{1,9})$")
+_MENTION = regex.compile(r"^<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>$")
+_USER_ID = regex.compile(r"^[UW][A-Z0-9]{2,}$")
 
 
 def register(runtime: Runtime, feature: TicketFeature) -> None:

@@ -126,7 +126,7 @@ class TriageFeature:
         checks: list[Check] | None = None
         if not detection.is_401:
             # A direct message to the bot: a paste in which the diagnosis names a cause counts too.
-            checks = diagnose(message.text, runtime.settings, scrub=runtime.scanner.scrub)
+            checks = diagnose(message.text, runtime.settings, scrub=runtime.scrub)
             if not checks:
                 return
         context.notes["triage"] = True
@@ -199,7 +199,7 @@ class TriageFeature:
             )
         if latest is not None and latest.outcome == "open":
             return Started(latest.id, is_new=False)
-        scrub = runtime.scanner.scrub
+        scrub = runtime.scrub
         if checks is None:
             checks = diagnose(report.text, runtime.settings, scrub=scrub)
         facts = error_facts(report.text, scrub=scrub, detection=detection)
@@ -553,7 +553,7 @@ class TriageFeature:
         findings: list[ProbeResult] = []
         for base in bases:
             result = self.probe(base)
-            updated = apply_probe(checks, result, scrub=runtime.scanner.scrub)
+            updated = apply_probe(checks, result, scrub=runtime.scrub)
             if _signature(updated) != _signature(checks):
                 findings.append(result)
             checks = updated

@@ -188,23 +188,42 @@ def record_incident(
             "still_visible_checks": 0,
         },
     ).scalar_one()
-    if keys:
-        connection.execute(
-            _INSERT_KEY,
-            [
-                {
-                    "incident_id": incident_id,
-                    "seen_at": now,
-                    "rule": key.rule,
-                    "provider": key.provider,
-                    "masked": key.masked,
-                    "key_id": key.key_id,
-                    "author": author,
-                }
-                for key in keys
-            ],
-        )
+    _insert_keys(session, int(incident_id), keys, author=author, now=now)
     return int(incident_id)
+
+
+def add_keys(
+    session: Session, incident_id: int, keys: Sequence[KeySighting], *, author: str | None, now: datetime
+) -> list[KeySighting]:
+    """Add the keys an edit of the message brought in; return those the incident did not hold yet."""
+    known = {key.key_id for key in keys_of(session, incident_id)}
+    added = [key for key in keys if key.key_id not in known]
+    if added:
+        _insert_keys(session, incident_id, added, author=author, now=now)
+        update_incident(session, incident_id, now=now, keys_found=len(known) + len(added))
+    return added
+
+
+def _insert_keys(
+    session: Session, incident_id: int, keys: Sequence[KeySighting], *, author: str | None, now: datetime
+) -> None:
+    if not keys:
+        return
+    session.connection().execute(
+        _INSERT_KEY,
+        [
+            {
+                "incident_id": incident_id,
+                "seen_at": now,
+                "rule": key.rule,
+                "provider": key.provider,
+                "masked": key.masked,
+                "key_id": key.key_id,
+                "author": author,
+            }
+            for key in keys
+        ],
+    )
 
 
 def update_incident(session: Session, incident_id: int, *, now: datetime, **values: object) -> None:

@@ -16,7 +16,7 @@ HINT_WORDS = ("key", "token", "base", "url", "endpoint", "host", "authorization"
 # The rest of an identifier around a hint word, read backwards and forwards from it.
 NAME_BACK = regex.compile(r"[A-Za-z0-9_$.-]{0,60}+", regex.REVERSE)
 NAME_AHEAD = regex.compile(r"[A-Za-z0-9_$.-]{0,60}+")
-SEPARATOR = regex.compile(r"\]?[ \t]*+(?P<sep>:=|=>|==|=|:(?!//)|\((?=[ \t]*+[\"'`]))")
+SEPARATOR = regex.compile(r"(?<![ \t])\]?[ \t]*+(?P<sep>:=|=>|==|=|:(?!//)|\((?=[ \t]*+[\"'`]))")
 MAX_SITES = 150
 MAX_URLS = 80
 MAX_CURLS = 40

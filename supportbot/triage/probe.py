@@ -11,13 +11,18 @@ The URL comes from a stranger, so the probe is safe by construction:
   IPv6 (mapped, 6to4, Teredo, NAT64) are refused;
 * the connection goes to the address that was checked, so a second DNS answer cannot differ;
   TLS still verifies the certificate against the host name;
-* redirects are reported, never followed; 2 s for the whole exchange; at most 64 KiB is read.
+* redirects are reported, never followed; at most 64 KiB is read;
+* 2 s of wall-clock time for everything (DNS, connect, TLS, headers, body), however the server
+  trickles its bytes: socket timeouts only bound each read, so the exchange runs on the probe's own
+  small pool and the caller stops waiting at the deadline, closing the socket under the exchange.
+  A stuck DNS lookup holds one pool thread, never the caller, and never more than ``POOL_SIZE``.
 
 Tests allow loopback (and then plain http) explicitly with ``allow_loopback_for_tests=True``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import json
@@ -26,7 +31,9 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field, replace
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -40,6 +47,9 @@ Resolver = Callable[[str, int], Sequence[str]]
 
 TIMEOUT = 2.0
 MAX_BYTES = 64 * 1024
+#: Probes run here, never on the caller's thread (an outbox worker): two at a time is plenty.
+POOL_SIZE = 2
+_TOO_SLOW = "no complete answer within the time limit"
 _NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
 
 
@@ -62,25 +72,57 @@ def _system_resolver(host: str, port: int) -> Sequence[str]:
     return [str(info[4][0]) for info in infos]
 
 
-def _resolve(resolver: Resolver, host: str, port: int, timeout: float) -> Sequence[str]:
-    """Run the resolver with a deadline (getaddrinfo itself has none)."""
-    result: list[Sequence[str]] = []
-    failure: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            result.append(resolver(host, port))
-        except (OSError, UnicodeError) as error:
-            failure.append(error)
-
-    thread = threading.Thread(target=work, daemon=True, name="probe-dns")
-    thread.start()
-    thread.join(timeout)
-    if thread.is_alive():
-        raise _Refused(f"no DNS answer for {host} within {timeout:g} s")
-    if failure or not result or not result[0]:
+def _resolve(resolver: Resolver, host: str, port: int) -> Sequence[str]:
+    """The host's addresses (getaddrinfo has no deadline of its own: the caller's wait bounds it)."""
+    try:
+        addresses = resolver(host, port)
+    except (OSError, UnicodeError):
+        raise _Refused(f"{host} does not resolve") from None
+    if not addresses:
         raise _Refused(f"{host} does not resolve")
-    return result[0]
+    return addresses
+
+
+class _Pool:
+    """The probe's own threads, started on first use (nothing runs at import time)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._executor: ThreadPoolExecutor | None = None
+
+    def submit(self, work: Callable[[], ProbeResult]) -> Future[ProbeResult]:
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(max_workers=self._size, thread_name_prefix="probe")
+            return self._executor.submit(work)
+
+
+_POOL = _Pool(POOL_SIZE)
+
+
+@dataclass
+class _Connection:
+    """The exchange's socket, so that the caller can close it when the deadline passes."""
+
+    sock: socket.socket | None = None
+    abandoned: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def attach(self, sock: socket.socket) -> None:
+        with self.lock:
+            if self.abandoned:
+                sock.close()
+                raise TimeoutError
+            self.sock = sock
+
+    def abandon(self) -> None:
+        with self.lock:
+            self.abandoned = True
+            if self.sock is not None:
+                with contextlib.suppress(OSError):
+                    self.sock.shutdown(socket.SHUT_RDWR)
+                self.sock.close()
 
 
 def address_problem(address: str, *, allow_loopback: bool = False) -> str | None:
@@ -148,21 +190,33 @@ def probe_base_url(
     resolver: Resolver | None = None,
     ports: Sequence[int] = (443,),
 ) -> ProbeResult:
-    """Call ``GET {base}/models`` without a key and say whether an API answered."""
+    """Call ``GET {base}/models`` without a key and say whether an API answered, within ``timeout``."""
     deadline = time.monotonic() + timeout
     try:
         scheme, host, port, path, display = _target(base, allow_loopback=allow_loopback_for_tests, ports=ports)
     except _Refused as refusal:
         return ProbeResult(base.split("?", 1)[0].split("#", 1)[0], "refused", str(refusal))
+    connection = _Connection()
+
+    def work() -> ProbeResult:
+        try:
+            addresses = _resolve(resolver or _system_resolver, host, port)
+            for address in addresses:
+                problem = address_problem(address, allow_loopback=allow_loopback_for_tests)
+                if problem is not None:
+                    raise _Refused(f"{host} resolves to a non-public address ({problem})")
+            target = _Target(scheme, host, port, path, display, addresses[0])
+            return _exchange(target, deadline, max_bytes, connection)
+        except _Refused as refusal:
+            return ProbeResult(display, "refused", str(refusal))
+
+    future = _POOL.submit(work)
     try:
-        addresses = _resolve(resolver or _system_resolver, host, port, timeout)
-        for address in addresses:
-            problem = address_problem(address, allow_loopback=allow_loopback_for_tests)
-            if problem is not None:
-                raise _Refused(f"{host} resolves to a non-public address ({problem})")
-        return _exchange(_Target(scheme, host, port, path, display, addresses[0]), deadline, max_bytes)
-    except _Refused as refusal:
-        return ProbeResult(display, "refused", str(refusal))
+        return future.result(timeout=max(0.0, deadline - time.monotonic()))
+    except FutureTimeout:
+        future.cancel()  # still queued behind stuck probes: it never starts
+        connection.abandon()  # running: its next read fails at once and its thread is free again
+        return ProbeResult(display, "error", _TOO_SLOW)
 
 
 def _remaining(deadline: float) -> float:
@@ -182,13 +236,15 @@ class _Target:
     address: str
 
 
-def _exchange(target: _Target, deadline: float, max_bytes: int) -> ProbeResult:
+def _exchange(target: _Target, deadline: float, max_bytes: int, connection: _Connection) -> ProbeResult:
     scheme, host, port, path, display = target.scheme, target.host, target.port, target.path, target.display
     sock: socket.socket | None = None
     try:
         sock = socket.create_connection((target.address, port), timeout=_remaining(deadline))
+        connection.attach(sock)
         if scheme == "https":
             sock = ssl.create_default_context().wrap_socket(sock, server_hostname=host)
+            connection.attach(sock)
         host_header = host if port in (80, 443) else f"{host}:{port}"
         request = (
             f"GET {path} HTTP/1.1\r\nHost: {host_header}\r\nUser-Agent: supportbot-probe/1\r\n"
@@ -207,7 +263,7 @@ def _exchange(target: _Target, deadline: float, max_bytes: int) -> ProbeResult:
             body += chunk
         return _classify(display, path, response, bytes(body), max_bytes)
     except TimeoutError:
-        return ProbeResult(display, "error", "no complete answer within the time limit")
+        return ProbeResult(display, "error", _TOO_SLOW)
     except ssl.SSLError as error:
         return ProbeResult(display, "error", f"TLS failed ({error.reason or 'handshake'})")
     except (OSError, http.client.HTTPException) as error:

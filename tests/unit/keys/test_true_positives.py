@@ -24,6 +24,7 @@ def test_every_default_rule_has_a_generator(scanner: Scanner) -> None:
 
 # Line breaks are recognised inside keys that start with a literal prefix only, and link markup only
 # for keys that can be a URL parameter; place() returns None for the pairs that do not apply.
+GUESSABLE = {"url-credentials"}
 CASES = [
     (rule, context)
     for rule in ALL_RULES
@@ -42,7 +43,10 @@ def test_found_in_chat_context(scanner: Scanner, rule: str, context: str) -> Non
         findings = scanner.find(placed.message)
         assert [(item.start, item.end, item.rule) for item in findings] == [(placed.start, placed.end, rule)]
         finding = findings[0]
-        assert finding.key_id == scanner.fingerprint(planted.secret)
+        if rule in GUESSABLE:  # a chosen password gets no lasting fingerprint (issue 13, finding 7)
+            assert finding.key_id != scanner.fingerprint(planted.secret)
+        else:
+            assert finding.key_id == scanner.fingerprint(planted.secret)
         assert _plain(placed.message[finding.start : finding.end]) == _plain(planted.secret)
         assert scanner.has_key(placed.message)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from supportbot.triage import CheckId, diagnose
-from supportbot.triage.probe import address_problem, apply_probe, probe_base_url
+from supportbot.triage.probe import POOL_SIZE, address_problem, apply_probe, probe_base_url
 from tests.unit.triage.conftest import fake_scrub
 
 HOST_SEEN: list[str] = []
@@ -211,3 +212,61 @@ def test_probe_without_findings_adds_one(server: str, settings) -> None:
     checks = apply_probe([], result, scrub=fake_scrub)
     assert [c.reason for c in checks] == ["probe_not_api"]
     assert "HTML" in checks[0].evidence
+
+
+class _Trickler(threading.Thread):
+    """A server that answers one byte every 0.1 s: each read is quick, the whole answer takes 5 s."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+
+    def run(self) -> None:
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    @staticmethod
+    def _serve(conn: socket.socket) -> None:
+        answer = b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nX-Pad: " + b"a" * 40 + b"\r\n\r\n{}"
+        with conn:
+            try:
+                for byte in answer:
+                    conn.sendall(bytes([byte]))
+                    time.sleep(0.1)
+            except OSError:
+                return
+
+
+def test_a_trickling_server_gets_a_hard_wall_clock_deadline() -> None:
+    """Issue 13, finding 4: the limit was per socket read, so a trickle held a worker for 10 s and more."""
+    trickler = _Trickler()
+    trickler.start()
+    start = time.monotonic()
+    result = probe_base_url(f"http://127.0.0.1:{trickler.port}/v1", allow_loopback_for_tests=True, timeout=0.5)
+    elapsed = time.monotonic() - start
+    trickler.listener.close()
+    assert result.verdict == "error" and "time limit" in result.detail
+    assert elapsed < 1.0
+
+
+def test_stuck_lookups_hold_neither_the_caller_nor_more_than_the_pool() -> None:
+    release = threading.Event()
+
+    def stuck(host: str, port: int) -> list[str]:
+        release.wait(10)
+        return ["93.184.216.34"]
+
+    try:
+        start = time.monotonic()
+        results = [probe_base_url("https://api.llmrelay.com/v1", resolver=stuck, timeout=0.2) for _ in range(5)]
+        assert time.monotonic() - start < 2.0
+        assert {result.verdict for result in results} == {"error"}
+        probe_threads = [thread for thread in threading.enumerate() if thread.name.startswith("probe")]
+        assert len(probe_threads) <= POOL_SIZE
+    finally:
+        release.set()
