@@ -26,6 +26,8 @@ from typing import Literal
 
 import dateparser
 
+from supportbot.traditional import fold
+
 TimeProblem = Literal["empty", "unreadable", "future", "too_old"]
 SKEW = timedelta(minutes=5)
 OLDEST = timedelta(days=366)
@@ -72,8 +74,8 @@ def warm_up() -> None:
 
 
 def _clean(text: str) -> str:
-    # NFKC turns full-width digits, colons and spaces into ASCII ones.
-    return " ".join(unicodedata.normalize("NFKC", text or "").split())
+    # NFKC turns full-width digits, colons and spaces into ASCII ones; 點/鐘/週 become 点/钟/周.
+    return " ".join(fold(unicodedata.normalize("NFKC", text or "")).split())
 
 
 _TIMESTAMP = re.compile(r"^\d{10}(?:\.\d{1,6})?$")
