@@ -477,7 +477,7 @@ class _Run:
 
     def words(self) -> None:
         named = {f.reason for f in self.findings.get(CheckId.WHITESPACE, [])}
-        for said in read_words(self.text):
+        for said in read_words(self.text, reported=self.auth_msg):
             if said.reason == "copied_invisible" and "said_whitespace" in named:
                 continue  # they already name what the copy brought along; that is the better quote
             self.add(said.reason, excerpt=self.quote(said.start, limit=160))

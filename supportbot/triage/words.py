@@ -59,7 +59,35 @@ TROUBLE = _rx(
     r"\b40[13](?:s\b|\b)|unauthori[sz]ed|\binvalid\b|\bincorrect\b|\berror(?:s|ed)?\b|\bfail(?:s|ed|ing|ure)?\b|"
     r"does(?:n'?t| not) work|\bnot working\b|won'?t work|stopped working|\brejected\b|\bdenied\b|"
     r"AuthenticationError|PermissionDenied|\bno (?:authorization|auth) header\b|"
-    r"报错|错误|失败|出错|不行|不能用|用不了|无效|拒绝|不通|未授权|没权限|不好使|不可用|(?:没有|缺少|没带)[ \t]?authorization"
+    r"报错|错误|失败|出错|不行|不能用|用不了|无效|拒绝|不通|未授权|没权限|不好使|不可用|(?:没有|缺少|没带)[ \t]?authorization",
+    (
+        "40",
+        "unauthori",
+        "invalid",
+        "incorrect",
+        "error",
+        "fail",
+        "work",
+        "rejected",
+        "denied",
+        "permissiondenied",
+        "header",
+        "authorization",
+        "报错",
+        "错误",
+        "失败",
+        "出错",
+        "不行",
+        "不能用",
+        "用不了",
+        "无效",
+        "拒绝",
+        "不通",
+        "未授权",
+        "没权限",
+        "不好使",
+        "不可用",
+    ),
 )
 _QUESTION = _rx(
     r"[?？]|^[ \t]*+(?:how|what|can|could|should|do|does|is|are|which|where|why)\b|怎么|如何|能不能|可不可以|是否|请问|吗[ \t]*+$",
@@ -162,7 +190,8 @@ CUES: tuple[Cue, ...] = (
             rf"|\b(?:only|just)[ \t]++(?:set|exported?|configured|changed|put[ \t]++in|added)[ \t]++"
             rf"(?:the[ \t]++|my[ \t]++|our[ \t]++)?(?:OPENAI_API_KEY|\w{{0,30}}_API_KEY|api[ _-]?key|key)\b"
             rf"|\b(?:still[ \t]++)?(?:sends?|sending|goes|going|calls?|calling|hits?|hitting|points?)[ \t]++"
-            rf"(?:the[ \t]++)?(?:requests?[ \t]++)?(?:to[ \t]++)?api\.openai\.com"
+            rf"(?:the[ \t]++)?(?:requests?[ \t]++)?(?:to[ \t]++)?api\.openai\.com",
+            ("base", "url", "endpoint", "host", "default", "key", "api.openai.com"),
         ),
         "base_url_not_set",
     ),
@@ -171,7 +200,8 @@ CUES: tuple[Cue, ...] = (
             rf"(?:没有?|未|忘了?|忘记)(?:改|修改|设置|设|配置|配|填|换|指定|更改|动)?过?(?:一下)?[ \t]?{_BASE_ZH}"
             rf"|{_BASE_ZH}[ \t]?(?:也|都|还)?(?:没有?|未)(?:改|修改|设置|设|配置|配|填|换|动|变|指定)"
             rf"|(?:用|使用)(?:的是|的|紧|着)?{_GAP}{{0,3}}?(?:默认|预设|官方)(?:的|嘅)?[ \t]?(?:api[ \t]?)?(?:地址|接口地址|base[ _-]?url|端点|域名)"
-            rf"|(?:只|就|仅)(?:有)?(?:配置|设置|设定|填|配|改|换|设)了?个?[ \t]?(?:OPENAI_API_KEY|\w{{0,30}}_API_KEY|{_KEY_ZH})"
+            rf"|(?:只|就|仅)(?:有)?(?:配置|设置|设定|填|配|改|换|设)了?个?[ \t]?(?:OPENAI_API_KEY|\w{{0,30}}_API_KEY|{_KEY_ZH})",
+            ("base", "url", "地址", "域名", "端点", "key", "token", "令牌", "密钥", "秘钥", "权杖"),
         ),
         "base_url_not_set",
     ),
@@ -184,7 +214,8 @@ CUES: tuple[Cue, ...] = (
             r"slack|teams|wechat|web[ \t]?page|chat|message|note|notes|onenote|feishu|lark|dingtalk)\b"
             r"|(?:从|在){_GAP}{0,12}?(?:文档|飞书|钉钉|企业微信|微信|邮件|网页|pdf|word|notion|聊天记录|群里|表格|wiki|语雀|"
             r"腾讯文档|石墨|line|teams|slack|备忘录|笔记){_GAP}{0,12}?(?:复制|拷贝|粘贴|贴|copy)"
-            rf"|(?:复制|拷贝)(?:粘贴)?(?:过来)?的[ \t]?{_KEY_ZH}"
+            rf"|(?:复制|拷贝)(?:粘贴)?(?:过来)?的[ \t]?{_KEY_ZH}",
+            ("cop", "pasted", "grabbed", "复制", "拷贝", "贴"),
         ),
         "copied_invisible",
     ),
@@ -193,7 +224,8 @@ CUES: tuple[Cue, ...] = (
             r"\b(?:typ(?:e|ed|ing)|enter(?:ed|ing)?|writ(?:e|ten|ing))[ \t]++(?:it[ \t]++|the[ \t]++key[ \t]++)?"
             rf"(?:in[ \t]++)?(?:by[ \t]++hand|manually)\b{_GAP}{{0,30}}?\b(?:works?|worked|is[ \t]++fine|fine|ok)\b"
             r"|\bsame[ \t]++key[ \t]++typed[ \t]++(?:in[ \t]++)?(?:by[ \t]++hand|manually)"
-            rf"|手(?:动|工)?(?:打|敲|输入|输|键入){_GAP}{{0,12}}?(?:可以|好了|正常|能用|没问题|行|成功|就好)"
+            rf"|手(?:动|工)?(?:打|敲|输入|输|键入){_GAP}{{0,12}}?(?:可以|好了|正常|能用|没问题|行|成功|就好)",
+            ("hand", "manually", "手"),
         ),
         "copied_invisible",
         needs_trouble=False,
@@ -211,7 +243,8 @@ CUES: tuple[Cue, ...] = (
             rf"\b(?:quotes?|quotation[ \t]marks?)\b{_GAP}{{0,30}}?\b(?:are|is|were|get|gets|got)?[ \t]?"
             r"(?:kept|included|preserved|left[ \t]in|part[ \t]of[ \t]the[ \t](?:api[ \t])?key|sent[ \t]along)"
             r"|\bkeeps?[ \t]++(?:the[ \t]++)?(?:double[ \t]++|single[ \t]++)?quotes\b"
-            rf"|引号{_GAP}{{0,8}}?(?:也)?(?:被)?(?:当成|当作|算成|算进|带进|变成|成了)"
+            rf"|引号{_GAP}{{0,8}}?(?:也)?(?:被)?(?:当成|当作|算成|算进|带进|变成|成了)",
+            ("quot", "引号"),
         ),
         "shell_quotes",
         needs_trouble=False,
@@ -219,7 +252,8 @@ CUES: tuple[Cue, ...] = (
     Cue(
         _rx(
             rf"(?:设置|设定|set|export|配置){_GAP}{{0,20}}?(?:带了?|加了?|有加|用了)(?:双|单)?引号"
-            rf"|\b(?:with|in)[ \t]++(?:double[ \t]++)?quotes\b{_GAP}{{0,30}}?\b(?:cmd|windows|shell|env-?file|\.env)\b"
+            rf"|\b(?:with|in)[ \t]++(?:double[ \t]++)?quotes\b{_GAP}{{0,30}}?\b(?:cmd|windows|shell|env-?file|\.env)\b",
+            ("quotes", "引号"),
         ),
         "shell_quotes",
     ),
@@ -248,7 +282,8 @@ CUES: tuple[Cue, ...] = (
             r"(?:request[ \t]++|json[ \t]++|post[ \t]++)?(?:body|payload)\b"
             r"|\b(?:send|sending|sent|put|putting|pass|passing)[ \t]++(?:the[ \t]++|our[ \t]++|my[ \t]++)?"
             r"(?:api[ _-]?)?key[ \t]++(?:inside|in)[ \t]++(?:the[ \t]++)?(?:json[ \t]++|request[ \t]++|post[ \t]++)?(?:body|payload)"
-            rf"|{_KEY_ZH}{_GAP}{{0,8}}?(?:放|写|传|塞|带)(?:在|到|进)?[ \t]?(?:请求)?[ \t]?(?:body|请求体|json|payload)"
+            rf"|{_KEY_ZH}{_GAP}{{0,8}}?(?:放|写|传|塞|带)(?:在|到|进)?[ \t]?(?:请求)?[ \t]?(?:body|请求体|json|payload)",
+            ("body", "payload", "请求体", "json"),
         ),
         "key_in_body",
     ),
@@ -257,7 +292,8 @@ CUES: tuple[Cue, ...] = (
             r"[?&](?:api[_-]?key|key|token|access_token|apikey)="
             rf"|\b{_KEY_EN}\b{_GAP}{{0,40}}?\b(?:query[ \t](?:param(?:eter)?s?|string)|url[ \t]param(?:eter)?s?|in[ \t]the[ \t]url)\b"
             rf"|{_KEY_ZH}{_GAP}{{0,10}}?(?:拼|放|带|加|写|传)(?:在|到|进)?[ \t]?(?:url|网址|链接|query|查询|查找)[ \t]?(?:参数|里|上|后面)"
-            rf"|(?:url|网址|链接|query|查询|查找)[ \t]?参数{_GAP}{{0,10}}?{_KEY_ZH}"
+            rf"|(?:url|网址|链接|query|查询|查找)[ \t]?参数{_GAP}{{0,10}}?{_KEY_ZH}",
+            ("key=", "token=", "query", "url", "网址", "链接", "查询", "查找"),
         ),
         "key_in_query",
     ),
@@ -316,7 +352,28 @@ CUES: tuple[Cue, ...] = (
             r"(?:stripped|dropped|removed|lost|filtered|eaten|not[ \t]forwarded|disappears?|disappeared|vanish(?:es|ed)?|"
             r"goes[ \t]missing|went[ \t]missing|(?:seems|seem)[ \t]to[ \t](?:disappear|vanish|get[ \t]lost))\b"
             rf"|(?:authorization|鉴权|认证|请求头|header|标头){_GAP}{{0,10}}?(?:被|给)?(?:去掉|丢掉|丢了|丢失|过滤|删掉|拿掉|"
-            r"吃掉|吞|剥离|不见|没了|没转发)"
+            r"吃掉|吞|剥离|不见|没了|没转发)",
+            (
+                "proxy",
+                "nginx",
+                "cloudflare",
+                "gateway",
+                "load",
+                "cdn",
+                "waf",
+                "worker",
+                "ingress",
+                "apisix",
+                "kong",
+                "envoy",
+                "traefik",
+                "auth",
+                "header",
+                "鉴权",
+                "认证",
+                "请求头",
+                "标头",
+            ),
         ),
         "proxy_strips",
         needs_trouble=False,
@@ -329,7 +386,8 @@ CUES: tuple[Cue, ...] = (
             r"(?:a[ \t])?json\b"
             rf"|\b(?:returns?|returned|getting|get|got|comes?[ \t]back|came[ \t]back|coming[ \t]back|response[ \t]is)"
             rf"\b{_GAP}{{0,20}}?\b(?:html|web[ \t]?page|login[ \t]page)\b"
-            rf"|(?:返回|回传|回应|响应|拿到|收到)(?:的是|了)?{_GAP}{{0,20}}?(?:html|网页|页面)"
+            rf"|(?:返回|回传|回应|响应|拿到|收到)(?:的是|了)?{_GAP}{{0,20}}?(?:html|网页|页面)",
+            ("html", "page", "网页", "页面"),
         ),
         "html_response",
         needs_trouble=False,
@@ -343,36 +401,50 @@ CUES: tuple[Cue, ...] = (
             r"two[ \t]++|three[ \t]++|\d{1,3}[ \t]++)?(?:of[ \t]++(?:the|our)[ \t]++)?(?:old[ \t]++|unused[ \t]++)?"
             r"(?:api[ _-]?)?(?:keys?|tokens?)\b"
             r"|\b(?:key|token)s?\b[ \t]++(?:has[ \t]++|have[ \t]++)?(?:expired|was[ \t]++deleted|got[ \t]++deleted|"
-            r"was[ \t]++revoked|was[ \t]++disabled|is[ \t]++disabled|got[ \t]++disabled|were[ \t]++deleted)\b"
+            r"was[ \t]++revoked|was[ \t]++disabled|is[ \t]++disabled|got[ \t]++disabled|were[ \t]++deleted)\b",
+            ("key", "token"),
         ),
         "said_disabled",
     ),
     Cue(
         _rx(
             rf"(?:删|删除|删掉|禁用|停用|吊销|作废|撤销|清理|清掉)(?:了|咗)?{_CLAUSE}{{0,6}}?{_KEY_ZH}"
-            rf"|{_KEY_ZH}{_CLAUSE}{{0,6}}?(?:被|给)?(?:删|删除|删掉|禁用|停用|吊销|作废|过期|到期|失效)"
+            rf"|{_KEY_ZH}{_CLAUSE}{{0,6}}?(?:被|给)?(?:删|删除|删掉|禁用|停用|吊销|作废|过期|到期|失效)",
+            ("key", "token", "令牌", "密钥", "秘钥", "权杖"),
         ),
         "said_disabled",
     ),
 )
 
 
-def read_words(text: str) -> list[Said]:
-    """Causes the customer's own words name in ``text`` (already folded to Simplified)."""
-    trouble = search(TROUBLE, text) is not None
-    if not trouble and search(_QUESTION, text) is not None:
+#: People write a few lines around what they paste, before it or after it; a 40,000-character log in
+#: between holds no words of theirs, so only the head and the tail of a message are read.
+HEAD = 6_000
+TAIL = 2_000
+
+
+def _search(pattern: regex.Pattern[str], text: str) -> regex.Match[str] | None:
+    if len(text) <= HEAD + TAIL:
+        return search(pattern, text)
+    return search(pattern, text, 0, HEAD) or search(pattern, text, len(text) - TAIL)
+
+
+def read_words(text: str, *, reported: bool = False) -> list[Said]:
+    """Causes the customer's own words name in ``text`` (already folded to Simplified).
+
+    ``reported``: the paste already shows an authentication error, so the message reports trouble
+    whatever its words say.
+    """
+    trouble = reported or _search(TROUBLE, text) is not None
+    if not trouble and _search(_QUESTION, text) is not None:
         return []  # a question about how things work reports nothing
     found: list[Said] = []
     for cue in CUES:
         if cue.needs_trouble and not trouble:
             continue
-        if any(search(pattern, text) is None for pattern in cue.also):
+        if any(_search(pattern, text) is None for pattern in cue.also):
             continue
-        match = search(cue.pattern, text)
+        match = _search(cue.pattern, text)
         if match is not None:
             found.append(Said(cue.reason, match.start()))
     return found
-
-
-def mentions_key(text: str) -> bool:
-    return search(_KEY_MENTION, text) is not None

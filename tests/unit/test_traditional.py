@@ -13,6 +13,7 @@ from opencc_purepy import OpenCC
 from supportbot.gaps import GapCandidate, GapSignal, Signature, default_matcher
 from supportbot.knowledge import KnowledgeBase
 from supportbot.lang import detect_language, language_from_locale
+from supportbot.questions import looks_like_question
 from supportbot.ticket_time import parse_when
 from supportbot.traditional import fold, fold_mapped
 from supportbot.triage import detect_report
@@ -128,3 +129,13 @@ def test_traditional_times_are_read(text: str, expected: datetime) -> None:
 def test_chinese_locales_of_every_script_answer_in_chinese(locale: str) -> None:
     assert language_from_locale(locale) == "zh"
     assert detect_language("你們的金鑰在哪裡設定？") == "zh"
+
+
+@pytest.mark.parametrize("text", ["呼叫一直報錯", "會不會影響線上服務", "金鑰無法使用", "為啥扣了兩次費"])
+def test_traditional_questions_and_problem_reports_are_questions(text: str) -> None:
+    assert looks_like_question(text)
+
+
+@pytest.mark.parametrize("text", ["謝謝，沒問題了", "好的 收到", "辛苦了，已經解決了"])
+def test_traditional_thanks_are_small_talk(text: str) -> None:
+    assert not looks_like_question(text)

@@ -89,3 +89,15 @@ def test_a_long_message_is_read_quickly(settings) -> None:
     started = time.perf_counter()
     diagnose(text, settings, scrub=fake_scrub)
     assert time.perf_counter() - started < 2.0
+
+
+def test_words_before_or_after_a_long_paste_are_read(settings) -> None:
+    log = "".join(f"2026-12-04T10:{i % 60:02d}:00Z worker heartbeat ok id={i}\n" for i in range(1500))
+    assert len(log) > 40_000
+    for text in (
+        "a teammate deleted some keys yesterday, since then 401:\n" + log,
+        log + "\nthat's the log. a teammate deleted some keys yesterday, since then 401",
+    ):
+        checks = diagnose(text, settings, scrub=fake_scrub)
+        assert checks[0].reason == "said_disabled"
+        assert "a teammate deleted some keys yesterday" in checks[0].excerpt
