@@ -7,9 +7,10 @@ is already folded to Simplified (:mod:`supportbot.triage.diagnose` does it, and 
 
 Each :class:`Cue` is one way of saying one cause. Most describe a setup that is only a cause when
 something fails ("we pass the key as ?api_key=", "a teammate deleted some keys"), so they count
-only in a message that reports trouble; a few describe the failure itself ("the proxy drops the
-Authorization header", "typed by hand it works") and count on their own, unless the message is a
-plain question. Every pattern is linear: no nested quantifiers, bounded gaps, run under a timeout.
+in a message that reports trouble or states how things are set up, but not in one that says it
+works now; a few describe the failure itself ("the proxy drops the Authorization header", "typed
+by hand it works") and count even then. A question that reports no trouble ("how do I set
+base_url?") names nothing. Every pattern is linear: no nested quantifiers, bounded gaps, run under a timeout.
 """
 
 from __future__ import annotations
@@ -89,8 +90,34 @@ TROUBLE = _rx(
         "不可用",
     ),
 )
+_RESOLVED = _rx(
+    r"\b(?:works?|working|worked|fixed|solved|resolved|sorted|thanks|thank[ \t]you|thx|all[ \t]good|as[ \t]planned)\b|解决了|搞定|好了|可以了|正常|没问题|"
+    r"谢谢|感谢|成功",
+    (
+        "work",
+        "fixed",
+        "solved",
+        "resolved",
+        "sorted",
+        "thank",
+        "thx",
+        "all good",
+        "all\tgood",
+        "as planned",
+        "解决了",
+        "搞定",
+        "好了",
+        "可以了",
+        "正常",
+        "没问题",
+        "谢谢",
+        "感谢",
+        "成功",
+    ),
+)
 _QUESTION = _rx(
-    r"[?？]|^[ \t]*+(?:how|what|can|could|should|do|does|is|are|which|where|why)\b|怎么|如何|能不能|可不可以|是否|请问|吗[ \t]*+$",
+    r"[?？](?![A-Za-z0-9_=&])|^[ \t]*+(?:how|what|can|could|should|do|does|is|are|which|where|why)\b|怎么|如何|能不能|可不可以|是否|请问|什么|为什么|哪|多少|吗[ \t]*+$|呢[ \t]*+$"
+    r"|\bplease[ \t]add\b|\bfeature[ \t]request\b|\bwould[ \t]be[ \t](?:nice|great)\b|希望(?:能)?支持|建议支持|能否",
     (
         "?",
         "？",
@@ -111,7 +138,17 @@ _QUESTION = _rx(
         "可不可以",
         "是否",
         "请问",
+        "什么",
+        "哪",
+        "多少",
         "吗",
+        "呢",
+        "please",
+        "feature",
+        "would",
+        "希望",
+        "建议支持",
+        "能否",
     ),
 )
 #: What sits between a customer and the API and may drop headers (needles for the cues naming them).
@@ -185,7 +222,7 @@ CUES: tuple[Cue, ...] = (
         _rx(
             rf"\b(?:didn'?t|did not|never|haven'?t|have not|hasn'?t|forgot to|forget to|without)[ \t]++"
             rf"(?:(?:set|change|specify|configure|pass|update|add|touch|override|modify)(?:d|ed|ing)?[ \t]++)?"
-            rf"(?:the[ \t]++|a[ \t]++|any[ \t]++|my[ \t]++|our[ \t]++)?(?:custom[ \t]++)?{_BASE_EN}"
+            rf"(?:the[ \t]++|a[ \t]++|any[ \t]++|my[ \t]++|our[ \t]++)?(?:custom[ \t]++)?(?:\w{{1,20}}[_.])?{_BASE_EN}"
             rf"|\b(?:left|leave|kept|keep)[ \t]++(?:the[ \t]++)?{_BASE_EN}[ \t]++(?:as[ \t]++|at[ \t]++)?(?:the[ \t]++)?default"
             rf"|\b(?:the[ \t]++)?default[ \t]++(?:openai[ \t]++)?(?:base[ _-]?url|endpoint|host|api[ _-]?url)\b"
             rf"|\b(?:using|use|with)[ \t]++the[ \t]++(?:sdk'?s?|openai'?s?|library'?s?)[ \t]++default"
@@ -216,8 +253,8 @@ CUES: tuple[Cue, ...] = (
             rf"\b(?:copied|copy[- ]?pasted|copy|pasted|grabbed)\b{_GAP}{{0,40}}?\b(?:from|out[ \t]of|off)\b{_GAP}{{0,30}}?"
             r"\b(?:docs?|documents?|google[ \t]doc|notion|confluence|word|pdf|e-?mail|wiki|excel|spreadsheet|sheet|"
             r"slack|teams|wechat|web[ \t]?page|chat|message|note|notes|onenote|feishu|lark|dingtalk)\b"
-            r"|(?:从|在){_GAP}{0,12}?(?:文档|飞书|钉钉|企业微信|微信|邮件|网页|pdf|word|notion|聊天记录|群里|表格|wiki|语雀|"
-            r"腾讯文档|石墨|line|teams|slack|备忘录|笔记){_GAP}{0,12}?(?:复制|拷贝|粘贴|贴|copy)"
+            rf"|(?:从|在){_GAP}{{0,12}}?(?:文档|飞书|钉钉|企业微信|微信|邮件|网页|pdf|word|notion|聊天记录|群里|表格|wiki|语雀|"
+            rf"腾讯文档|石墨|line|teams|slack|备忘录|笔记){_GAP}{{0,12}}?(?:复制|拷贝|粘贴|贴|copy)"
             rf"|(?:复制|拷贝)(?:粘贴)?(?:过来)?的[ \t]?{_KEY_ZH}",
             ("cop", "pasted", "grabbed", "复制", "拷贝", "贴"),
         ),
@@ -328,7 +365,7 @@ CUES: tuple[Cue, ...] = (
     Cue(
         _rx(
             r"(?m)\b(?:without|no|missing|forgot|forgot[ \t]the|didn'?t[ \t]add|without[ \t]the)[ \t]++[\"'`]?Bearer[\"'`]?"
-            r"(?:[ \t]++(?:prefix|scheme|word))?\b|\bjust[ \t]++the[ \t]++key\b{_GAP}{0,20}?\bno[ \t]++Bearer"
+            rf"(?:[ \t]++(?:prefix|scheme|word))?\b|\bjust[ \t]++the[ \t]++key\b{_GAP}{{0,20}}?\bno[ \t]++Bearer"
             r"|(?:没|没有|未|忘了?|不)(?:加|带|写)(?:上)?[ \t]?Bearer"
             r"|^[ \t]*+Authorization:[ \t]?\$\w{1,40}[ \t]*+(?:$|,|without)",
             ("bearer", "authorization:"),
@@ -430,9 +467,12 @@ def read_words(text: str, *, reported: bool = False) -> list[Said]:
     trouble = reported or _search(TROUBLE, text) is not None
     if not trouble and _search(_QUESTION, text) is not None:
         return []  # a question about how things work reports nothing
+    # A plain statement about one's setup in a support thread is a report ("we pass it as ?api_key="),
+    # unless it says things work now.
+    settled = not trouble and _search(_RESOLVED, text) is not None
     found: list[Said] = []
     for cue in CUES:
-        if cue.needs_trouble and not trouble:
+        if cue.needs_trouble and settled:
             continue
         if any(_search(pattern, text) is None for pattern in cue.also):
             continue

@@ -6,9 +6,11 @@ import time
 
 import pytest
 
+from supportbot.traditional import fold
 from supportbot.triage import CheckId, diagnose
+from supportbot.triage.needles import might_match
 from supportbot.triage.reasons import REASONS
-from supportbot.triage.words import CUES, read_words
+from supportbot.triage.words import CUES, TROUBLE, read_words
 from tests.unit.triage.cases import Case
 from tests.unit.triage.conftest import KEYS, assert_names_cause, fake_scrub, identity, plant
 from tests.unit.triage.word_cases import WORD_NEAR_MISSES, WORDS
@@ -69,9 +71,12 @@ def test_words_add_to_what_a_paste_shows(settings) -> None:
     assert {CheckId.DUPLICATED_PATH, CheckId.MISSING_HEADER} <= found
 
 
-def test_setup_cues_need_a_reported_failure_and_questions_count_for_nothing() -> None:
-    assert read_words("we pass the key as ?api_key= in the URL") == []
-    assert [s.reason for s in read_words("we pass the key as ?api_key= in the URL and get 401")] == ["key_in_query"]
+def test_statements_count_questions_and_things_that_work_do_not() -> None:
+    assert [s.reason for s in read_words("we pass the key as ?api_key= in the URL")] == ["key_in_query"]
+    assert read_words("Can we pass the key as ?api_key= in the URL?") == []
+    assert read_words("we pass the key as ?api_key= in the URL now and it works, thanks") == []
+    # Some words describe the failure itself: they count even beside "it works".
+    assert [s.reason for s in read_words("copied the key from a doc, typed by hand it works")] == ["copied_invisible"]
     assert read_words("Does your proxy strip the Authorization header?") == []
     assert [s.reason for s in read_words("our proxy strips the Authorization header")] == ["proxy_strips"]
 
@@ -101,3 +106,14 @@ def test_words_before_or_after_a_long_paste_are_read(settings) -> None:
         checks = diagnose(text, settings, scrub=fake_scrub)
         assert checks[0].reason == "said_disabled"
         assert "a teammate deleted some keys yesterday" in checks[0].excerpt
+
+
+def test_needles_never_hide_a_match() -> None:
+    """A cue runs only when one of its needles is in the text: check the needles against every case."""
+    texts = [fold(plant(case.text)) for case in WORDS] + [fold(text) for _, text in WORD_NEAR_MISSES]
+    patterns = [cue.pattern for cue in CUES] + [p for cue in CUES for p in cue.also] + [TROUBLE]
+    for pattern in patterns:
+        assert "{_" not in pattern.pattern, "an r-string where an f-string was meant"
+        for text in texts:
+            if pattern.search(text) is not None:
+                assert might_match(pattern, text), (pattern.pattern[:60], text)

@@ -374,7 +374,56 @@ SECOND_ROUND_NEAR_MISSES = [
     ("second-near-miss-13", "The copied key works now, thanks!"),
 ]
 
-WORDS = NO_BASE_URL + FILE_NEWLINE + COPIED + SHELL_QUOTES + BOM + AUTH_SCHEME + PROXY + HTML + KEY_GONE + SECOND_ROUND
+#: A third round after widening the cues for plain statements (no "401" in them): one miss left out
+#: ("浏览器里看到返回的是 html 页面" names no API, so HTML alone is not taken for a cause).
+THIRD_ROUND = [
+    Case("third-en-00", "Using langchain, I didn't set openai_api_base, getting AuthenticationError", U),
+    Case("third-en-01", "the worker reads the token with File.ReadAllText and the token ends in \\r\\n", W),
+    Case("third-en-02", "key was pasted from a Teams message, invisible char maybe", W),
+    Case("third-en-03", "our old key was disabled by your system? calls are 401", K),
+    Case("third-en-04", "We authenticate with ?key= in the URL like Gemini", M),
+    Case("third-en-05", "we're sending Authorization: Basic with the key as password", M),
+    Case("third-zh-06", "API 返回 401，我们的 Authorization 头写的是 Token xxx", M),
+    Case("third-zh-07", "请求经过 API 网关之后 Authorization 丢失了", M),
+    Case("third-zh-09", "令牌昨天被我删掉了，重新建了一个还是 401", K),
+    Case("third-zh-10", "同事把 key 贴在飞书文档里，我复制下来用就 401", W),
+    Case("third-zh-11", 'Windows 上用 set API_KEY="sk-xxx" 设置的', W),
+]
+
+THIRD_ROUND_NEAR_MISSES = [
+    ("third-near-miss-00", "We deleted the old keys as planned after rotating, all good."),
+    ("third-near-miss-01", "FYI we moved our keys to Vault last week."),
+    ("third-near-miss-02", "Our nginx proxy is configured per your docs."),
+    ("third-near-miss-03", "We send the key in the Authorization header as Bearer."),
+    ("third-near-miss-04", "The dashboard shows HTML charts."),
+    ("third-near-miss-05", "I copied the key into our secret manager."),
+    ("third-near-miss-06", "Our team deleted the test project."),
+    ("third-near-miss-07", "昨天我们把旧的 key 都删了，新的已经配置好了"),
+    ("third-near-miss-08", "默认地址是什么"),
+    ("third-near-miss-09", "新年快乐！"),
+    ("third-near-miss-10", "We use the default model gpt-4o-mini."),
+    ("third-near-miss-11", "我们用的是默认的模型"),
+    ("third-near-miss-12", "thanks, setting base_url fixed it"),
+    ("third-near-miss-13", "The key works when I call with curl, the problem is streaming is slow"),
+    ("third-near-miss-14", "Billing page shows the wrong currency"),
+    ("third-near-miss-15", "Please add support for the api-key header like Azure"),
+    ("third-near-miss-16", "我们的代理服务器在新加坡"),
+    ("third-near-miss-17", "密钥管理页面打不开"),
+]
+
+WORDS = (
+    NO_BASE_URL
+    + FILE_NEWLINE
+    + COPIED
+    + SHELL_QUOTES
+    + BOM
+    + AUTH_SCHEME
+    + PROXY
+    + HTML
+    + KEY_GONE
+    + SECOND_ROUND
+    + THIRD_ROUND
+)
 
 #: Messages in the same words that report no 401 (how-to questions, other errors, things that work).
 WORD_NEAR_MISSES = [
@@ -401,6 +450,7 @@ WORD_NEAR_MISSES = [
     ("tw-quota", "額度用完了，要怎麼加值？"),
     ("tw-model", "呼叫 gpt-5 回傳模型不存在"),
     *SECOND_ROUND_NEAR_MISSES,
+    *THIRD_ROUND_NEAR_MISSES,
 ]
 
 __all__ = ["WORDS", "WORD_NEAR_MISSES"]
