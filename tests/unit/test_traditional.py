@@ -58,10 +58,11 @@ def test_folded_positions_lead_back_to_the_original() -> None:
 
 
 def test_traditional_faq_questions_get_the_chinese_answer() -> None:
-    """The project's Chinese questions, written in Traditional: measured 78/79 (s2t) and 77/79 (s2twp)
-    right after folding, against 48/79 and 44/79 before (benchmarks/traditional_faq.py)."""
+    """The project's Chinese questions, written in Traditional: measured 78/79 right in both forms after
+    folding (as many as in Simplified), against 48/79 (s2t) and 44/79 (s2twp) before
+    (benchmarks/traditional_faq.py)."""
     kb = KnowledgeBase.shipped()
-    for convert, floor in ((TO_TRADITIONAL, 0.95), (TO_TAIWAN, 0.93)):
+    for convert, floor in ((TO_TRADITIONAL, 0.95), (TO_TAIWAN, 0.95)):
         right = 0
         for expected, question in QUESTIONS:
             asked = convert(question)
