@@ -34,6 +34,8 @@ class Cue:
     needs_trouble: bool = True
     also: tuple[regex.Pattern[str], ...] = ()
     """Things the message must also mention for the cue to count (a proxy, JSON, a file…)."""
+    unless: regex.Pattern[str] | None = None
+    """Something that, mentioned anywhere, means the cue does not apply."""
 
 
 @dataclass(frozen=True)
@@ -169,12 +171,14 @@ _PROXY_NAMES = (
 )
 _PROXY = _rx(
     r"proxy|nginx|cloudflare|gateway|load[ -]?balancer|\bcdn\b|\bwaf\b|\bworker\b|ingress|apisix|kong|envoy|"
-    r"traefik|zscaler|firewall|\bvpn\b|代理|反代|网关|中转|负载均衡|防火墙",
+    r"traefik|zscaler|firewall|\bvpn\b|\bapim\b|api[ \t]management|代理|反代|网关|中转|负载均衡|防火墙",
     (
         *_PROXY_NAMES,
         "zscaler",
         "firewall",
         "vpn",
+        "apim",
+        "management",
         "代理",
         "反代",
         "网关",
@@ -194,7 +198,7 @@ _NEWLINE = _rx(
 _FILE = _rx(
     r"\$\([ \t]?cat[ \t]|`cat[ \t]|\bopen\([^)\n]{0,80}\)\.read\(|read_?text\(|readFileSync|--from-file|"
     r"\bfrom (?:a |the |that )?(?:\.?\w{1,20}[ \t])?(?:file|\w{1,30}\.txt)\b|\bfile\b|\.txt\b|\.key\b|"
-    r"文件|档案|读取|读进|读出",
+    r"文件|档案|读取|读进|读出|\becho\b|\bsecrets?\b|kubectl|\bk8s\b|\bvault\b",
     (
         "$(",
         "`cat",
@@ -210,6 +214,11 @@ _FILE = _rx(
         "读取",
         "读进",
         "读出",
+        "echo",
+        "secret",
+        "kubectl",
+        "k8s",
+        "vault",
     ),
 )
 _KEY_MENTION = _rx(
@@ -221,12 +230,14 @@ CUES: tuple[Cue, ...] = (
     Cue(
         _rx(
             rf"\b(?:didn'?t|did not|never|haven'?t|have not|hasn'?t|forgot to|forget to|without)[ \t]++"
-            rf"(?:(?:set|change|specify|configure|pass|update|add|touch|override|modify)(?:d|ed|ing)?[ \t]++)?"
+            r"(?:(?:set|setting|changed?|changing|specif(?:y|ied|ying)|configured?|configuring|pass(?:ed|ing)?|updated?|"
+            r"updating|add(?:ed|ing)?|touch(?:ed|ing)?|overrid(?:e|den|ing)|overriden|modif(?:y|ied|ying)|fill(?:ed)?)[ \t]++)?"
             rf"(?:the[ \t]++|a[ \t]++|any[ \t]++|my[ \t]++|our[ \t]++)?(?:custom[ \t]++)?(?:\w{{1,20}}[_.])?{_BASE_EN}"
             rf"|\b(?:left|leave|kept|keep)[ \t]++(?:the[ \t]++)?{_BASE_EN}[ \t]++(?:as[ \t]++|at[ \t]++)?(?:the[ \t]++)?default"
             rf"|\b(?:the[ \t]++)?default[ \t]++(?:openai[ \t]++)?(?:base[ _-]?url|endpoint|host|api[ _-]?url)\b"
             rf"|\b(?:using|use|with)[ \t]++the[ \t]++(?:sdk'?s?|openai'?s?|library'?s?)[ \t]++default"
-            rf"|\b{_BASE_EN}[ \t]++(?:is|was)[ \t]++(?:not|never)[ \t]++(?:set|changed|configured)"
+            rf"|(?:\b|_){_BASE_EN}[ \t]++(?:is|was)[ \t]++(?:not|never)[ \t]++(?:set|changed|configured|overridden)"
+            rf"|(?:\b|_){_BASE_EN}[ \t]++(?:is[ \t]++|was[ \t]++)?(?:left[ \t]++)?(?:empty|blank|unset)\b"
             r"|\bno[ \t]++(?:\w{0,20}_)?(?:base_?url|api_?base|base_?uri)\b"
             rf"|\b(?:only|just)[ \t]++(?:set|exported?|configured|changed|put[ \t]++in|added)[ \t]++"
             rf"(?:the[ \t]++|my[ \t]++|our[ \t]++)?(?:OPENAI_API_KEY|\w{{0,30}}_API_KEY|api[ _-]?key|key)\b"
@@ -238,13 +249,26 @@ CUES: tuple[Cue, ...] = (
     ),
     Cue(
         _rx(
-            rf"(?:没有?|未|忘了?|忘记)(?:改|修改|设置|设|配置|配|填|换|指定|更改|动)?过?(?:一下)?[ \t]?{_BASE_ZH}"
-            rf"|{_BASE_ZH}[ \t]?(?:也|都|还)?(?:没有?|未)(?:改|修改|设置|设|配置|配|填|换|动|变|指定)"
+            rf"(?:没有?|未|忘了?|忘记|不)(?:改|修改|设置|设|配置|配|填|换|指定|更改|动|覆盖|替换|加|写)?过?(?:一下)?[ \t]?{_BASE_ZH}"
+            rf"|{_BASE_ZH}[ \t]?(?:也|都|还)?(?:没有?|未)(?:改|修改|设置|设|配置|配|填|换|动|变|指定|覆盖|替换|加|写)"
+            rf"|{_BASE_ZH}[ \t]?(?:是|就)?(?:留空|空着|为空|是空的|没填|不填)"
             rf"|(?:用|使用)(?:的是|的|紧|着)?{_GAP}{{0,3}}?(?:默认|预设|官方)(?:的|嘅)?[ \t]?(?:api[ \t]?)?(?:地址|接口地址|base[ _-]?url|端点|域名)"
             rf"|(?:只|就|仅)(?:有)?(?:配置|设置|设定|填|配|改|换|设)了?个?[ \t]?(?:OPENAI_API_KEY|\w{{0,30}}_API_KEY|{_KEY_ZH})",
             ("base", "url", "地址", "域名", "端点", "key", "token", "令牌", "密钥", "秘钥", "权杖"),
         ),
         "base_url_not_set",
+    ),
+    # The official SDK given a key and nothing else calls the provider's own host.
+    Cue(
+        _rx(
+            r"(?:\b(?:Async)?OpenAI|\bChatOpenAI)\([^)\n]{0,200}?\b(?:api_key|apiKey|openai_api_key)\b",
+            ("openai(",),
+        ),
+        "base_url_not_set",
+        unless=_rx(
+            r"base[ _-]?ur[li]|baseurl|api[ _-]?base|base[ _-]?path|endpoint|server_url",
+            ("base", "endpoint", "server_url"),
+        ),
     ),
     # -- whitespace: what a file, a document, a shell or an editor adds to the key ----------------
     Cue(_NEWLINE, "file_newline", needs_trouble=False, also=(_FILE, _KEY_MENTION)),
@@ -284,7 +308,7 @@ CUES: tuple[Cue, ...] = (
             rf"\b(?:quotes?|quotation[ \t]marks?)\b{_GAP}{{0,30}}?\b(?:are|is|were|get|gets|got)?[ \t]?"
             r"(?:kept|included|preserved|left[ \t]in|part[ \t]of[ \t]the[ \t](?:api[ \t])?key|sent[ \t]along)"
             r"|\bkeeps?[ \t]++(?:the[ \t]++)?(?:double[ \t]++|single[ \t]++)?quotes\b"
-            rf"|引号{_GAP}{{0,8}}?(?:也)?(?:被)?(?:当成|当作|算成|算进|带进|变成|成了)",
+            rf"|引号{_GAP}{{0,8}}?(?:也)?(?:被)?(?:当成|当作|算成|算进|带进|带上|变成|成了|保留|留着|发过去|一起发)",
             ("quot", "引号"),
         ),
         "shell_quotes",
@@ -323,7 +347,8 @@ CUES: tuple[Cue, ...] = (
             r"(?:request[ \t]++|json[ \t]++|post[ \t]++)?(?:body|payload)\b"
             r"|\b(?:send|sending|sent|put|putting|pass|passing)[ \t]++(?:the[ \t]++|our[ \t]++|my[ \t]++)?"
             r"(?:api[ _-]?)?key[ \t]++(?:inside|in)[ \t]++(?:the[ \t]++)?(?:json[ \t]++|request[ \t]++|post[ \t]++)?(?:body|payload)"
-            rf"|{_KEY_ZH}{_GAP}{{0,8}}?(?:放|写|传|塞|带)(?:在|到|进)?[ \t]?(?:请求)?[ \t]?(?:body|请求体|json|payload)",
+            rf"|{_KEY_ZH}{_GAP}{{0,8}}?(?:放|写|传|塞|带)(?:在|到|进)?[ \t]?(?:请求)?[ \t]?(?:body|请求体|json|payload)"
+            rf"|(?:body|请求体|payload)[ \t]?(?:里|中|里面)?(?:面)?{_CLAUSE}{{0,4}}?(?:传|放|带|写)(?:了)?[ \t]?{_KEY_ZH}",
             ("body", "payload", "请求体", "json"),
         ),
         "key_in_body",
@@ -386,14 +411,16 @@ CUES: tuple[Cue, ...] = (
     # -- missing_header: something in between removes the header ---------------------------------
     Cue(
         _rx(
-            rf"\b(?:proxy|nginx|cloudflare|gateway|load[ -]?balancer|cdn|waf|worker|ingress|apisix|kong|envoy|traefik)\b"
+            r"\b(?:proxy|nginx|cloudflare|gateway|load[ -]?balancer|cdn|waf|worker|ingress|apisix|kong|envoy|traefik|apim|"
+            r"zscaler|firewall|vpn)\b"
             rf"{_GAP}{{0,60}}?\b(?:drops?|dropped|dropping|strips?|stripped|stripping|removes?|removed|removing|eats|"
             r"swallows?|filters?|filtered|doesn'?t[ \t](?:forward|pass)|not[ \t](?:forwarding|passing))\b"
             rf"|\b(?:authorization|auth|header)\b{_GAP}{{0,20}}?\b(?:is|was|gets|got|getting|being)?[ \t]?"
             r"(?:stripped|dropped|removed|lost|filtered|eaten|not[ \t]forwarded|disappears?|disappeared|vanish(?:es|ed)?|"
             r"goes[ \t]missing|went[ \t]missing|(?:seems|seem)[ \t]to[ \t](?:disappear|vanish|get[ \t]lost))\b"
             rf"|(?:authorization|鉴权|认证|请求头|header|标头){_GAP}{{0,10}}?(?:被|给)?(?:去掉|丢掉|丢了|丢失|过滤|删掉|拿掉|"
-            r"吃掉|吞|剥离|不见|没了|没转发)",
+            r"吃掉|吞|剥离|不见|没了|没转发|没有转发|未转发|不转发|没透传|不透传)"
+            r"|(?:没有?|未|不)(?:转发|透传|传递|带上?)[ \t]?(?:authorization|鉴权|认证|请求头|header|标头)",
             (
                 *_PROXY_NAMES,
                 "auth",
@@ -430,7 +457,8 @@ CUES: tuple[Cue, ...] = (
             r"two[ \t]++|three[ \t]++|\d{1,3}[ \t]++)?(?:of[ \t]++(?:the|our)[ \t]++)?(?:old[ \t]++|unused[ \t]++)?"
             r"(?:api[ _-]?)?(?:keys?|tokens?)\b"
             r"|\b(?:key|token)s?\b[ \t]++(?:has[ \t]++|have[ \t]++)?(?:expired|was[ \t]++deleted|got[ \t]++deleted|"
-            r"was[ \t]++revoked|was[ \t]++disabled|is[ \t]++disabled|got[ \t]++disabled|were[ \t]++deleted)\b",
+            r"was[ \t]++revoked|was[ \t]++disabled|is[ \t]++disabled|got[ \t]++disabled|were[ \t]++deleted|got[ \t]++revoked)\b"
+            r"|\b(?:key|token)(?:'s|s'?)?[ \t]++(?:expiry|expiration)(?:[ \t]++date)?[ \t]++(?:passed|was|is|hit)\b",
             ("key", "token"),
         ),
         "said_disabled",
@@ -458,6 +486,25 @@ def _search(pattern: regex.Pattern[str], text: str) -> regex.Match[str] | None:
     return search(pattern, text, 0, HEAD) or search(pattern, text, len(text) - TAIL)
 
 
+_TERMINATORS = ".!?。！？\n"
+
+
+def _asked(text: str, start: int, end: int, reported: bool) -> bool:
+    """Whether the sentence around ``start:end`` is a question, with no trouble reported outside it."""
+    stop = end
+    while stop < min(len(text), end + 300):
+        char = text[stop]
+        if char in _TERMINATORS and not (char in ".?" and text[stop + 1 : stop + 2].strip() not in ("", '"', "'")):
+            break
+        stop += 1
+    if text[stop : stop + 1] not in ("?", "？"):
+        return False
+    begin = start
+    while begin > max(0, start - 300) and text[begin - 1] not in _TERMINATORS:
+        begin -= 1
+    return not reported and _search(TROUBLE, text[:begin] + " " + text[stop + 1 :]) is None
+
+
 def read_words(text: str, *, reported: bool = False) -> list[Said]:
     """Causes the customer's own words name in ``text`` (already folded to Simplified).
 
@@ -476,7 +523,9 @@ def read_words(text: str, *, reported: bool = False) -> list[Said]:
             continue
         if any(_search(pattern, text) is None for pattern in cue.also):
             continue
+        if cue.unless is not None and search(cue.unless, text) is not None:
+            continue
         match = _search(cue.pattern, text)
-        if match is not None:
+        if match is not None and not _asked(text, match.start(), match.end(), reported):
             found.append(Said(cue.reason, match.start()))
     return found

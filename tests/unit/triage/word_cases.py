@@ -411,6 +411,74 @@ THIRD_ROUND_NEAR_MISSES = [
     ("third-near-miss-17", "密钥管理页面打不开"),
 ]
 
+#: A fourth round (21/25 right and one false alarm on the first run; then: more verbs, APIM, "没有转发",
+#: "key's expiry", the SDK constructor given only a key, and a question sentence reporting nothing).
+FOURTH_ROUND = [
+    Case("fourth-en-00", "Using the OpenAI Node SDK, I haven't overridden the baseURL. 401 incorrect key", U),
+    Case("fourth-en-01", "OPENAI_BASE_URL is not set in our container, we get Unauthorized", U),
+    Case("fourth-zh-02", "在 Cursor 里只填了 API Key，没有覆盖 OpenAI Base URL，提示 401", U),
+    Case("fourth-zh-03", "base_url 留空了，key 用的是你们的，报认证失败", U),
+    Case("fourth-zh-04", "我沒有填 Base URL，只貼了金鑰，就一直 401", U),
+    Case(
+        "fourth-en-05",
+        "the k8s secret was created with echo so the token has a newline at the end; requests get 401",
+        W,
+    ),
+    Case("fourth-zh-06", ".env 里写成 OPENAI_API_KEY='sk-xxx'，docker 读取的时候引号也带上了，接口 401", W),
+    Case("fourth-zh-07", "從 PDF 複製的金鑰無法使用，回傳 401", W),
+    Case("fourth-en-08", "Key copied from the onboarding email has a weird character at the end, 401", W),
+    Case("fourth-zh-09", "我是从邮件里复制的令牌，调用报 401，是不是有隐藏字符", W),
+    Case("fourth-en-10", "we're passing the key via the X-API-Key header on /v1/chat/completions and get 401", M),
+    Case("fourth-zh-11", "body 里传了 api_key 字段，没有加请求头，返回 401", M),
+    Case("fourth-en-12", "We use Basic auth with the key as the username, 401", M),
+    Case("fourth-zh-13", "密钥写在 URL 后面 ?key=xxx，接口返回 401", M),
+    Case("fourth-en-14", "Azure APIM strips the Authorization header and your API returns 401", M),
+    Case("fourth-zh-15", "反向代理没有转发 Authorization，所以后端 401", M),
+    Case("fourth-zh-16", "header 写成了 Authorization: Bearer Bearer xxx，報 401", M),
+    Case("fourth-en-17", "got <!DOCTYPE html> back from the API instead of JSON", U),
+    Case("fourth-zh-18", "SDK 报错 JSONDecodeError，看了一下返回的是 html 页面", U),
+    Case("fourth-en-19", "Is it possible our key got revoked? We get 401 since this morning", K),
+    Case("fourth-en-20", "I deleted the old token by mistake and the service now gets 401", K),
+    Case("fourth-en-21", "the key's expiry date passed yesterday, 401 now", K),
+    Case("fourth-zh-22", "我把旧令牌删了，结果生产环境一直 401", K),
+    Case("fourth-zh-23", "金鑰被停用了嗎？一直回傳 401", K),
+    Case("fourth-zh-24", "令牌过期了吧，全都是 401", K),
+    Case(
+        "fourth-sdk-key-only",
+        'client = OpenAI(api_key=os.environ["LLMRELAY_KEY"])\nopenai.AuthenticationError: Error code: 401',
+        U,
+        "base_url_not_set",
+    ),
+    Case(
+        "fourth-langchain-key-only",
+        'llm = ChatOpenAI(model="gpt-4o", openai_api_key=key)  # 401 Unauthorized',
+        U,
+        "base_url_not_set",
+    ),
+]
+
+FOURTH_ROUND_NEAR_MISSES = [
+    ("fourth-near-miss-00", "How do I set OPENAI_BASE_URL for your API?"),
+    ("fourth-near-miss-01", "Thanks, the key copied from the console works now"),
+    ("fourth-near-miss-02", "what's the best way to store keys in k8s secrets?"),
+    ("fourth-near-miss-03", "能把 API Key 放在请求体里吗？"),
+    ("fourth-near-miss-04", "We use nginx as a reverse proxy in front of our app, any recommended config?"),
+    ("fourth-near-miss-05", "Does the API return HTML error pages or JSON?"),
+    ("fourth-near-miss-06", "When does a key expire?"),
+    ("fourth-near-miss-07", "令牌会过期吗？"),
+    ("fourth-near-miss-08", "金鑰可以設定到期時間嗎？"),
+    ("fourth-near-miss-09", "Our CI pipeline failed because of a flaky test"),
+    ("fourth-near-miss-10", "同事删除了一个群聊"),
+    ("fourth-near-miss-11", "I copied your example from the docs and it worked right away, thanks"),
+    ("fourth-near-miss-12", "我们打算下周轮换所有 key"),
+    ("fourth-near-miss-13", "Is there a rate limit per key?"),
+    ("fourth-near-miss-14", "Please add Basic auth support"),
+    (
+        "fourth-sdk-with-base",
+        'client = OpenAI(api_key=k, base_url="https://api.llmrelay.com/v1")\nprint(client.models.list())',
+    ),
+]
+
 WORDS = (
     NO_BASE_URL
     + FILE_NEWLINE
@@ -451,6 +519,7 @@ WORD_NEAR_MISSES = [
     ("tw-model", "呼叫 gpt-5 回傳模型不存在"),
     *SECOND_ROUND_NEAR_MISSES,
     *THIRD_ROUND_NEAR_MISSES,
+    *FOURTH_ROUND_NEAR_MISSES,
 ]
 
 __all__ = ["WORDS", "WORD_NEAR_MISSES"]
