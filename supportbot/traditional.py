@@ -7,7 +7,9 @@ Chinese either way.
 
 OpenCC's ``tw2sp`` (Taiwan Traditional to Simplified, with vocabulary) through ``opencc-purepy``, a
 pure-Python port with OpenCC's own dictionaries: no native build, and its dictionaries load in about
-0.1 s on first use. Simplified text passes through unchanged.
+0.1 s on first use. Text without a single Traditional character passes through unchanged, so a
+Simplified message never pays for the conversion (and a Taiwan word written in characters common to
+both scripts, such as 程式, stays as it is).
 """
 
 from __future__ import annotations
@@ -67,13 +69,13 @@ class Folded:
 
     text: str
     original: str
-    _starts: tuple[tuple[int, int, int, int], ...] = ()
+    changed: tuple[tuple[int, int, int, int], ...] = ()
     """(folded start, folded end, original start, original end) of each run that changed length."""
 
     def origin(self, pos: int) -> int:
         """The original index of folded index ``pos`` (a changed run maps to where it started)."""
         shift = 0
-        for start, end, original_start, original_end in self._starts:
+        for start, end, original_start, original_end in self.changed:
             if pos < start:
                 break
             if pos < end:
@@ -98,7 +100,7 @@ def fold_mapped(text: str) -> Folded:
     for match in _HAN_RUN.finditer(text):
         parts.append(text[last : match.start()])
         length += match.start() - last
-        run = _convert(match.group())
+        run = fold(match.group())
         if len(run) != len(match.group()):
             changed.append((length, length + len(run), match.start(), match.end()))
         parts.append(run)

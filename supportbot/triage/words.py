@@ -31,7 +31,9 @@ _CLAUSE = r"[^\n。！？!?，,；;]"  # within one clause
 class Cue:
     pattern: regex.Pattern[str]
     reason: str
-    needs_trouble: bool = True
+    setup: bool = True
+    """The words describe a setup, a cause only while something fails: skipped when the message says
+    things work now. False for words that describe the failure itself ("typed by hand it works")."""
     also: tuple[regex.Pattern[str], ...] = ()
     """Things the message must also mention for the cue to count (a proxy, JSON, a file…)."""
     unless: regex.Pattern[str] | None = None
@@ -271,7 +273,7 @@ CUES: tuple[Cue, ...] = (
         ),
     ),
     # -- whitespace: what a file, a document, a shell or an editor adds to the key ----------------
-    Cue(_NEWLINE, "file_newline", needs_trouble=False, also=(_FILE, _KEY_MENTION)),
+    Cue(_NEWLINE, "file_newline", setup=False, also=(_FILE, _KEY_MENTION)),
     Cue(
         _rx(
             rf"\b(?:copied|copy[- ]?pasted|copy|pasted|grabbed)\b{_GAP}{{0,40}}?\b(?:from|out[ \t]of|off)\b{_GAP}{{0,30}}?"
@@ -293,7 +295,7 @@ CUES: tuple[Cue, ...] = (
             ("hand", "manually", "手"),
         ),
         "copied_invisible",
-        needs_trouble=False,
+        setup=False,
     ),
     Cue(
         _rx(
@@ -301,7 +303,7 @@ CUES: tuple[Cue, ...] = (
             ("set ",),
         ),
         "shell_quotes",
-        needs_trouble=False,
+        setup=False,
     ),
     Cue(
         _rx(
@@ -312,7 +314,7 @@ CUES: tuple[Cue, ...] = (
             ("quot", "引号"),
         ),
         "shell_quotes",
-        needs_trouble=False,
+        setup=False,
     ),
     Cue(
         _rx(
@@ -369,7 +371,7 @@ CUES: tuple[Cue, ...] = (
             ("authorization",),
         ),
         "token_scheme",
-        needs_trouble=False,
+        setup=False,
     ),
     Cue(
         _rx(
@@ -406,7 +408,7 @@ CUES: tuple[Cue, ...] = (
             ("bearer",),
         ),
         "bearer_twice",
-        needs_trouble=False,
+        setup=False,
     ),
     # -- missing_header: something in between removes the header ---------------------------------
     Cue(
@@ -432,7 +434,7 @@ CUES: tuple[Cue, ...] = (
             ),
         ),
         "proxy_strips",
-        needs_trouble=False,
+        setup=False,
         also=(_PROXY,),
     ),
     # -- wrong_base_url: a web page answered ----------------------------------------------------------
@@ -446,7 +448,7 @@ CUES: tuple[Cue, ...] = (
             ("html", "page", "网页", "页面"),
         ),
         "html_response",
-        needs_trouble=False,
+        setup=False,
         also=(_JSON,),
     ),
     # -- disabled_key: someone removed, disabled or let the key expire ----------------------------------
@@ -519,7 +521,7 @@ def read_words(text: str, *, reported: bool = False) -> list[Said]:
     settled = not trouble and _search(_RESOLVED, text) is not None
     found: list[Said] = []
     for cue in CUES:
-        if cue.needs_trouble and settled:
+        if cue.setup and settled:
             continue
         if any(_search(pattern, text) is None for pattern in cue.also):
             continue
