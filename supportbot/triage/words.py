@@ -57,7 +57,8 @@ def _rx(text: str, needles: tuple[str, ...] | None = None) -> regex.Pattern[str]
 
 _BASE_EN = r"(?:base[ _-]?url|baseurl|api[ _-]?base|base[ _-]?uri|base[ _-]?path|api[ _-]?url|endpoint|api[ _-]?host)"
 _BASE_ZH = r"(?:base[ _-]?url|baseurl|api[ _-]?base|接口地址|请求地址|api[ \t]?地址|代理地址|服务地址|base[ \t]?地址|地址|域名|端点)"
-_KEY_EN = r"(?:api[ _-]?)?(?:keys?|tokens?)"
+# "max tokens", "prompt tokens"… are the model's tokens, not credentials.
+_KEY_EN = r"(?:api[ _-]?)?(?:keys?|(?<!(?:max|prompt|completion|input|output|total|reasoning)[ _-])tokens?)"
 _KEY_ZH = r"(?:api[ _-]?key|key|token|令牌|密钥|秘钥|权杖)"
 
 TROUBLE = _rx(
@@ -95,7 +96,8 @@ TROUBLE = _rx(
     ),
 )
 _RESOLVED = _rx(
-    r"\b(?:works?|working|worked|fixed|solved|resolved|sorted|thanks|thank[ \t]you|thx|all[ \t]good|as[ \t]planned)\b|解决了|搞定|好了|可以了|正常|没问题|"
+    r"\b(?:works?|working|worked|fixed|solved|resolved|sorted|thanks|thank[ \t]you|thx|all[ \t]good|as[ \t]planned|"
+    r"(?:is|are|looks?)[ \t]fine)\b|解决了|搞定|好了|可以了|正常|没问题|"
     r"谢谢|感谢|成功",
     (
         "work",
@@ -108,6 +110,7 @@ _RESOLVED = _rx(
         "all good",
         "all\tgood",
         "as planned",
+        "fine",
         "解决了",
         "搞定",
         "好了",
@@ -417,6 +420,7 @@ CUES: tuple[Cue, ...] = (
             r"zscaler|firewall|vpn)\b"
             rf"{_GAP}{{0,60}}?\b(?:drops?|dropped|dropping|strips?|stripped|stripping|removes?|removed|removing|eats|"
             r"swallows?|filters?|filtered|doesn'?t[ \t](?:forward|pass)|not[ \t](?:forwarding|passing))\b"
+            rf"{_GAP}{{0,30}}?\b(?:authorization|auth|headers?|keys?|tokens?|bearer)\b"
             rf"|\b(?:authorization|auth|header)\b{_GAP}{{0,20}}?\b(?:is|was|gets|got|getting|being)?[ \t]?"
             r"(?:stripped|dropped|removed|lost|filtered|eaten|not[ \t]forwarded|disappears?|disappeared|vanish(?:es|ed)?|"
             r"goes[ \t]missing|went[ \t]missing|(?:seems|seem)[ \t]to[ \t](?:disappear|vanish|get[ \t]lost))\b"
@@ -442,13 +446,20 @@ CUES: tuple[Cue, ...] = (
         _rx(
             rf"\b(?:html|web[ \t]?page|login[ \t]page)\b{_GAP}{{0,30}}?\b(?:instead[ \t]of|rather[ \t]than|not)[ \t]"
             r"(?:a[ \t])?json\b"
-            rf"|\b(?:returns?|returned|getting|get|got|comes?[ \t]back|came[ \t]back|coming[ \t]back|response[ \t]is)"
+            rf"|(?:html|网页|页面){_GAP}{{0,12}}?(?:而不是|不是)[ \t]?json",
+            ("html", "page", "网页", "页面"),
+        ),
+        "html_response",
+        setup=False,
+    ),
+    Cue(
+        _rx(
+            rf"\b(?:returns?|returned|getting|get|got|comes?[ \t]back|came[ \t]back|coming[ \t]back|response[ \t]is)"
             rf"\b{_GAP}{{0,20}}?\b(?:html|web[ \t]?page|login[ \t]page)\b"
             rf"|(?:返回|回传|回应|响应|拿到|收到)(?:的是|了)?{_GAP}{{0,20}}?(?:html|网页|页面)",
             ("html", "page", "网页", "页面"),
         ),
         "html_response",
-        setup=False,
         also=(_JSON,),
     ),
     # -- disabled_key: someone removed, disabled or let the key expire ----------------------------------
@@ -457,7 +468,11 @@ CUES: tuple[Cue, ...] = (
             r"\b(?:deleted|removed|revoked|disabled|deactivated|cleaned[ \t]up|purged|rotated[ \t]out)[ \t]++"
             r"(?:some[ \t]++|a[ \t]++few[ \t]++|several[ \t]++|all[ \t]++|our[ \t]++|the[ \t]++|my[ \t]++|a[ \t]++|an[ \t]++|"
             r"two[ \t]++|three[ \t]++|\d{1,3}[ \t]++)?(?:of[ \t]++(?:the|our)[ \t]++)?(?:old[ \t]++|unused[ \t]++)?"
-            r"(?:api[ _-]?)?(?:keys?|tokens?)\b"
+            r"(?:api[ _-]?)?keys?\b"
+            # Bare "tokens" are deleted from prompts too; only switching one off is about credentials.
+            r"|\b(?:revoked|disabled|deactivated)[ \t]++(?:some[ \t]++|a[ \t]++few[ \t]++|several[ \t]++|all[ \t]++|our[ \t]++|"
+            r"the[ \t]++|my[ \t]++|a[ \t]++|\d{1,3}[ \t]++)?(?:old[ \t]++)?(?:api[ _-]?|access[ _-]?)?tokens?\b"
+            r"|\b(?:api[ _-]?|access[ _-]?)tokens?\b[ \t]++(?:was|were|got)[ \t]++deleted\b"
             r"|\b(?:key|token)s?\b[ \t]++(?:has[ \t]++|have[ \t]++)?(?:expired|was[ \t]++deleted|got[ \t]++deleted|"
             r"was[ \t]++revoked|was[ \t]++disabled|is[ \t]++disabled|got[ \t]++disabled|were[ \t]++deleted|got[ \t]++revoked)\b"
             r"|\b(?:key|token)(?:'s|s'?)?[ \t]++(?:expiry|expiration)(?:[ \t]++date)?[ \t]++(?:passed|was|is|hit)\b",
