@@ -480,6 +480,16 @@ CUES: tuple[Cue, ...] = (
         ),
         "said_disabled",
     ),
+    # A deleted "token" is a credential when something now fails, not a shortened prompt.
+    Cue(
+        _rx(
+            r"\b(?:deleted|removed|cleaned[ \t]up|purged)[ \t]++(?:the[ \t]++|our[ \t]++|my[ \t]++|a[ \t]++|an[ \t]++|some[ \t]++)?"
+            r"(?:old[ \t]++|unused[ \t]++)?tokens?\b",
+            ("token",),
+        ),
+        "said_disabled",
+        also=(TROUBLE,),
+    ),
     Cue(
         _rx(
             rf"(?:删|删除|删掉|禁用|停用|吊销|作废|撤销|清理|清掉)(?:了|咗)?{_CLAUSE}{{0,6}}?{_KEY_ZH}"

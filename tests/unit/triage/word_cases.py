@@ -491,6 +491,7 @@ WORDS = (
     + KEY_GONE
     + SECOND_ROUND
     + THIRD_ROUND
+    + FOURTH_ROUND
 )
 
 #: Messages in the same words that report no 401 (how-to questions, other errors, things that work).
