@@ -352,9 +352,9 @@ CUES: tuple[Cue, ...] = (
             r"(?:request[ \t]++|json[ \t]++|post[ \t]++)?(?:body|payload)\b"
             r"|\b(?:send|sending|sent|put|putting|pass|passing)[ \t]++(?:the[ \t]++|our[ \t]++|my[ \t]++)?"
             r"(?:api[ _-]?)?key[ \t]++(?:inside|in)[ \t]++(?:the[ \t]++)?(?:json[ \t]++|request[ \t]++|post[ \t]++)?(?:body|payload)"
-            rf"|{_KEY_ZH}{_GAP}{{0,8}}?(?:放|写|传|塞|带)(?:在|到|进)?[ \t]?(?:请求)?[ \t]?(?:body|请求体|json|payload)"
+            rf"|{_KEY_ZH}{_GAP}{{0,8}}?(?:放|写|传|塞|带)(?:在|到|进)?[ \t]?(?:请求)?[ \t]?(?:body|请求体|主体|json|payload)"
             rf"|(?:body|请求体|payload)[ \t]?(?:里|中|里面)?(?:面)?{_CLAUSE}{{0,4}}?(?:传|放|带|写)(?:了)?[ \t]?{_KEY_ZH}",
-            ("body", "payload", "请求体", "json"),
+            ("body", "payload", "请求体", "主体", "json"),
         ),
         "key_in_body",
     ),

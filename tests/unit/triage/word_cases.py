@@ -479,6 +479,29 @@ FOURTH_ROUND_NEAR_MISSES = [
     ),
 ]
 
+#: Taiwan wording (金鑰, 標頭, 請求主體, 防火牆), all but one right on the first run.
+TAIWAN = [
+    Case("taiwan-00", "用 Python SDK 只設定了 api_key，沒有設定 base_url，回傳 401", U),
+    Case("taiwan-01", "金鑰是從 Notion 複製貼上的，結果一直驗證失敗，手動輸入就正常", W),
+    Case("taiwan-02", "我們把金鑰放在請求主體（body）裡面傳送，伺服器回 401", M),
+    Case("taiwan-03", "Authorization 標頭寫成 Token 加金鑰，回傳 401", M),
+    Case("taiwan-04", "公司防火牆好像會把 Authorization 標頭過濾掉，所以一直 401", M),
+    Case("taiwan-05", "同事昨天停用了我們的金鑰，現在全部 401", K),
+    Case("taiwan-06", "回應的是一個 HTML 登入頁面，不是 JSON", U),
+    Case("taiwan-07", "用 cmd 的 set 設定 OPENAI_API_KEY 時加了引號，引號也被當成金鑰了", W),
+]
+
+TAIWAN_NEAR_MISSES = [
+    ("taiwan-near-miss-00", "請問金鑰要怎麼輪換？"),
+    ("taiwan-near-miss-01", "你們有支援串流輸出嗎？"),
+    ("taiwan-near-miss-02", "謝謝，改了 base_url 之後就正常了"),
+    ("taiwan-near-miss-03", "發票要在哪裡申請？"),
+    ("taiwan-near-miss-04", "同事刪除了測試用的專案"),
+    ("taiwan-near-miss-05", "我們公司有用代理伺服器，需要注意什麼嗎？"),
+    ("taiwan-near-miss-06", "回傳的 JSON 格式很清楚，謝謝"),
+    ("taiwan-near-miss-07", "請問有沒有 HTML 格式的文件？"),
+]
+
 WORDS = (
     NO_BASE_URL
     + FILE_NEWLINE
@@ -492,6 +515,7 @@ WORDS = (
     + SECOND_ROUND
     + THIRD_ROUND
     + FOURTH_ROUND
+    + TAIWAN
 )
 
 #: Messages in the same words that report no 401 (how-to questions, other errors, things that work).
@@ -521,6 +545,7 @@ WORD_NEAR_MISSES = [
     *SECOND_ROUND_NEAR_MISSES,
     *THIRD_ROUND_NEAR_MISSES,
     *FOURTH_ROUND_NEAR_MISSES,
+    *TAIWAN_NEAR_MISSES,
     # Words shared with the model's own vocabulary and with other troubles.
     ("proxy-drops-websockets", "our proxy drops websocket connections after 60s"),
     ("max-tokens-in-body", "we set max tokens in the request body"),
