@@ -158,13 +158,14 @@ _QUESTION = _rx(
         "能否",
     ),
 )
-#: What sits between a customer and the API and may drop headers (needles for the cues naming them).
+#: What sits between a customer and the API and may drop headers.
 _PROXY_NAMES = (
     "proxy",
+    "proxies",
     "nginx",
     "cloudflare",
     "gateway",
-    "load",
+    "load balancer",
     "cdn",
     "waf",
     "worker",
@@ -173,25 +174,26 @@ _PROXY_NAMES = (
     "kong",
     "envoy",
     "traefik",
+    "zscaler",
+    "firewall",
+    "vpn",
+    "apim",
+    "api management",
+    "alb",
+    "elb",
+    "haproxy",
+    "istio",
+    "akamai",
+    "fastly",
+    "squid",
+    "caddy",
+    "varnish",
 )
-_PROXY = _rx(
-    r"proxy|nginx|cloudflare|gateway|load[ -]?balancer|\bcdn\b|\bwaf\b|\bworker\b|ingress|apisix|kong|envoy|"
-    r"traefik|zscaler|firewall|\bvpn\b|\bapim\b|api[ \t]management|代理|反代|网关|中转|负载均衡|防火墙",
-    (
-        *_PROXY_NAMES,
-        "zscaler",
-        "firewall",
-        "vpn",
-        "apim",
-        "management",
-        "代理",
-        "反代",
-        "网关",
-        "中转",
-        "负载均衡",
-        "防火墙",
-    ),
-)
+_PROXY_EN = r"\b(?:" + "|".join(name.replace(" ", r"[ \t-]?") for name in _PROXY_NAMES) + r")\b"
+_PROXY_ZH = ("代理", "反代", "网关", "中转", "负载均衡", "防火墙")
+#: Needles: the last word of each name is in every way of writing it.
+_PROXY_NEEDLES = tuple(dict.fromkeys(name.split()[-1] for name in _PROXY_NAMES))
+_PROXY = _rx(_PROXY_EN + "|" + "|".join(_PROXY_ZH), (*_PROXY_NEEDLES, *_PROXY_ZH))
 _JSON = _rx(
     r"json|接口|\bapi\b|\bsdk\b|调用|endpoint|\b401\b|request|请求",
     ("json", "接口", "api", "sdk", "调用", "endpoint", "401", "request", "请求"),
@@ -244,7 +246,7 @@ CUES: tuple[Cue, ...] = (
             rf"|(?:\b|_){_BASE_EN}[ \t]++(?:is|was)[ \t]++(?:not|never)[ \t]++(?:set|changed|configured|overridden)"
             rf"|(?:\b|_){_BASE_EN}[ \t]++(?:is[ \t]++|was[ \t]++)?(?:left[ \t]++)?(?:empty|blank|unset)\b"
             r"|\bno[ \t]++(?:\w{0,20}_)?(?:base_?url|api_?base|base_?uri)\b"
-            rf"|\b(?:only|just)[ \t]++(?:set|exported?|configured|changed|put[ \t]++in|added)[ \t]++"
+            rf"|\b(?:only|just)[ \t]++(?:set|exported?|configured|changed|put[ \t]++in|added|swapped|replaced|switched|updated)[ \t]++"
             rf"(?:the[ \t]++|my[ \t]++|our[ \t]++)?(?:OPENAI_API_KEY|\w{{0,30}}_API_KEY|api[ _-]?key|key)\b"
             rf"|\b(?:still[ \t]++)?(?:sends?|sending|goes|going|calls?|calling|hits?|hitting|points?)[ \t]++"
             rf"(?:the[ \t]++)?(?:requests?[ \t]++)?(?:to[ \t]++)?api\.openai\.com",
@@ -258,7 +260,8 @@ CUES: tuple[Cue, ...] = (
             rf"|{_BASE_ZH}[ \t]?(?:也|都|还)?(?:没有?|未)(?:改|修改|设置|设|配置|配|填|换|动|变|指定|覆盖|替换|加|写)"
             rf"|{_BASE_ZH}[ \t]?(?:是|就)?(?:留空|空着|为空|是空的|没填|不填)"
             rf"|(?:用|使用)(?:的是|的|紧|着)?{_GAP}{{0,3}}?(?:默认|预设|官方)(?:的|嘅)?[ \t]?(?:api[ \t]?)?(?:地址|接口地址|base[ _-]?url|端点|域名)"
-            rf"|(?:只|就|仅)(?:有)?(?:配置|设置|设定|填|配|改|换|设)了?个?[ \t]?(?:OPENAI_API_KEY|\w{{0,30}}_API_KEY|{_KEY_ZH})",
+            rf"|(?:只|就|仅)(?:有)?(?:配置|设置|设定|填|配|改|换|设)了?个?[ \t]?(?:OPENAI_API_KEY|\w{{0,30}}_API_KEY|{_KEY_ZH})"
+            rf"|(?:只|就|仅)(?:是)?把?{_CLAUSE}{{0,12}}?{_KEY_ZH}{_CLAUSE}{{0,4}}?(?:换|改|替换|更换)",
             ("base", "url", "地址", "域名", "端点", "key", "token", "令牌", "密钥", "秘钥", "权杖"),
         ),
         "base_url_not_set",
@@ -386,7 +389,7 @@ CUES: tuple[Cue, ...] = (
     ),
     Cue(
         _rx(
-            r"(?:-H|--header)[ \t=]++[\"']?api-key[ \t]?:|[\"']api-key[\"'][ \t]?:|"
+            r"(?:-H|--header)[ \t=]++[\"']?api-key[ \t]?:|[\"']api-key[\"'][ \t]?:|(?<![\w-])api-key:[ \t]?[\w$<{]|"
             r"\bapi-key[ \t]?(?:header|请求头|头|标头)",
             ("api-key",),
         ),
@@ -416,9 +419,8 @@ CUES: tuple[Cue, ...] = (
     # -- missing_header: something in between removes the header ---------------------------------
     Cue(
         _rx(
-            r"\b(?:proxy|nginx|cloudflare|gateway|load[ -]?balancer|cdn|waf|worker|ingress|apisix|kong|envoy|traefik|apim|"
-            r"zscaler|firewall|vpn)\b"
-            rf"{_GAP}{{0,60}}?\b(?:drops?|dropped|dropping|strips?|stripped|stripping|removes?|removed|removing|eats|"
+            _PROXY_EN
+            + rf"{_GAP}{{0,60}}?\b(?:drops?|dropped|dropping|strips?|stripped|stripping|removes?|removed|removing|eats|"
             r"swallows?|filters?|filtered|doesn'?t[ \t](?:forward|pass)|not[ \t](?:forwarding|passing))\b"
             rf"{_GAP}{{0,30}}?\b(?:authorization|auth|headers?|keys?|tokens?|bearer)\b"
             rf"|\b(?:authorization|auth|header)\b{_GAP}{{0,20}}?\b(?:is|was|gets|got|getting|being)?[ \t]?"
@@ -428,7 +430,7 @@ CUES: tuple[Cue, ...] = (
             r"吃掉|吞|剥离|不见|没了|没转发|没有转发|未转发|不转发|没透传|不透传)"
             r"|(?:没有?|未|不)(?:转发|透传|传递|带上?)[ \t]?(?:authorization|鉴权|认证|请求头|header|标头)",
             (
-                *_PROXY_NAMES,
+                *_PROXY_NEEDLES,
                 "auth",
                 "header",
                 "鉴权",
@@ -475,7 +477,9 @@ CUES: tuple[Cue, ...] = (
             r"|\b(?:api[ _-]?|access[ _-]?)tokens?\b[ \t]++(?:was|were|got)[ \t]++deleted\b"
             r"|\b(?:key|token)s?\b[ \t]++(?:has[ \t]++|have[ \t]++)?(?:expired|was[ \t]++deleted|got[ \t]++deleted|"
             r"was[ \t]++revoked|was[ \t]++disabled|is[ \t]++disabled|got[ \t]++disabled|were[ \t]++deleted|got[ \t]++revoked)\b"
-            r"|\b(?:key|token)(?:'s|s'?)?[ \t]++(?:expiry|expiration)(?:[ \t]++date)?[ \t]++(?:passed|was|is|hit)\b",
+            r"|\b(?:key|token)(?:'s|s'?)?[ \t]++(?:expiry|expiration)(?:[ \t]++date)?[ \t]++(?:passed|was|is|hit)\b"
+            r"|\b(?:keys?|tokens?)[ \t]++expires?[ \t]++after\b"
+            rf"|\bclick(?:ed|s)?[ \t]++(?:on[ \t]++)?[\"'“‘]?(?:revoke|delete|disable|deactivate)\b{_GAP}{{0,40}}?\b(?:key|token)",
             ("key", "token"),
         ),
         "said_disabled",

@@ -502,6 +502,55 @@ TAIWAN_NEAR_MISSES = [
     ("taiwan-near-miss-07", "請問有沒有 HTML 格式的文件？"),
 ]
 
+#: A fifth round with Slack markup, code blocks and mixed languages (10/15 on the first run; then: "only
+#: swapped the key", more proxies by name, an `api-key:` header line, "clicked Revoke", "keys expire after").
+FIFTH_ROUND = [
+    Case(
+        "fifth-en-00",
+        "hey team :wave: getting `401 Unauthorized` from `<https://api.llmrelay.com/v1/chat/completions|api.llmrelay.com/v1/chat/completions>` — we're behind an Istio ingress and I suspect it strips the auth header",
+        M,
+    ),
+    Case(
+        "fifth-en-01",
+        "```\nopenai.AuthenticationError: Error code: 401\n```\nfwiw I never changed the base url in our config, just swapped the key",
+        U,
+    ),
+    Case(
+        "fifth-zh-02",
+        "报错如下：\n```\nError code: 401 - {'error': {'message': 'Incorrect API key provided'}}\n```\n我只是把 OPENAI_API_KEY 换成了你们的 key，别的都没动",
+        U,
+    ),
+    Case("fifth-en-03", "401 :( the key lives in a .txt file we read at startup, maybe it has a trailing \\n?", W),
+    Case("fifth-en-04", "Our devops guy says the ALB removes Authorization headers &gt;_&lt; anyway we get 401", M),
+    Case("fifth-en-05", "curl returns 401; we add the key as `?token=...` at the end of the URL", M),
+    Case("fifth-zh-06", "调用一直 401，我们的 header 是 `api-key: sk-xxx`，参考的 Azure 文档", M),
+    Case(
+        "fifth-en-07", "Someone in our org clicked 'Revoke' on the key in your dashboard, I think. 401s all morning", K
+    ),
+    Case(
+        "fifth-en-08",
+        "the token in our env was generated 90 days ago and your keys expire after 90 days right? anyway 401",
+        K,
+    ),
+    Case("fifth-en-09", "Pasted the key from my password manager notes app and it fails with invalid_api_key", W),
+    Case("fifth-en-10", 'From Windows PowerShell I ran set OPENAI_API_KEY="sk-..." then the script → 401', W),
+    Case("fifth-zh-11", "新同事把 key 从企业微信复制到 .env 里，部署后一直认证失败", W),
+    Case("fifth-zh-12", "請問是不是金鑰被刪除了？我們今天早上開始一直 401", K),
+    Case("fifth-zh-13", "我們的 nginx 設定沒有轉發 Authorization 標頭，所以 API 一直 401", M),
+    Case("fifth-zh-14", "返回的是 Cloudflare 的 HTML 验证页面，状态码 401", U),
+]
+
+FIFTH_ROUND_NEAR_MISSES = [
+    ("fifth-near-miss-00", "hey team :wave: is there a status page for the API?"),
+    ("fifth-near-miss-01", "```\npip install openai\n```\nwhich version of the SDK do you recommend?"),
+    ("fifth-near-miss-02", "我们准备把 key 放到 Vault 里统一管理"),
+    ("fifth-near-miss-03", "Can our Istio ingress forward streaming responses?"),
+    ("fifth-near-miss-04", "what's your policy on key expiry?"),
+    ("fifth-near-miss-05", "金鑰可以設定只允許特定 IP 嗎？"),
+    ("fifth-near-miss-06", "Our SRE team removed the old load balancer yesterday, everything's fine"),
+    ("fifth-near-miss-07", "你们的 API 支持 HTML 格式的输出吗"),
+]
+
 WORDS = (
     NO_BASE_URL
     + FILE_NEWLINE
@@ -516,6 +565,7 @@ WORDS = (
     + THIRD_ROUND
     + FOURTH_ROUND
     + TAIWAN
+    + FIFTH_ROUND
 )
 
 #: Messages in the same words that report no 401 (how-to questions, other errors, things that work).
@@ -546,6 +596,7 @@ WORD_NEAR_MISSES = [
     *THIRD_ROUND_NEAR_MISSES,
     *FOURTH_ROUND_NEAR_MISSES,
     *TAIWAN_NEAR_MISSES,
+    *FIFTH_ROUND_NEAR_MISSES,
     # Words shared with the model's own vocabulary and with other troubles.
     ("proxy-drops-websockets", "our proxy drops websocket connections after 60s"),
     ("max-tokens-in-body", "we set max tokens in the request body"),
