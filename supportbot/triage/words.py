@@ -205,7 +205,7 @@ _NEWLINE = _rx(
 _FILE = _rx(
     r"\$\([ \t]?cat[ \t]|`cat[ \t]|\bopen\([^)\n]{0,80}\)\.read\(|read_?text\(|readFileSync|--from-file|"
     r"\bfrom (?:a |the |that )?(?:\.?\w{1,20}[ \t])?(?:file|\w{1,30}\.txt)\b|\bfile\b|\.txt\b|\.key\b|"
-    r"文件|档案|读取|读进|读出|\becho\b|\bsecrets?\b|kubectl|\bk8s\b|\bvault\b",
+    r"文件|档案|读取|读进|读出|\becho\b|\bsecrets?\b|kubectl|\bk8s\b|\bvault\b|\btxt\b",
     (
         "$(",
         "`cat",
@@ -226,6 +226,7 @@ _FILE = _rx(
         "kubectl",
         "k8s",
         "vault",
+        "txt",
     ),
 )
 _KEY_MENTION = _rx(
@@ -324,7 +325,9 @@ CUES: tuple[Cue, ...] = (
     ),
     Cue(
         _rx(
-            rf"(?:设置|设定|set|export|配置){_GAP}{{0,20}}?(?:带了?|加了?|有加|用了)(?:双|单)?引号"
+            rf"(?:设置|设定|set|export|配置|粘贴|贴|填|写|存|保存){_GAP}{{0,20}}?(?:带了?|加了?|有加|用了)(?:双|单)?引号"
+            r"|\bquotes[ \t]++around[ \t]++(?:it|the[ \t]++(?:api[ \t]++)?key|the[ \t]++value|the[ \t]++token)\b"
+            r"|\b(?:key|value|token)[ \t]++(?:with|in)[ \t]++(?:the[ \t]++)?(?:double[ \t]++|single[ \t]++)?quotes\b"
             rf"|\b(?:with|in)[ \t]++(?:double[ \t]++)?quotes\b{_GAP}{{0,30}}?\b(?:cmd|windows|shell|env-?file|\.env)\b",
             ("quotes", "引号"),
         ),

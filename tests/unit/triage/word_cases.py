@@ -551,6 +551,48 @@ FIFTH_ROUND_NEAR_MISSES = [
     ("fifth-near-miss-07", "你们的 API 支持 HTML 格式的输出吗"),
 ]
 
+#: A sixth round on files, BOM, quotes and HTML (18/20 on the first run; then: "txt" as a file, "quotes
+#: around it", 粘贴…带了引号).
+SIXTH_ROUND = [
+    Case("sixth-zh-00", "用 Python 的 open('key.txt').read() 读的密钥，没有 strip，会不会带了换行？现在 401", W),
+    Case("sixth-zh-01", "密钥存在 txt 里，Windows 上编辑过，末尾可能有 \\r\\n，接口报 401", W),
+    Case("sixth-en-02", "We use `export OPENAI_API_KEY=$(cat secret.txt)` and the file ends with CRLF. 401", W),
+    Case("sixth-zh-03", "PowerShell 读文件 Get-Content key.txt 得到的值后面有换行吗？一直 401", W),
+    Case(
+        "sixth-en-04", "the .env file is UTF-8 BOM encoded (saved from Notepad), first line is the key, unauthorized", W
+    ),
+    Case("sixth-zh-05", "配置文件是 UTF-8 with BOM，第一行就是 API_KEY，读出来前面多了个不可见字符，401", W),
+    Case("sixth-zh-06", 'Windows 批处理里 set "KEY=sk-xxx" 写成了 set KEY="sk-xxx"，引号被带进去了，一直 401', W),
+    Case("sixth-en-07", "In our GitHub Actions secret I pasted the key with quotes around it, now 401", W),
+    Case("sixth-zh-08", "我在 GitHub Secrets 里粘贴 key 的时候带了引号，现在 401", W),
+    Case("sixth-en-09", "The endpoint answers with an HTML error page rather than JSON, status 401", U),
+    Case("sixth-zh-10", "SDK 报 Unexpected token '<'，应该是返回了网页，401", U),
+    Case("sixth-zh-11", "请求返回一个 HTML 的 nginx 默认页面，然后客户端报 401", U),
+    Case("sixth-en-12", "Our corporate proxy removes the Authorization header unless we whitelist the domain; 401", M),
+    Case(
+        "sixth-zh-13",
+        '我们通过 Nginx 转发到你们的 API，但是 nginx 配置了 proxy_set_header Authorization ""，导致 401',
+        M,
+    ),
+    Case("sixth-zh-14", "key 放在 query string 里面传（?api_key=xxx），返回 401 未授权", M),
+    Case("sixth-zh-15", "请求头写的是 Authorization: sk-xxx，没有 Bearer 前缀，401", M),
+    Case("sixth-zh-16", "前端 fetch 的时候 headers 里写了 'Authorization': 'Bearer ' + 'Bearer ' + key，401", M),
+    Case("sixth-zh-17", "我们的 key 上周过期了吗？现在全 401", K),
+    Case("sixth-zh-18", "管理员在后台把所有旧令牌都作废了，我们的服务一直 401", K),
+    Case("sixth-en-19", "Our account admin rotated out all keys older than 30 days last night; since then 401", K),
+]
+
+SIXTH_ROUND_NEAR_MISSES = [
+    ("sixth-near-miss-00", "怎么把 key 存到 txt 文件里比较安全？"),
+    ("sixth-near-miss-01", "BOM 是什么？"),
+    ("sixth-near-miss-02", "我们想在 GitHub Actions 里调用你们的 API，有示例吗？"),
+    ("sixth-near-miss-03", "返回的 JSON 里 usage 字段是什么意思？"),
+    ("sixth-near-miss-04", "请问 Authorization 头的格式是什么？"),
+    ("sixth-near-miss-05", "令牌的有效期可以设置多久？"),
+    ("sixth-near-miss-06", "The HTML report you sent is great"),
+    ("sixth-near-miss-07", "我们的 nginx 配置已经改好了，现在正常了，谢谢"),
+]
+
 WORDS = (
     NO_BASE_URL
     + FILE_NEWLINE
@@ -566,6 +608,7 @@ WORDS = (
     + FOURTH_ROUND
     + TAIWAN
     + FIFTH_ROUND
+    + SIXTH_ROUND
 )
 
 #: Messages in the same words that report no 401 (how-to questions, other errors, things that work).
@@ -597,6 +640,7 @@ WORD_NEAR_MISSES = [
     *FOURTH_ROUND_NEAR_MISSES,
     *TAIWAN_NEAR_MISSES,
     *FIFTH_ROUND_NEAR_MISSES,
+    *SIXTH_ROUND_NEAR_MISSES,
     # Words shared with the model's own vocabulary and with other troubles.
     ("proxy-drops-websockets", "our proxy drops websocket connections after 60s"),
     ("max-tokens-in-body", "we set max tokens in the request body"),
