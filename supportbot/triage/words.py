@@ -239,7 +239,7 @@ CUES: tuple[Cue, ...] = (
         _rx(
             rf"\b(?:didn'?t|did not|never|haven'?t|have not|hasn'?t|forgot to|forget to|without)[ \t]++"
             r"(?:(?:set|setting|changed?|changing|specif(?:y|ied|ying)|configured?|configuring|pass(?:ed|ing)?|updated?|"
-            r"updating|add(?:ed|ing)?|touch(?:ed|ing)?|overrid(?:e|den|ing)|overriden|modif(?:y|ied|ying)|fill(?:ed)?)[ \t]++)?"
+            r"updating|add(?:ed|ing)?|touch(?:ed|ing)?|overrid(?:e|den|ing)|overriden|modif(?:y|ied|ying)|fill(?:ed)?|see|find)[ \t]++)?"
             rf"(?:the[ \t]++|a[ \t]++|any[ \t]++|my[ \t]++|our[ \t]++)?(?:custom[ \t]++)?(?:\w{{1,20}}[_.])?{_BASE_EN}"
             rf"|\b(?:left|leave|kept|keep)[ \t]++(?:the[ \t]++)?{_BASE_EN}[ \t]++(?:as[ \t]++|at[ \t]++)?(?:the[ \t]++)?default"
             rf"|\b(?:the[ \t]++)?default[ \t]++(?:openai[ \t]++)?(?:base[ _-]?url|endpoint|host|api[ _-]?url)\b"
@@ -262,7 +262,7 @@ CUES: tuple[Cue, ...] = (
             rf"|{_BASE_ZH}[ \t]?(?:是|就)?(?:留空|空着|为空|是空的|没填|不填)"
             rf"|(?:用|使用)(?:的是|的|紧|着)?{_GAP}{{0,3}}?(?:默认|预设|官方)(?:的|嘅)?[ \t]?(?:api[ \t]?)?(?:地址|接口地址|base[ _-]?url|端点|域名)"
             rf"|(?:只|就|仅)(?:有)?(?:配置|设置|设定|填|配|改|换|设)了?个?[ \t]?(?:OPENAI_API_KEY|\w{{0,30}}_API_KEY|{_KEY_ZH})"
-            rf"|(?:只|就|仅)(?:是)?把?{_CLAUSE}{{0,12}}?{_KEY_ZH}{_CLAUSE}{{0,4}}?(?:换|改|替换|更换)",
+            rf"|(?:只|就|仅|净系|净是)(?:是)?把?{_CLAUSE}{{0,12}}?{_KEY_ZH}{_CLAUSE}{{0,4}}?(?:换|改|替换|更换)",
             ("base", "url", "地址", "域名", "端点", "key", "token", "令牌", "密钥", "秘钥", "权杖"),
         ),
         "base_url_not_set",
@@ -286,7 +286,7 @@ CUES: tuple[Cue, ...] = (
             rf"\b(?:copied|copy[- ]?pasted|copy|pasted|grabbed)\b{_GAP}{{0,40}}?\b(?:from|out[ \t]of|off)\b{_GAP}{{0,30}}?"
             r"\b(?:docs?|documents?|google[ \t]doc|notion|confluence|word|pdf|e-?mail|wiki|excel|spreadsheet|sheet|"
             r"slack|teams|wechat|web[ \t]?page|chat|message|note|notes|onenote|feishu|lark|dingtalk)\b"
-            rf"|(?:从|在){_GAP}{{0,12}}?(?:文档|飞书|钉钉|企业微信|微信|邮件|网页|pdf|word|notion|聊天记录|群里|表格|wiki|语雀|"
+            rf"|(?:从|在|由){_GAP}{{0,12}}?(?:文档|飞书|钉钉|企业微信|微信|邮件|网页|pdf|word|notion|聊天记录|群里|表格|wiki|语雀|"
             rf"腾讯文档|石墨|line|teams|slack|备忘录|笔记){_GAP}{{0,12}}?(?:复制|拷贝|粘贴|贴|copy)"
             rf"|(?:复制|拷贝)(?:粘贴)?(?:过来)?的[ \t]?{_KEY_ZH}",
             ("cop", "pasted", "grabbed", "复制", "拷贝", "贴"),
@@ -298,8 +298,8 @@ CUES: tuple[Cue, ...] = (
             r"\b(?:typ(?:e|ed|ing)|enter(?:ed|ing)?|writ(?:e|ten|ing))[ \t]++(?:it[ \t]++|the[ \t]++key[ \t]++)?"
             rf"(?:in[ \t]++)?(?:by[ \t]++hand|manually)\b{_GAP}{{0,30}}?\b(?:works?|worked|is[ \t]++fine|fine|ok)\b"
             r"|\bsame[ \t]++key[ \t]++typed[ \t]++(?:in[ \t]++)?(?:by[ \t]++hand|manually)"
-            rf"|手(?:动|工)?(?:打|敲|输入|输|键入){_GAP}{{0,12}}?(?:可以|好了|正常|能用|没问题|行|成功|就好)",
-            ("hand", "manually", "手"),
+            rf"|(?:手(?:动|工)?|自己)(?:打|敲|输入|输|键入){_GAP}{{0,12}}?(?:可以|好了|正常|能用|没问题|行|成功|就好|就得|得)",
+            ("hand", "manually", "手", "自己"),
         ),
         "copied_invisible",
         setup=False,
@@ -368,7 +368,7 @@ CUES: tuple[Cue, ...] = (
         _rx(
             r"[?&](?:api[_-]?key|key|token|access_token|apikey)="
             rf"|\b{_KEY_EN}\b{_GAP}{{0,40}}?\b(?:query[ \t](?:param(?:eter)?s?|string)|url[ \t]param(?:eter)?s?|in[ \t]the[ \t]url)\b"
-            rf"|{_KEY_ZH}{_GAP}{{0,10}}?(?:拼|放|带|加|写|传)(?:在|到|进)?[ \t]?(?:url|网址|链接|query|查询|查找)[ \t]?(?:参数|里|上|后面)"
+            rf"|{_KEY_ZH}{_GAP}{{0,10}}?(?:拼|放|带|加|写|传)(?:在|到|进)?[ \t]?(?:url|网址|链接|query|查询|查找){_CLAUSE}{{0,12}}?(?:参数|里|上|后面)"
             rf"|(?:url|网址|链接|query|查询|查找)[ \t]?参数{_GAP}{{0,10}}?{_KEY_ZH}",
             ("key=", "token=", "query", "url", "网址", "链接", "查询", "查找"),
         ),
@@ -398,6 +398,15 @@ CUES: tuple[Cue, ...] = (
         ),
         "api_key_header",
     ),
+    # A header of one's own ("X-Auth-Token"): names with a hyphen, never Authorization itself.
+    Cue(
+        _rx(
+            rf"\b(?:api[ _-]?)?(?:key|token)\b{_GAP}{{0,20}}?\b(?:as|in|via|with)[ \t]++(?:an?[ \t]++|the[ \t]++)?[\"'`“‘]?"
+            r"(?!authorization\b|proxy-authorization\b)[a-z][a-z0-9]{0,15}-[a-z0-9-]{1,30}[\"'`”’]?[ \t]++header\b",
+            ("header",),
+        ),
+        "wrong_header_name",
+    ),
     Cue(
         _rx(
             r"(?m)\b(?:without|no|missing|forgot|forgot[ \t]the|didn'?t[ \t]add|without[ \t]the)[ \t]++[\"'`]?Bearer[\"'`]?"
@@ -423,7 +432,7 @@ CUES: tuple[Cue, ...] = (
     Cue(
         _rx(
             _PROXY_EN
-            + rf"{_GAP}{{0,60}}?\b(?:drops?|dropped|dropping|strips?|stripped|stripping|removes?|removed|removing|eats|"
+            + rf"{_GAP}{{0,60}}?\b(?:drops?|dropped|dropping|strips?|stripped|stripping|removes?|removed|removing|eats|los(?:e|es|ing|t)|"
             r"swallows?|filters?|filtered|doesn'?t[ \t](?:forward|pass)|not[ \t](?:forwarding|passing))\b"
             rf"{_GAP}{{0,30}}?\b(?:authorization|auth|headers?|keys?|tokens?|bearer)\b"
             rf"|\b(?:authorization|auth|header)\b{_GAP}{{0,20}}?\b(?:is|was|gets|got|getting|being)?[ \t]?"
@@ -431,7 +440,8 @@ CUES: tuple[Cue, ...] = (
             r"goes[ \t]missing|went[ \t]missing|(?:seems|seem)[ \t]to[ \t](?:disappear|vanish|get[ \t]lost))\b"
             rf"|(?:authorization|鉴权|认证|请求头|header|标头){_GAP}{{0,10}}?(?:被|给)?(?:去掉|丢掉|丢了|丢失|过滤|删掉|拿掉|"
             r"吃掉|吞|剥离|不见|没了|没转发|没有转发|未转发|不转发|没透传|不透传)"
-            r"|(?:没有?|未|不)(?:转发|透传|传递|带上?)[ \t]?(?:authorization|鉴权|认证|请求头|header|标头)",
+            r"|(?:没有?|未|不)(?:转发|透传|传递|带上?)[ \t]?(?:authorization|鉴权|认证|请求头|header|标头)"
+            r"|(?:去掉|丢掉|过滤掉?|删掉|拿掉|吃掉|食了|吞了|剥离)(?:了)?[ \t]?(?:authorization|鉴权|认证|请求头|header|标头)",
             (
                 *_PROXY_NEEDLES,
                 "auth",
@@ -499,8 +509,10 @@ CUES: tuple[Cue, ...] = (
     ),
     Cue(
         _rx(
-            rf"(?:删|删除|删掉|禁用|停用|吊销|作废|撤销|清理|清掉)(?:了|咗)?{_CLAUSE}{{0,6}}?{_KEY_ZH}"
-            rf"|{_KEY_ZH}{_CLAUSE}{{0,6}}?(?:被|给)?(?:删|删除|删掉|禁用|停用|吊销|作废|过期|到期|失效)",
+            # English verbs in Chinese sentences ("delete 咗几条 key") only with a Chinese particle after them.
+            rf"(?:(?:删|删除|删掉|禁用|停用|吊销|作废|撤销|清理|清掉)(?:了|咗)?|(?:delete|disable|revoke)d?[ \t]?(?:了|咗|掉))"
+            rf"{_CLAUSE}{{0,6}}?{_KEY_ZH}"
+            rf"|{_KEY_ZH}{_CLAUSE}{{0,6}}?(?:被|给)?(?:删|删除|删掉|禁用|停用|吊销|作废|过了?期|到期|失效)",
             ("key", "token", "令牌", "密钥", "秘钥", "权杖"),
         ),
         "said_disabled",
@@ -521,6 +533,24 @@ def _search(pattern: regex.Pattern[str], text: str) -> regex.Match[str] | None:
 
 
 _TERMINATORS = ".!?。！？\n"
+#: Trouble no question can hide: "个 key 过期了，所以 401？" reports a 401 in the form of a question.
+_STRONG = _rx(
+    r"\b401s?\b|unauthori[sz]ed|AuthenticationError|invalid[ _-]?api[ _-]?key|incorrect[ _]api[ _]key|"
+    r"认证失败|鉴权失败|验证失败|无效的令牌|令牌无效|未授权",
+    (
+        "401",
+        "unauthori",
+        "authenticationerror",
+        "invalid",
+        "incorrect",
+        "认证失败",
+        "鉴权失败",
+        "验证失败",
+        "无效的令牌",
+        "令牌无效",
+        "未授权",
+    ),
+)
 
 
 def _asked(text: str, start: int, end: int, reported: bool) -> bool:
@@ -531,12 +561,18 @@ def _asked(text: str, start: int, end: int, reported: bool) -> bool:
         if char in _TERMINATORS and not (char in ".?" and text[stop + 1 : stop + 2].strip() not in ("", '"', "'")):
             break
         stop += 1
-    if text[stop : stop + 1] not in ("?", "？"):
+    if text[stop : stop + 1] not in ("?", "？") or reported or _search(_STRONG, text) is not None:
         return False
     begin = start
     while begin > max(0, start - 300) and text[begin - 1] not in _TERMINATORS:
         begin -= 1
-    return not reported and _search(TROUBLE, text[:begin] + " " + text[stop + 1 :]) is None
+    return _search(TROUBLE, text[:begin] + " " + text[stop + 1 :]) is None
+
+
+#: Written Cantonese (Hong Kong) function words, one character for one, so the Mandarin cues read them.
+_CANTONESE = str.maketrans(
+    {"冇": "没", "咗": "了", "喺": "在", "嘅": "的", "哋": "们", "唔": "不", "嚟": "来", "佢": "他", "啲": "些"}
+)
 
 
 def read_words(text: str, *, reported: bool = False) -> list[Said]:
@@ -545,6 +581,7 @@ def read_words(text: str, *, reported: bool = False) -> list[Said]:
     ``reported``: the paste already shows an authentication error, so the message reports trouble
     whatever its words say.
     """
+    text = text.translate(_CANTONESE)  # same length: positions still point at the original
     trouble = reported or _search(TROUBLE, text) is not None
     if not trouble and _search(_QUESTION, text) is not None:
         return []  # a question about how things work reports nothing

@@ -593,6 +593,42 @@ SIXTH_ROUND_NEAR_MISSES = [
     ("sixth-near-miss-07", "我们的 nginx 配置已经改好了，现在正常了，谢谢"),
 ]
 
+#: A seventh round: tools by name and written Cantonese (6/15 on the first run; then: Cantonese particles
+#: read as Mandarin, 由…copy, 自己打就得, "lose the header", a header of one's own, "…所以 401？").
+SEVENTH_ROUND = [
+    Case(
+        "seventh-en-00",
+        "In Cline I picked 'OpenAI' as provider and pasted your key, didn't see a base URL field. 401",
+        U,
+    ),
+    Case("seventh-zh-01", "Dify 里添加 OpenAI 供应商时 API Base 没填，只填了 key，测试连接 401", U),
+    Case("seventh-en-02", "LlamaIndex OpenAI(api_key=...) with default settings returns 401 invalid api key", U),
+    Case("seventh-zh-03", "我哋淨係改咗 API key，base url 冇改，依家一直 401", U),
+    Case("seventh-zh-04", "條 key 係由 Word 文件度 copy 出嚟，一直話 401，自己打就得", W),
+    Case("seventh-zh-05", "我哋公司個 proxy 會食咗 Authorization header，所以成日 401", M),
+    Case("seventh-zh-06", "我哋將 key 放喺 URL 嘅 query 參數度，回覆 401", M),
+    Case("seventh-zh-07", "同事琴日 delete 咗幾條 key，今日就 401", K),
+    Case("seventh-zh-08", "個 key 過咗期，所以 401？", K),
+    Case(
+        "seventh-en-09", "the key is injected from AWS Secrets Manager and has a trailing newline; 401 from your API", W
+    ),
+    Case("seventh-en-10", "Terraform wrote the key into the k8s secret with a newline at the end, our pods get 401", W),
+    Case("seventh-en-11", "Requests through our Kong gateway lose the Authorization header; direct curl works", M),
+    Case("seventh-en-12", "Our SDK wrapper sends the key as 'X-Auth-Token' header, getting 401", M),
+    Case("seventh-en-13", "got a 401 and the body was an HTML page from Cloudflare, not JSON", U),
+    Case("seventh-en-14", "the admin deleted my API key by accident, every call is 401 now", K),
+]
+
+SEVENTH_ROUND_NEAR_MISSES = [
+    ("seventh-near-miss-00", "Cline 可以接你们的 API 吗？"),
+    ("seventh-near-miss-01", "我哋想試下 Dify，有冇教學？"),
+    ("seventh-near-miss-02", "Is LlamaIndex supported?"),
+    ("seventh-near-miss-03", "We store keys in AWS Secrets Manager, is that recommended?"),
+    ("seventh-near-miss-04", "點樣用 curl 測試條 key？"),
+    ("seventh-near-miss-05", "我哋已經換咗新 key，依家正常喇，唔該"),
+    ("key-in-authorization-header", "We send the key as the Authorization header, works fine"),
+]
+
 WORDS = (
     NO_BASE_URL
     + FILE_NEWLINE
@@ -609,6 +645,7 @@ WORDS = (
     + TAIWAN
     + FIFTH_ROUND
     + SIXTH_ROUND
+    + SEVENTH_ROUND
 )
 
 #: Messages in the same words that report no 401 (how-to questions, other errors, things that work).
@@ -641,6 +678,7 @@ WORD_NEAR_MISSES = [
     *TAIWAN_NEAR_MISSES,
     *FIFTH_ROUND_NEAR_MISSES,
     *SIXTH_ROUND_NEAR_MISSES,
+    *SEVENTH_ROUND_NEAR_MISSES,
     # Words shared with the model's own vocabulary and with other troubles.
     ("proxy-drops-websockets", "our proxy drops websocket connections after 60s"),
     ("max-tokens-in-body", "we set max tokens in the request body"),
