@@ -3,7 +3,9 @@
 One analyzer serves English, Chinese and the mix customers actually type ("调用 chat/completions 报 401"):
 
 - Text is cut to a bounded length, Slack's HTML escapes are undone, it is NFKC-normalised (full-width
-  "４０１" becomes "401") and case-folded; invisible format characters are dropped.
+  "４０１" becomes "401"), written in Simplified characters (:mod:`supportbot.traditional`: 認證 and 认证
+  are one term, so Traditional questions reach the entries and join their Simplified paraphrases in a
+  gap) and case-folded; invisible format characters are dropped.
 - Latin-script words are split on anything that is not a letter or digit, stop words are dropped, and
   English words are stemmed with the Snowball stemmer (a small, well-kept, pure-Python library).
 - Chinese runs are split at function words (怎么, 的, 吗 …) and turned into character bigrams. Bigrams
@@ -35,6 +37,7 @@ import snowballstemmer
 import yaml
 
 from supportbot.paths import knowledge_dir
+from supportbot.traditional import fold
 
 #: Only the start of a message is analysed: questions are short, and a pasted 40,000-character log
 #: must not make one search or one gap signature slow.
@@ -143,13 +146,13 @@ class Analysis:
 
 
 def normalise(text: str, limit: int = MAX_ANALYSED_CHARS) -> str:
-    """Bounded, unescaped, NFKC-normalised, case-folded text without invisible format characters."""
+    """Bounded, unescaped, NFKC-normalised, case-folded, Simplified text without invisible format characters."""
     text = text[:limit]
     if "&" in text:
         text = html.unescape(text)
     text = unicodedata.normalize("NFKC", text)
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-    return text.casefold()
+    return fold(text).casefold()
 
 
 def is_concept(term: str) -> bool:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import regex
 
+from supportbot.traditional import fold
+
 #: Longer messages are pasted logs or code more often than questions; the 401 triage reads those.
 MAX_QUESTION_CHARS = 2000
 
@@ -73,11 +75,12 @@ _WORD = regex.compile(r"[\p{L}\p{N}]+")
 
 
 def without_noise(text: str) -> str:
-    """The text with code, links and emoji codes removed (a '?' in a URL asks nothing)."""
+    """The text with code, links and emoji codes removed (a '?' in a URL asks nothing), in Simplified
+    characters, so 報錯, 會不會 and 謝謝 read as the words below."""
     text = _CODE_BLOCK.sub(" ", text)
     text = _INLINE_CODE.sub(" ", text)
     text = _URL.sub(" ", text)
-    return _EMOJI.sub(" ", text)
+    return fold(_EMOJI.sub(" ", text))
 
 
 def is_small_talk(text: str) -> bool:

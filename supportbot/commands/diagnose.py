@@ -13,7 +13,8 @@ from supportbot.config import Settings
 from supportbot.triage import Check, detect_report, diagnose, pasted_base_urls
 from supportbot.triage.text import Scrub
 
-_HELP = """Diagnose a pasted 401: an error body, a curl command, SDK code, an .env, a log.
+_HELP = """Diagnose a pasted 401: an error body, a curl command, SDK code, an .env, a log, or the
+customer's own words ("we pass the key as ?api_key=", "同事把幾個金鑰刪掉了") in English or Chinese.
 
 Reads FILE (or standard input, "-") and prints the likely causes, most likely first:
 whitespace, missing_header, wrong_base_url, duplicated_path, disabled_key. Keys in the

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import regex
 
+from supportbot.traditional import fold
 from supportbot.triage.needles import set_needles
 from supportbot.triage.text import finditer, normalize, search
 
@@ -75,7 +76,7 @@ def detect_report(text: str) -> Detection:
     A message that only mentions keys ("how do I create a key?") or reports another error (429,
     quota, a missing model) has none.
     """
-    text = normalize(text)
+    text = fold(normalize(text))  # 認證失敗 and 無效的令牌 read as 认证失败 and 无效的令牌
     found: list[str] = []
     for name, pattern in _SIGNALS:
         for match in finditer(pattern, text):

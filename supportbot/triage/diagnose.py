@@ -6,7 +6,11 @@ One pass per kind of thing customers paste, all over the same normalised text:
 * curl commands (:mod:`.shell`) and raw HTTP requests;
 * ``name = value`` / ``name: value`` in code, ``.env``, YAML and header lines (:mod:`.values`);
 * URLs wherever they appear, judged against the official base URL(s) (:mod:`.baseurl`);
-* paths in logs, HTML answers, and a few things customers say in English or Chinese.
+* paths in logs, HTML answers;
+* what the customer says in their own words, English or Chinese (:mod:`.words`).
+
+The text is folded to Simplified Chinese first (:mod:`supportbot.traditional`), so Traditional
+wording is read by the same cues; excerpts of what the customer wrote quote the original.
 
 Each pass records findings; findings of one check are merged into one :class:`Check`. When the
 paste reports an error that is not a 401 cause (429, 5xx, quota, model, context length) and no
@@ -20,6 +24,7 @@ import sys
 from dataclasses import dataclass, field
 
 from supportbot.config import Settings
+from supportbot.traditional import Folded, fold_mapped
 from supportbot.triage import patterns as pt
 from supportbot.triage.baseurl import ROLE_FACTOR, Role, assess
 from supportbot.triage.checks import CHECK_ORDER, Check, CheckId, Finding
@@ -38,6 +43,7 @@ from supportbot.triage.urls import Official, Url, officials_from, parse_url, spl
 from supportbot.triage.values import VAR, Value, read_value
 from supportbot.triage.vendors import ECHOES, PHRASES, RELAY_MARKERS, classify_echo, foreign_to_openai
 from supportbot.triage.wire import authorization_problems, key_problems, keylike
+from supportbot.triage.words import read_words
 
 
 def _shown(label: str, value: str) -> str:
@@ -53,10 +59,14 @@ def _api_like(path: str) -> bool:
 
 @dataclass
 class _Run:
-    """One diagnosis: the passes share what earlier ones found (spans read, keys, hosts, flags)."""
+    """One diagnosis: the passes share what earlier ones found (spans read, keys, hosts, flags).
+
+    ``text`` is the paste folded to Simplified Chinese; excerpts of prose quote ``source.original``.
+    """
 
     text: str
     officials: tuple[Official, ...]
+    source: Folded | None = None
     lowered: str = ""
     judged: set[tuple[Url, str, bool]] = field(default_factory=set)
     findings: dict[CheckId, list[Finding]] = field(default_factory=dict)
@@ -96,6 +106,12 @@ class _Run:
         # Spans may nest or overlap a little; look back over the few that start before ``pos``.
         return any(spans[i][0] <= pos < spans[i][1] for i in range(index, max(-1, index - 8), -1))
 
+    def quote(self, pos: int, *, limit: int = 240) -> str:
+        """The customer's own line around ``pos`` (a position in the folded text), as they wrote it."""
+        if self.source is None:
+            return line_at(self.text, pos, limit=limit)
+        return line_at(self.source.original, self.source.origin(pos), limit=limit)
+
     def is_official(self, host: str) -> bool:
         return any(o.host == host or o.host.endswith("." + host) for o in self.officials)
 
@@ -120,6 +136,7 @@ class _Run:
         self.paths()
         self.html()
         self.prose()
+        self.words()
         self.combinations()
 
     def phrases(self) -> None:
@@ -132,14 +149,14 @@ class _Run:
                 if phrase.vendor_host is not None:
                     self.vendor_hosts.append((phrase.vendor_host, match.start()))
                 if phrase.reason is not None:
-                    self.add(phrase.reason, excerpt=line_at(self.text, match.start()))
+                    self.add(phrase.reason, excerpt=self.quote(match.start()))
                 break  # one hit per phrase is enough to know what it says
 
     def echoes(self) -> None:
         for pattern in ECHOES:
             for match in finditer(pattern, self.text):
                 echo = match.group("echo").strip()
-                excerpt = line_at(self.text, match.start())
+                excerpt = self.quote(match.start())
                 reason = classify_echo(echo)
                 after = self.text[match.end() : match.end() + 160].lower()
                 at = (
@@ -426,7 +443,7 @@ class _Run:
 
     def paths(self) -> None:
         for match in finditer(pt.DOUBLED, self.text):
-            excerpt = line_at(self.text, match.start(), limit=160)
+            excerpt = self.quote(match.start(), limit=160)
             reason = "doubled_v1" if match.group(0).lower().startswith("/v1/v1") else "doubled_path"
             self.add(reason, excerpt=excerpt)
         for match in finditer(pt.LOG_PATH, self.text):
@@ -439,7 +456,7 @@ class _Run:
                 factor = 0.8 if self.officials else 0.6
                 self.add(
                     "missing_v1",
-                    excerpt=line_at(self.text, match.start(), limit=160),
+                    excerpt=self.quote(match.start(), limit=160),
                     factor=factor,
                     note=f"requests go to {path} instead of {expected}{endpoint}",
                 )
@@ -447,7 +464,7 @@ class _Run:
     def html(self) -> None:
         match = search(pt.HTML, self.text)
         if match is not None and search(pt.ERROR_CONTEXT, self.text) is not None:
-            self.add("html_response", excerpt=line_at(self.text, match.start(), limit=100))
+            self.add("html_response", excerpt=self.quote(match.start(), limit=100))
 
     def prose(self) -> None:
         for pattern, reason, guarded in pt.PROSE:
@@ -455,8 +472,15 @@ class _Run:
                 lead = self.text[max(0, match.start() - 24) : match.start()]
                 if guarded and (search(pt.NEGATION_LEAD, lead) or search(pt.QUESTION_LEAD, lead)):
                     continue
-                self.add(reason, excerpt=line_at(self.text, match.start(), limit=160))
+                self.add(reason, excerpt=self.quote(match.start(), limit=160))
                 break
+
+    def words(self) -> None:
+        named = {f.reason for f in self.findings.get(CheckId.WHITESPACE, [])}
+        for said in read_words(self.text, reported=self.auth_msg):
+            if said.reason == "copied_invisible" and "said_whitespace" in named:
+                continue  # they already name what the copy brought along; that is the better quote
+            self.add(said.reason, excerpt=self.quote(said.start, limit=160))
 
     def combinations(self) -> None:
         missing = [f for f in self.findings.get(CheckId.MISSING_HEADER, []) if f.reason == "vendor_says_missing"]
@@ -476,7 +500,7 @@ class _Run:
                 vendor = vendor_of(host) or host
                 self.add(
                     "other_vendor_answered",
-                    excerpt=line_at(self.text, pos),
+                    excerpt=self.quote(pos),
                     subject=f"https://{host}",
                     note=f"{vendor}'s wording, not {self.officials[0].url.display()}",
                 )
@@ -517,7 +541,8 @@ def diagnose(text: str, settings: Settings, *, scrub: Scrub) -> list[Check]:
     ``scrub`` masks keys (``supportbot.keys.Scanner(...).scrub``); every excerpt passes through
     it and then through a second guard that shortens any long token, so no evidence holds a key.
     """
-    run = _Run(normalize(text), officials_from(settings.api_base_urls))
+    folded = fold_mapped(normalize(text))
+    run = _Run(folded.text, officials_from(settings.api_base_urls), folded)
     run.run()
     return run.checks(scrub)
 

@@ -37,6 +37,12 @@ REASONS: dict[str, Reason] = {
     "header_value_error": Reason(_W, 0.9, "The HTTP client refused the header value (whitespace or a line break)"),
     "echo_quoted": Reason(_W, 0.95, "The server's echo of the key starts with a quote mark"),
     "said_whitespace": Reason(_W, 0.5, "The customer mentions spaces or quotes around the key"),
+    "file_newline": Reason(_W, 0.75, "The key is read from a file and keeps the file's line break"),
+    "copied_invisible": Reason(
+        _W, 0.7, "The key was copied from a document or chat, which can add invisible characters or spaces"
+    ),
+    "shell_quotes": Reason(_W, 0.8, "The shell keeps the quote marks as part of the key (cmd.exe 'set X=\"…\"')"),
+    "bom": Reason(_W, 0.8, "A byte order mark (BOM) from the file sits in front of the key"),
     # missing_header
     "vendor_says_missing": Reason(_M, 0.9, "The server says no key arrived"),
     "sdk_no_key": Reason(_M, 0.9, "The SDK found no key to send (environment variable not loaded)"),
@@ -51,6 +57,14 @@ REASONS: dict[str, Reason] = {
     "wrong_header_name": Reason(_M, 0.35, "The key goes in another header than 'Authorization: Bearer'"),
     "proxy_strips": Reason(_M, 0.8, "A proxy in between seems to drop the Authorization header"),
     "said_missing": Reason(_M, 0.6, "The customer says the header or key is not set"),
+    "key_in_body": Reason(_M, 0.75, "The key is sent in the request body, not in the Authorization header"),
+    "key_in_query": Reason(_M, 0.8, "The key is sent as a URL query parameter, not in the Authorization header"),
+    "token_scheme": Reason(
+        _M, 0.85, "The Authorization header uses another scheme ('Token', 'Basic') instead of 'Bearer'"
+    ),
+    "api_key_header": Reason(
+        _M, 0.75, "The key is sent in an 'api-key' header; this API reads 'Authorization: Bearer'"
+    ),
     # wrong_base_url
     "website_host": Reason(_U, 0.85, "The website or console address is used instead of the API base URL"),
     "website_path": Reason(_U, 0.75, "A web page path is used instead of the API base URL"),
@@ -65,6 +79,7 @@ REASONS: dict[str, Reason] = {
     "key_sent_to_other_vendor": Reason(_U, 0.85, "Another provider rejected this key: the base URL was never changed"),
     "html_response": Reason(_U, 0.6, "An HTML page came back: the URL points at a website, not the API"),
     "said_website": Reason(_U, 0.5, "The customer says the website or console address is configured"),
+    "base_url_not_set": Reason(_U, 0.75, "No base URL is set, so the SDK calls its default host, not this API"),
     "probe_not_api": Reason(_U, 0.9, "Calling this base URL's /models shows it is not the API"),
     # duplicated_path
     "doubled_path": Reason(_D, 0.95, "The endpoint path appears twice in the URL"),

@@ -5,10 +5,14 @@ from __future__ import annotations
 import random
 import string
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 
 from supportbot.config import Settings
+
+if TYPE_CHECKING:
+    from tests.unit.triage.cases import Case
 
 OFFICIAL = "https://api.llmrelay.com/v1"
 _ALNUM = string.ascii_letters + string.digits
@@ -48,6 +52,19 @@ def settings() -> Settings:
 @pytest.fixture
 def bare_settings() -> Settings:
     return Settings()
+
+
+def assert_names_cause(case: Case, settings: Settings) -> None:
+    """The first check diagnose() names for ``case`` is the case's check (and reason, when given)."""
+    from supportbot.triage import diagnose
+    from supportbot.triage.reasons import REASONS
+
+    checks = diagnose(plant(case.text), settings, scrub=fake_scrub)
+    assert checks, "nothing named"
+    assert checks[0].check == case.check, [(c.check, c.reason, c.score) for c in checks]
+    if case.reason is not None:
+        assert checks[0].reason == case.reason
+        assert REASONS[case.reason].check == case.check
 
 
 def identity(text: str) -> str:

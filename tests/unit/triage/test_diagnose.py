@@ -5,19 +5,13 @@ from __future__ import annotations
 import pytest
 
 from supportbot.triage import CHECK_ORDER, CheckId, diagnose
-from supportbot.triage.reasons import REASONS
 from tests.unit.triage.cases import ALL, NEAR_MISSES, Case
-from tests.unit.triage.conftest import KEYS, fake_scrub, identity, plant
+from tests.unit.triage.conftest import KEYS, assert_names_cause, fake_scrub, identity, plant
 
 
 @pytest.mark.parametrize("case", ALL, ids=[f"{c.check}:{c.id}" for c in ALL])
 def test_names_the_cause(case: Case, settings, bare_settings) -> None:
-    checks = diagnose(plant(case.text), settings if case.official else bare_settings, scrub=fake_scrub)
-    assert checks, "nothing named"
-    assert checks[0].check == case.check, [(c.check, c.reason, c.score) for c in checks]
-    if case.reason is not None:
-        assert checks[0].reason == case.reason
-        assert REASONS[case.reason].check == case.check
+    assert_names_cause(case, settings if case.official else bare_settings)
 
 
 @pytest.mark.parametrize(("name", "text"), NEAR_MISSES, ids=[n for n, _ in NEAR_MISSES])
