@@ -260,6 +260,19 @@ WRAPS: dict[str, Wrap] = {
     "cjk-fullwidth-colon": ("key：", "。"),
     "quote-block": ("> ", "\n> still failing"),
 }
+# Glue that is not a word: a key right after "Bearer" (no space), URL-encoded or JSON-escaped "=".
+# Every key with a literal prefix is found there; place() skips the others.
+GLUE_WRAPS: dict[str, Wrap] = {
+    "bearer-glued": ("curl -H 'Authorization: Bearer", "'"),
+    "url-encoded": ("https://app.example/cb?next=1&amp;key%3D", "%26x%3D1"),
+    "json-escaped": ('{"q": "key\\u003d', '"}'),
+}
+# Glued to letters and digits: only rules with a distinctive prefix (``glued = true``) find these.
+LETTER_GLUE_WRAPS: dict[str, Wrap] = {
+    "letter-before": ("mykeyis", " thanks"),
+    "digit-before": ("key1", " 谢谢"),
+    "cjk-markup-glued": ("我的密钥是*_", "_*谢谢"),
+}
 # Characters that break a key without showing in Slack; inserted inside the secret.
 BREAKERS: dict[str, str] = {
     "zwsp": "\u200b",
@@ -270,7 +283,9 @@ BREAKERS: dict[str, str] = {
     "soft-hyphen": "\u00ad",
     "line-break": "\n",
 }
-CHAT_CONTEXTS: tuple[str, ...] = tuple(WRAPS) + tuple(f"broken-{name}" for name in BREAKERS) + ("slack-link",)
+CHAT_CONTEXTS: tuple[str, ...] = (
+    tuple(WRAPS) + tuple(GLUE_WRAPS) + tuple(f"broken-{name}" for name in BREAKERS) + ("slack-link",)
+)
 
 
 def place(planted: Planted, context: str, rng: random.Random | None = None) -> Placed | None:
@@ -278,6 +293,11 @@ def place(planted: Planted, context: str, rng: random.Random | None = None) -> P
     if context in WRAPS:
         before, after = WRAPS[context]
         return Placed(before + planted.text + after, len(before) + planted.start, len(before) + planted.end)
+    if context in GLUE_WRAPS or context in LETTER_GLUE_WRAPS:
+        if not planted.prefixed or planted.start != 0:
+            return None
+        before, after = GLUE_WRAPS.get(context) or LETTER_GLUE_WRAPS[context]
+        return Placed(before + planted.text + after, len(before), len(before) + planted.end)
     if context == "slack-link":
         if planted.rule == "private-key" or "\n" in planted.text or planted.start != 0:
             return None

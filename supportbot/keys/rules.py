@@ -8,7 +8,6 @@ quotes only rule metadata, never scanned text.
 from __future__ import annotations
 
 import importlib
-import re
 import time
 import tomllib
 from collections.abc import Iterable
@@ -24,10 +23,12 @@ from regex import Pattern
 DEFAULT_RULES_NAME = "rules.toml"
 # Ends of a key may not touch these: a key glued to Latin letters or digits is part of a longer word.
 # Written out in ASCII because Unicode-aware classes count Chinese characters as word characters.
-LEFT_BOUNDARY = r"(?<![A-Za-z0-9])"
+# Some glue is not a word, though: a missing space after "Bearer" (itself a common 401 cause), a
+# URL-encoded character ("key%3Dsk-…") or a JSON \u escape ("\u003dsk-…") still starts a key.
+LEFT_BOUNDARY = r"(?:(?<![A-Za-z0-9])|(?<=(?i:bearer)|%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}))"
 RIGHT_BOUNDARY = r"(?![A-Za-z0-9])"
 
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_ID = regex.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _KNOWN_FIELDS = {
     "id",
     "provider",
@@ -38,6 +39,7 @@ _KNOWN_FIELDS = {
     "allowlist",
     "context",
     "boundaries",
+    "glued",
 }
 # How long one adversarial probe of a deployment's rule may take before the rule is refused.
 _PROBE_LIMIT_SECONDS = 0.05
@@ -68,6 +70,7 @@ class Rule:
     allowlist: tuple[str, ...] = ()
     context: bool = False
     boundaries: bool = True
+    glued: bool = False
     source: str = "<memory>"
     pattern: Pattern[str] = field(init=False, repr=False, compare=False)
     allow_patterns: tuple[Pattern[str], ...] = field(init=False, repr=False, compare=False)
@@ -77,7 +80,9 @@ class Rule:
     def __post_init__(self) -> None:
         if not self.provider:
             object.__setattr__(self, "provider", self.id)
-        body = f"{LEFT_BOUNDARY}(?:{self.regex}){RIGHT_BOUNDARY}" if self.boundaries else self.regex
+        # A distinctive prefix (sk-proj-, AIza, ghp_) is a key wherever it starts: no boundary on either side.
+        wrapped = self.boundaries and not self.glued
+        body = f"{LEFT_BOUNDARY}(?:{self.regex}){RIGHT_BOUNDARY}" if wrapped else self.regex
         try:
             regex.compile(self.regex)  # alone first: the boundary wrapper could hide an open bracket
             pattern = regex.compile(body)
@@ -120,7 +125,7 @@ def rule_from_mapping(data: dict[str, Any], source: str) -> Rule:
     for name in ("provider", "description"):
         if not isinstance(data.get(name, ""), str):
             raise RulesError(source, rule_id, f"'{name}' must be a string")
-    for name in ("context", "boundaries"):
+    for name in ("context", "boundaries", "glued"):
         if not isinstance(data.get(name, True), bool):
             raise RulesError(source, rule_id, f"'{name}' must be true or false")
     problem = catastrophic_reason(pattern)
@@ -136,6 +141,7 @@ def rule_from_mapping(data: dict[str, Any], source: str) -> Rule:
         allowlist=tuple(allowlist),
         context=data.get("context", False),
         boundaries=data.get("boundaries", True),
+        glued=data.get("glued", False),
         source=source,
     )
 

@@ -6,14 +6,20 @@ hide a keyword; most messages stop there. A candidate is cleaned (invisible char
 entities decoded) only when it needs it, only the rules whose keywords occurred run, and a second view
 with suspicious line breaks joined is built only when a key prefix sits right before a break.
 
+It fails closed. A rule that errors or runs out of time cannot vouch for the rest of the text, so every
+long opaque token there is reported as a ``suspect`` finding (masked like any key), and the rule id is
+reported through :attr:`ScanResult.degraded` and the ``on_degraded`` callback (the Slack edge counts and
+logs it; this module has no metrics). Text longer than :data:`MAX_WINDOW` is matched in overlapping
+windows, so no single regex call sees more than that.
+
 A :class:`Scanner` holds nothing but immutable, compiled state after construction, so one instance is
 shared by all threads.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -33,14 +39,31 @@ if TYPE_CHECKING:
 # Backstop only: every default rule finishes in well under a few milliseconds on 40,000 characters.
 DEFAULT_TIMEOUT_SECONDS = 0.25
 WITHHELD = "[text withheld: it could not be checked for keys]"
+#: The rule id of a finding the scanner could not rule out: a long opaque token in text that a rule
+#: failed to check. Callers treat it like any key.
+SUSPECT = "suspect"
+#: The rule id reported as degraded when the scanner itself failed, not one rule.
+SCANNER_FAILED = "scanner"
+# Slack messages hold at most 40,000 characters; longer text (files, the CLI) is matched in windows of
+# this many characters, each overlapping the next by more than the longest key (a PEM block).
+MAX_WINDOW = 100_000
+WINDOW_OVERLAP = 13_000
 
 _INVISIBLE_SET = frozenset(INVISIBLE)
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_DATA_URI = re.compile(r"data:[A-Za-z0-9.+/-]{1,100};base64,[A-Za-z0-9+/=\s]{64,}")
-_WHITESPACE = re.compile(r"\s+")
+_SURROGATE = regex.compile("[\ud800-\udfff]")
+_DATA_URI = regex.compile(r"data:[A-Za-z0-9.+/-]{1,100};base64,[A-Za-z0-9+/=\s]{64,}+")
+_WHITESPACE = regex.compile(r"\s+")
 # Prefixes that can open a key cut by a line break: key characters, perhaps ending in a dot ("AQ.").
-_JOINABLE = re.compile(r"^[A-Za-z0-9_-]+\.?$")
-_ITALIC_OPENER = re.compile(r"(?:^|(?<=\s))_")
+_JOINABLE = regex.compile(r"^[A-Za-z0-9_-]++\.?$")
+_ITALIC_OPENER = regex.compile(r"(?:^|(?<=\s))_")
+# What a key could be when no rule can say: a long run of key characters holding a letter and a digit.
+_OPAQUE = regex.compile(r"(?<![A-Za-z0-9_+/=.-])[A-Za-z0-9_+/=.-]{16,}+")
+_HAS_DIGIT = regex.compile(r"[0-9]")
+_HAS_LETTER = regex.compile(r"[A-Za-z]")
+_SUSPECT_RULE = Rule(id=SUSPECT, regex=_OPAQUE.pattern, keywords=(), provider="unknown", boundaries=False)
+_SUSPECT_TIER = 2
+# The suspect pass is one simple linear pattern; it gets its own budget, as the rules' may be what ran out.
+_SUSPECT_TIMEOUT_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +76,16 @@ class Finding:
     provider: str
     masked: str
     key_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """What :meth:`Scanner.scan` found, and which rules could not check all of the text."""
+
+    findings: list[Finding]
+    #: Rule ids (or ``"scanner"``) that errored or timed out; the text they could not vouch for is
+    #: covered by ``suspect`` findings instead.
+    degraded: tuple[str, ...] = ()
 
 
 class _Candidate(NamedTuple):
@@ -74,6 +107,7 @@ class Scanner:
         *,
         fingerprint_secret: str | bytes,
         timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        on_degraded: Callable[[str], None] | None = None,
     ) -> None:
         chosen = list(default_rules()) if rules is None else list(rules)
         check_unique(chosen)
@@ -82,6 +116,7 @@ class Scanner:
             raise ValueError("the fingerprint secret is empty")
         self._secret = secret
         self._timeout = timeout
+        self._on_degraded = on_degraded
         self._rules = tuple(chosen)
         self._order = {rule.id: index for index, rule in enumerate(chosen)}
         by_keyword: dict[str, set[int]] = {}
@@ -97,13 +132,19 @@ class Scanner:
         self._join_automaton = ahocorasick_rs.AhoCorasick(join_words) if join_words else None
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, fingerprint_secret: str | bytes | None = None) -> Scanner:
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        fingerprint_secret: str | bytes | None = None,
+        on_degraded: Callable[[str], None] | None = None,
+    ) -> Scanner:
         """Default rules plus ``settings.rules_file``; the secret is the argument, else the setting."""
         secret = fingerprint_secret if fingerprint_secret is not None else settings.fingerprint_secret
         if not secret:
             raise ValueError("no fingerprint secret: set SUPPORTBOT_FINGERPRINT_SECRET")
         extra = [settings.rules_file] if settings.rules_file is not None else []
-        return cls(load_rules(*extra), fingerprint_secret=secret)
+        return cls(load_rules(*extra), fingerprint_secret=secret, on_degraded=on_degraded)
 
     @property
     def rules(self) -> tuple[Rule, ...]:
@@ -111,21 +152,21 @@ class Scanner:
 
     # --- public API ---------------------------------------------------------------------------------
 
+    def scan(self, text: str) -> ScanResult:
+        """Keys in ``text`` and the rules that could not check all of it. Never raises.
+
+        A rule that fails leaves ``suspect`` findings over every long opaque token it did not check, so
+        a failure never reads as "no key".
+        """
+        return self._scan(text, first_only=False)
+
     def find(self, text: str) -> list[Finding]:
-        """Keys in ``text``, sorted by start, never overlapping. Never raises."""
-        try:
-            text = _as_text(text)
-            candidates = self._candidates(text, first_only=False)
-            return [self._finding(item) for item in _resolve(candidates)]
-        except Exception:
-            return []
+        """Keys in ``text``, sorted by start, never overlapping. Never raises (see :meth:`scan`)."""
+        return self._scan(text, first_only=False).findings
 
     def has_key(self, text: str) -> bool:
-        """True when ``text`` holds at least one key (stops at the first). Never raises."""
-        try:
-            return bool(self._candidates(_as_text(text), first_only=True))
-        except Exception:
-            return False
+        """True when ``text`` holds at least one key, or may hold one that a failed rule could not rule out."""
+        return bool(self._scan(text, first_only=True).findings)
 
     def mask(self, text: str, findings: Sequence[Finding] | None = None) -> str:
         """``text`` with every key replaced by its masked form."""
@@ -153,7 +194,40 @@ class Scanner:
             cleaned = _SURROGATE.sub("\ufffd", lowered)
             return set(self._automaton.find_matches_as_strings(cleaned, overlapping=True))
 
-    def _candidates(self, text: str, *, first_only: bool) -> list[_Candidate]:
+    def _scan(self, text: object, *, first_only: bool) -> ScanResult:
+        plain = _as_text(text)
+        degraded: list[str] = []
+        try:
+            candidates = self._windows(plain, degraded, first_only=first_only)
+            findings = [self._finding(item) for item in _resolve(candidates)]
+        except Exception:
+            degraded.append(SCANNER_FAILED)
+            findings = [self._finding(item) for item in self._suspects(View(plain), 0)]
+        unique = tuple(dict.fromkeys(degraded))
+        if unique and self._on_degraded is not None:
+            for rule_id in unique:
+                try:
+                    self._on_degraded(rule_id)
+                except Exception:  # noqa: S112 - a failing observer must not undo the findings
+                    continue
+        return ScanResult(findings, unique)
+
+    def _windows(self, text: str, degraded: list[str], *, first_only: bool) -> list[_Candidate]:
+        if len(text) <= MAX_WINDOW:
+            return self._candidates(text, degraded, first_only=first_only)
+        found: list[_Candidate] = []
+        start = 0
+        while start < len(text):
+            piece = self._candidates(text[start : start + MAX_WINDOW], degraded, first_only=first_only)
+            found.extend(item._replace(start=item.start + start, end=item.end + start) for item in piece)
+            if found and first_only:
+                break
+            if start + MAX_WINDOW >= len(text):
+                break
+            start += MAX_WINDOW - WINDOW_OVERLAP
+        return found
+
+    def _candidates(self, text: str, degraded: list[str], *, first_only: bool) -> list[_Candidate]:
         if not text:
             return []
         hits = self._keywords_in(text.lower())
@@ -169,16 +243,23 @@ class Scanner:
         rules = self._rules_for(hits)
         if not rules:
             return []
-        excluded = _data_uri_spans(text) if "base64," in text else []
-        found = self._match(view, rules, excluded, first_only=first_only)
+        excluded = self._data_uri_spans(text, degraded) if "base64," in text else []
+        found = self._match(view, rules, excluded, degraded, first_only=first_only)
         if found and first_only:
             return found
         joined = None
         if "\n" in view.text and self._holds_prefix(view.text.lower()):
-            joined = joined_view(view, self._holds_prefix)
+            joined = joined_view(view, self._holds_prefix, self._opens_key)
         if joined is not None:
-            found.extend(self._match(joined, rules, excluded, first_only=first_only))
+            found.extend(self._match(joined, rules, excluded, degraded, first_only=first_only))
         return found
+
+    def _data_uri_spans(self, text: str, degraded: list[str]) -> list[tuple[int, int]]:
+        try:
+            return [match.span() for match in _DATA_URI.finditer(text, timeout=self._timeout)]
+        except TimeoutError:
+            degraded.append("data-uri")
+            return []  # nothing is excluded, so nothing is skipped
 
     def _holds_prefix(self, lowered: str) -> bool:
         if self._join_automaton is None:
@@ -188,6 +269,13 @@ class Scanner:
         except UnicodeEncodeError:
             return bool(self._join_automaton.find_matches_as_indexes(_SURROGATE.sub("\ufffd", lowered)))
 
+    def _opens_key(self, run: str) -> bool:
+        """True when ``run`` (the text after a line break) starts with a key prefix: a new key, not the rest."""
+        if self._join_automaton is None:
+            return False
+        head = _SURROGATE.sub("\ufffd", run[:32].lower())
+        return any(start == 0 for _, start, _ in self._join_automaton.find_matches_as_indexes(head))
+
     def _rules_for(self, hits: Iterable[str]) -> list[Rule]:
         indexes: set[int] = set()
         for word in hits:
@@ -195,22 +283,55 @@ class Scanner:
         return [self._rules[index] for index in sorted(indexes)]
 
     def _match(
-        self, view: View, rules: list[Rule], excluded: list[tuple[int, int]], *, first_only: bool
+        self,
+        view: View,
+        rules: list[Rule],
+        excluded: list[tuple[int, int]],
+        degraded: list[str],
+        *,
+        first_only: bool,
     ) -> list[_Candidate]:
         text = view.text
         found: list[_Candidate] = []
         for rule in rules:
+            checked = 0  # the rule vouches for text[:checked]
             try:
                 for match in rule.pattern.finditer(text, timeout=self._timeout):
+                    checked = match.start()
                     candidate = self._check(view, rule, match)
+                    checked = match.end()
                     if candidate is None or _inside(candidate, excluded):
                         continue
                     found.append(candidate)
                     if first_only:
                         return found
-            except TimeoutError:
-                continue
+            except Exception:
+                # A timeout or an error must not read as "no key": what the rule did not check is suspect.
+                degraded.append(rule.id)
+                found.extend(self._suspects(view, checked))
+                if found and first_only:
+                    return found
         return found
+
+    def _suspects(self, view: View, start: int) -> list[_Candidate]:
+        """Every long opaque token in ``view.text[start:]``, as ``suspect`` candidates."""
+        text = view.text
+        found: list[_Candidate] = []
+        try:
+            for match in _OPAQUE.finditer(text, start, timeout=_SUSPECT_TIMEOUT_SECONDS):
+                token = match.group().rstrip(".")
+                if len(token) < 16 or not _HAS_DIGIT.search(token) or not _HAS_LETTER.search(token):
+                    continue
+                found.append(self._suspect(view, match.start(), match.start() + len(token)))
+        except Exception:
+            # Not even tokens could be told apart: everything from here on is withheld as one span.
+            return [self._suspect(view, start, len(text))] if start < len(text) else []
+        return found
+
+    def _suspect(self, view: View, start: int, end: int) -> _Candidate:
+        original_start, original_end = view.to_original(start, end)
+        key = _normalise_key(view.text[start:end])
+        return _Candidate(original_start, original_end, _SUSPECT_TIER, 0, _SUSPECT_RULE, key, "")
 
     def _check(self, view: View, rule: Rule, match: regex.Match[str]) -> _Candidate | None:
         text = view.text
@@ -303,20 +424,18 @@ def _trim_context_value(text: str, start: int, end: int) -> int:
     return end
 
 
-def _data_uri_spans(text: str) -> list[tuple[int, int]]:
-    return [match.span() for match in _DATA_URI.finditer(text)]
-
-
 def _inside(candidate: _Candidate, spans: list[tuple[int, int]]) -> bool:
     return any(start <= candidate.start and candidate.end <= end for start, end in spans)
 
 
 def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
-    """Non-overlapping choice: specific rules first (longest, then earliest rule), then context rules."""
+    """Non-overlapping choice: specific rules first (longest, then earliest rule), then context rules,
+    then suspects."""
     if len(candidates) <= 1:
         return candidates
-    chosen: list[_Candidate] = []
-    for tier in (0, 1):
+    chosen: list[_Candidate] = []  # sorted by start and, as they never overlap, by end
+    starts: list[int] = []
+    for tier in (0, 1, _SUSPECT_TIER):
         # Specific formats: the longest match wins. Context rules: the more specific rule (earlier in
         # the file, e.g. MISTRAL_API_KEY over any *_API_KEY) wins even if the generic value runs longer.
         ranked = sorted(
@@ -326,9 +445,13 @@ def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
             ),
         )
         for item in ranked:
-            if all(item.end <= other.start or item.start >= other.end for other in chosen):
-                chosen.append(item)
-    chosen.sort(key=lambda item: item.start)
+            index = bisect_right(starts, item.start)
+            if index > 0 and chosen[index - 1].end > item.start:
+                continue
+            if index < len(chosen) and chosen[index].start < item.end:
+                continue
+            chosen.insert(index, item)
+            starts.insert(index, item.start)
     return chosen
 
 

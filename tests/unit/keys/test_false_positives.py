@@ -61,6 +61,9 @@ LOOKALIKES = {
     "json key null": '{"api_key": null, "base_url": "https://api.example.com"}',
     "api key dotted path": "api_key=settings.openai.api_key",
     "env name value": "API_KEY=OPENAI_API_KEY_PROD",
+    "hash glued to a word": "task-d41d8cd98f00b204e9800998ecf8427e and desk-0f3c9a7e5b1d2c4a6e8f0a1b3c5d7e9f",
+    "upper-case words after asia": "EURASIAPACIFICSOUTHEAST region",
+    "bearer prose glued": "use Bearerauth in the header",
 }
 
 
@@ -100,7 +103,12 @@ def test_vendor_style_echo_is_not_a_key(scanner: Scanner, rule: str) -> None:
     assert scanner.find(f"Incorrect API key provided: {text}.") == []
 
 
-@pytest.mark.parametrize("rule", PREFIXED_RULES)
+# Rules with a distinctive prefix (``glued = true``) find keys glued to letters on purpose (issue 13);
+# the others still need a boundary, so "task-…" or "EURASIA…" never start a key.
+NOT_GLUED = [rule.id for rule in Scanner(fingerprint_secret="not-glued-listing").rules if not rule.glued]
+
+
+@pytest.mark.parametrize("rule", [rule for rule in PREFIXED_RULES if rule in NOT_GLUED])
 def test_glued_to_a_letter_is_not_this_rule(scanner: Scanner, rule: str) -> None:
     planted = make_planted(rule, random.Random(rule))
     assert all(item.rule != rule or item.start > 1 for item in scanner.find("q" + planted.text))
