@@ -95,6 +95,15 @@ class Rule:
         object.__setattr__(self, "has_prefix_group", "prefix" in pattern.groupindex)
 
 
+@dataclass(frozen=True)
+class Provider:
+    """Who issues a key: the name people know, and where its owner disables or rotates it."""
+
+    id: str
+    name: str
+    rotate_url: str = ""
+
+
 def rule_from_mapping(data: dict[str, Any], source: str) -> Rule:
     """Validate one ``[[rules]]`` table and build its :class:`Rule`."""
     raw_id = data.get("id")
@@ -168,6 +177,35 @@ def default_rules() -> tuple[Rule, ...]:
     """The packaged rules, parsed and compiled once per process."""
     text = resources.files("supportbot.keys").joinpath(DEFAULT_RULES_NAME).read_text(encoding="utf-8")
     return tuple(parse_rules(text, f"supportbot/keys/{DEFAULT_RULES_NAME}"))
+
+
+def parse_providers(text: str, source: str) -> dict[str, Provider]:
+    """The ``[[providers]]`` tables of one rule file (none is fine), by provider id."""
+    try:
+        tables = tomllib.loads(text).get("providers", [])
+    except tomllib.TOMLDecodeError as error:
+        raise RulesError(source, None, f"not valid TOML: {error}") from None
+    providers: dict[str, Provider] = {}
+    for table in tables if isinstance(tables, list) else []:
+        ident, name, url = (table.get(key, "") if isinstance(table, dict) else None for key in ("id", "name", "rotate"))
+        if not (isinstance(ident, str) and ident and isinstance(name, str) and name and isinstance(url, str)):
+            raise RulesError(source, None, "each [[providers]] entry needs a string id and name (and may have rotate)")
+        if url and not url.startswith("https://"):
+            raise RulesError(source, None, f"provider '{ident}': rotate must be an https:// URL")
+        providers[ident] = Provider(ident, name, url)
+    return providers
+
+
+@lru_cache(maxsize=1)
+def default_providers() -> dict[str, Provider]:
+    """Display names and rotation pages of the providers the packaged rules name."""
+    text = resources.files("supportbot.keys").joinpath(DEFAULT_RULES_NAME).read_text(encoding="utf-8")
+    return parse_providers(text, f"supportbot/keys/{DEFAULT_RULES_NAME}")
+
+
+def provider_info(provider_id: str) -> Provider:
+    """The provider's name and rotation page; an unknown provider is shown by its id, with no page."""
+    return default_providers().get(provider_id) or Provider(provider_id, provider_id)
 
 
 def load_rule_file(path: Path) -> list[Rule]:

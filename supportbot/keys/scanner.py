@@ -55,6 +55,8 @@ _DATA_URI = regex.compile(r"data:[A-Za-z0-9.+/-]{1,100};base64,[A-Za-z0-9+/=\s]{
 _WHITESPACE = regex.compile(r"\s+")
 # Prefixes that can open a key cut by a line break: key characters, perhaps ending in a dot ("AQ.").
 _JOINABLE = regex.compile(r"^[A-Za-z0-9_-]++\.?$")
+# Two-character keywords ("sk", "e.") are no key prefix worth bridging a line break for.
+_MIN_JOIN_WORD = 3
 _ITALIC_OPENER = regex.compile(r"(?:^|(?<=\s))_")
 # What a key could be when no rule can say: a long run of key characters holding a letter and a digit.
 _OPAQUE = regex.compile(r"(?<![A-Za-z0-9_+/=.-])[A-Za-z0-9_+/=.-]{16,}+")
@@ -127,7 +129,13 @@ class Scanner:
         patterns = sorted(set(self._by_keyword) | _INVISIBLE_SET)
         self._automaton = ahocorasick_rs.AhoCorasick(patterns)
         join_words = sorted(
-            {word.lower() for rule in chosen if not rule.context for word in rule.keywords if _JOINABLE.match(word)}
+            {
+                word.lower()
+                for rule in chosen
+                if not rule.context
+                for word in rule.keywords
+                if len(word) >= _MIN_JOIN_WORD and _JOINABLE.match(word)
+            }
         )
         self._join_automaton = ahocorasick_rs.AhoCorasick(join_words) if join_words else None
 

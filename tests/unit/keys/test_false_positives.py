@@ -11,6 +11,8 @@ from supportbot.keys import Scanner
 from supportbot.keys.masking import mask_key
 from tests.keygen import ALL_RULES, PREFIXED_RULES, make_planted
 
+_MD5 = "d41d8cd98f00b204e9800998ecf8427e"  # the MD5 of nothing: a well-known hash, not a key
+_UUID = "123e4567-e89b-12d3-a456-426614174000"
 LOOKALIKES = {
     "masked with ellipsis": "your key sk-proj-…x9Qa was disabled",
     "masked with stars": "I use sk-abc1****wxyz, right?",
@@ -64,6 +66,17 @@ LOOKALIKES = {
     "hash glued to a word": "task-d41d8cd98f00b204e9800998ecf8427e and desk-0f3c9a7e5b1d2c4a6e8f0a1b3c5d7e9f",
     "upper-case words after asia": "EURASIAPACIFICSOUTHEAST region",
     "bearer prose glued": "use Bearerauth in the header",
+    # Ids of the new formats' vendors that grant nothing (issue 14).
+    "twilio account sid": "Account SID AC" + _MD5 + " is on the dashboard",
+    "twilio sid in env": "TWILIO_ACCOUNT_SID=AC" + _MD5,
+    "langfuse public key": "LANGFUSE_PUBLIC_KEY=pk-lf-" + _UUID,
+    "twilio-like in a word": "TASK" + _MD5 + " done",
+    "hash dot extension": "cache/" + _MD5 + ".thumbnail_large.png",
+    "hash dot lower word": _MD5 + ".configurationxyz",
+    "hash dot upper word": _MD5 + ".CONFIGURATIONXYZ",
+    "code with msg.": "print(msg.content, resp.msg.role)",
+    "npm config": "npm_config_registry=https://registry.npmjs.org/",
+    "dapi in a word": "see readapi" + _MD5,
 }
 
 
@@ -136,6 +149,12 @@ VARIABLE_LENGTH = {
     "gateway-sk",
     "slack-webhook",
     "slack-app-token",
+    "gitlab-token",
+    "pypi-token",
+    "alibaba-access-key-id",
+    "doppler-token",
+    "baidu-qianfan",
+    "stripe-webhook-secret",
 }
 SHORTENED_NOT_THIS_RULE = [rule for rule in PREFIXED_RULES if rule not in VARIABLE_LENGTH]
 
@@ -153,6 +172,7 @@ CONTEXT_RULES = [
     "mistral",
     "cohere",
     "azure-openai",
+    "twilio-auth-token",
     "bearer-token",
     "api-key-assignment",
 ]
