@@ -10,7 +10,7 @@ characters included.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import regex
 
@@ -64,6 +64,10 @@ class View:
             self._starts = []
             self._parent_starts = []
             self._lengths = []
+
+    def seams(self) -> list[int]:
+        """Positions in ``text`` where the parent was cut and spliced (every segment start but the first)."""
+        return self._starts[1:]
 
     @property
     def is_identity(self) -> bool:
@@ -135,7 +139,10 @@ def clean_view(text: str) -> View:
 
 
 def joined_view(
-    view: View, holds_keyword: Callable[[str], bool], opens_key: Callable[[str], bool] | None = None
+    view: View,
+    holds_keyword: Callable[[str], bool],
+    opens_key: Callable[[str], bool] | None = None,
+    prefix_starts: Sequence[int] | None = None,
 ) -> View | None:
     """A view of ``view`` with line breaks removed where they seem to cut a key in two, or None.
 
@@ -143,14 +150,20 @@ def joined_view(
     for key prefixes, given lower-cased text) says it holds a prefix, and the run after it looks random
     (a digit, or mixed case past its first letter) rather than like the next line's first word, and
     ``opens_key`` (given the run) does not say it starts a key of its own: a list of keys, one a line,
-    is not one long key.
+    is not one long key. ``prefix_starts``, the sorted positions of every prefix in the text, lets the
+    breaks with no prefix close enough before them be skipped without a look.
     """
     text = view.text
     if "\n" not in text:
         return None
     edits: list[tuple[int, int, str]] = []
     run_start_carry: int | None = None
-    for match in _BREAK.finditer(text, timeout=PASS_TIMEOUT_SECONDS):
+    breaks = (
+        _BREAK.finditer(text, timeout=PASS_TIMEOUT_SECONDS)
+        if prefix_starts is None
+        else _breaks_after(text, prefix_starts)
+    )
+    for match in breaks:
         start, end = match.span()
         before = _RUN_BEFORE.search(text, max(0, start - _MAX_RUN), start)
         left_start = before.start() if before else start
@@ -175,6 +188,27 @@ def joined_view(
     if not edits:
         return None
     return _build(text, edits, view)
+
+
+def _breaks_after(text: str, prefix_starts: Sequence[int]) -> Iterator[regex.Match[str]]:
+    """The breaks that have a prefix close enough before them to be joined, in order.
+
+    A break farther than the longest run (plus the look-behind) from every prefix can never be joined,
+    so a long text with a few prefixes costs a few short searches instead of a look at every line end.
+    """
+    reach = _MAX_RUN + _LOOK_BEHIND
+    last = -1
+    for prefix in prefix_starts:
+        low = max(prefix + 1, last + 1)
+        high = prefix + reach
+        if low > high:
+            continue
+        # Two characters past the window so a "\r\n" and the look-ahead after it are seen whole.
+        for match in _BREAK.finditer(text, low, min(len(text), high + 3), timeout=PASS_TIMEOUT_SECONDS):
+            if match.start() > high:
+                break
+            last = match.start()
+            yield match
 
 
 def _looks_random(run: str) -> bool:

@@ -12,16 +12,17 @@ reported through :attr:`ScanResult.degraded` and the ``on_degraded`` callback (t
 logs it; this module has no metrics). Text longer than :data:`MAX_WINDOW` is matched in overlapping
 windows, so no single regex call sees more than that.
 
-A :class:`Scanner` holds nothing but immutable, compiled state after construction, so one instance is
+A :class:`Scanner` holds only compiled state and a bounded cache of rule lists (safe to share), so one instance is
 shared by all threads.
 """
 
 from __future__ import annotations
 
+import importlib
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import ahocorasick_rs
 import regex
@@ -29,7 +30,7 @@ import regex
 from supportbot.keys.masking import fingerprint as _fingerprint
 from supportbot.keys.masking import mask_key, mask_text, secret_bytes
 from supportbot.keys.normalise import INVISIBLE, View, clean_view, joined_view
-from supportbot.keys.rules import Rule, check_unique, default_rules, load_rules
+from supportbot.keys.rules import DEFAULT_RULES_NAME, Rule, check_unique, default_rules, load_rules
 from supportbot.keys.scrub import remove_header_values
 from supportbot.keys.shape import plausible_context_value, random_enough
 
@@ -51,7 +52,16 @@ WINDOW_OVERLAP = 13_000
 
 _INVISIBLE_SET = frozenset(INVISIBLE)
 _SURROGATE = regex.compile("[\ud800-\udfff]")
-_DATA_URI = regex.compile(r"data:[A-Za-z0-9.+/-]{1,100};base64,[A-Za-z0-9+/=\s]{64,}+")
+_DATA_URI_HEAD = regex.compile(r"data:[A-Za-z0-9.+/-]{1,100};base64,")
+_BASE64_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= \t\r\n\f\v"
+_MIN_DATA_URI_PAYLOAD = 64
+_RULES_CACHE_SIZE = 4096
+_MIN_POSITION_WORD = 3
+# Texts longer than this are matched rule by rule only around each rule's keywords.
+REGION_MIN = 8_192
+# Rules that can match more than this are matched over the whole text.
+_MAX_REGION_WIDTH = 20_000
+_PACKAGED = f"supportbot/keys/{DEFAULT_RULES_NAME}"
 _WHITESPACE = regex.compile(r"\s+")
 # Prefixes that can open a key cut by a line break: key characters, perhaps ending in a dot ("AQ.").
 _JOINABLE = regex.compile(r"^[A-Za-z0-9_-]++\.?$")
@@ -128,6 +138,23 @@ class Scanner:
         self._by_keyword = {word: tuple(sorted(indexes)) for word, indexes in by_keyword.items()}
         patterns = sorted(set(self._by_keyword) | _INVISIBLE_SET)
         self._automaton = ahocorasick_rs.AhoCorasick(patterns)
+        # Long texts: one pass that also gives positions, over the keywords of three characters or more.
+        # Two-character keywords ("e.", "sk0") occur everywhere in a long text; their rules simply run
+        # over all of it.
+        self._short_rules = tuple(
+            index for index, rule in enumerate(chosen) if any(len(word) < _MIN_POSITION_WORD for word in rule.keywords)
+        )
+        positioned = sorted({word for word in self._by_keyword if len(word) >= _MIN_POSITION_WORD} | _INVISIBLE_SET)
+        self._position_automaton = ahocorasick_rs.AhoCorasick(positioned)
+        self._patterns = positioned
+        self._pattern_rules = [
+            tuple(index for index in self._by_keyword.get(pattern, ()) if index not in self._short_rules)
+            for pattern in positioned
+        ]
+        self._widths = tuple(_max_width(rule) for rule in chosen)
+        # Rules matched over the whole of a long text: no bounded width, or keywords too short to place.
+        self._anywhere = frozenset(self._short_rules) | {i for i, width in enumerate(self._widths) if width is None}
+        self._rules_cache: dict[frozenset[str], list[Rule]] = {}
         join_words = sorted(
             {
                 word.lower()
@@ -138,6 +165,8 @@ class Scanner:
             }
         )
         self._join_automaton = ahocorasick_rs.AhoCorasick(join_words) if join_words else None
+        joinable = set(join_words)
+        self._joinable = [pattern in joinable for pattern in positioned]
 
     @classmethod
     def from_settings(
@@ -238,36 +267,89 @@ class Scanner:
     def _candidates(self, text: str, degraded: list[str], *, first_only: bool) -> list[_Candidate]:
         if not text:
             return []
-        hits = self._keywords_in(text.lower())
+        lowered = text.lower()
+        long_text = len(text) > REGION_MIN
+        # Long texts (files, the CLI) hold every common keyword somewhere: one pass with positions
+        # lets each rule run only around its own keywords instead of over the whole text.
+        positions = self._keyword_positions(lowered) if long_text else None
+        hits = self._keywords_in(lowered) if positions is None else {self._patterns[item[0]] for item in positions}
         if not hits:
             return []
         hidden = not hits.isdisjoint(_INVISIBLE_SET)
         if hidden or "&" in text:
             view = clean_view(text)
+            lowered = view.text.lower()
+            positions = self._keyword_positions(lowered) if long_text else None
             if hidden:
-                hits = self._keywords_in(view.text.lower())
+                hits = self._keywords_in(lowered)
         else:
             view = View(text)
         rules = self._rules_for(hits)
+        if positions is not None and self._short_rules:
+            rules = self._with_short_rules(rules)
         if not rules:
             return []
-        excluded = self._data_uri_spans(text, degraded) if "base64," in text else []
-        found = self._match(view, rules, excluded, degraded, first_only=first_only)
+        regions = None
+        if positions is not None and len(lowered) == len(view.text):  # else a position could be off
+            regions = self._keyword_regions(positions, len(view.text))
+        excluded = _data_uri_spans(text) if "base64," in text else []
+        found = self._match(view, rules, excluded, degraded, regions, first_only=first_only)
         if found and first_only:
             return found
         joined = None
-        if "\n" in view.text and self._holds_prefix(view.text.lower()):
-            joined = joined_view(view, self._holds_prefix, self._opens_key)
+        if "\n" in view.text:
+            if positions is not None:
+                prefixes = sorted(start for pattern, start, _ in positions if self._joinable[pattern])
+            else:
+                prefixes = self._prefix_starts(lowered)
+            if prefixes:
+                joined = joined_view(view, self._holds_prefix, self._opens_key, prefixes)
         if joined is not None:
-            found.extend(self._match(joined, rules, excluded, degraded, first_only=first_only))
+            # Only matches across a removed break are new; elsewhere the joined text is the same.
+            seams = self._seam_regions(joined) if long_text else None
+            found.extend(self._match(joined, rules, excluded, degraded, seams, first_only=first_only))
         return found
 
-    def _data_uri_spans(self, text: str, degraded: list[str]) -> list[tuple[int, int]]:
+    def _with_short_rules(self, rules: list[Rule]) -> list[Rule]:
+        indexes = {self._order[rule.id] for rule in rules} | set(self._short_rules)
+        return [self._rules[index] for index in sorted(indexes)]
+
+    def _keyword_positions(self, lowered: str) -> list[tuple[int, int, int]] | None:
+        """Every keyword occurrence as (pattern index, start, end), or None when it cannot be had."""
         try:
-            return [match.span() for match in _DATA_URI.finditer(text, timeout=self._timeout)]
-        except TimeoutError:
-            degraded.append("data-uri")
-            return []  # nothing is excluded, so nothing is skipped
+            return self._position_automaton.find_matches_as_indexes(lowered, overlapping=True)
+        except UnicodeEncodeError:
+            return None
+
+    def _keyword_regions(self, positions: list[tuple[int, int, int]], length: int) -> dict[int, list[tuple[int, int]]]:
+        """Per rule index: merged spans around its keywords' positions (rules with no width are absent)."""
+        starts: dict[int, list[int]] = {}
+        for pattern, start, _ in positions:
+            for index in self._pattern_rules[pattern]:
+                starts.setdefault(index, []).append(start)
+        regions: dict[int, list[tuple[int, int]]] = {}
+        for index, points in starts.items():
+            width = self._widths[index]
+            if width is not None:
+                regions[index] = _merge([(point - width, point + width + 1) for point in points], length)
+        return regions
+
+    def _seam_regions(self, joined: View) -> dict[int, list[tuple[int, int]]]:
+        seams = joined.seams()
+        return {
+            index: _merge([(point - width - 1, point + width + 1) for point in seams], len(joined.text))
+            for index, width in enumerate(self._widths)
+            if width is not None
+        }
+
+    def _prefix_starts(self, lowered: str) -> list[int]:
+        if self._join_automaton is None:
+            return []
+        try:
+            found = self._join_automaton.find_matches_as_indexes(lowered, overlapping=True)
+        except UnicodeEncodeError:
+            found = self._join_automaton.find_matches_as_indexes(_SURROGATE.sub("\ufffd", lowered), overlapping=True)
+        return sorted(start for _, start, _ in found)
 
     def _holds_prefix(self, lowered: str) -> bool:
         if self._join_automaton is None:
@@ -284,11 +366,18 @@ class Scanner:
         head = _SURROGATE.sub("\ufffd", run[:32].lower())
         return any(start == 0 for _, start, _ in self._join_automaton.find_matches_as_indexes(head))
 
-    def _rules_for(self, hits: Iterable[str]) -> list[Rule]:
+    def _rules_for(self, hits: set[str]) -> list[Rule]:
+        key = frozenset(hits)
+        cached = self._rules_cache.get(key)
+        if cached is not None:
+            return cached
         indexes: set[int] = set()
         for word in hits:
             indexes.update(self._by_keyword.get(word, ()))
-        return [self._rules[index] for index in sorted(indexes)]
+        chosen = [self._rules[index] for index in sorted(indexes)]
+        if len(self._rules_cache) < _RULES_CACHE_SIZE:  # the same few keyword sets recur; racing threads agree
+            self._rules_cache[key] = chosen
+        return chosen
 
     def _match(
         self,
@@ -296,23 +385,31 @@ class Scanner:
         rules: list[Rule],
         excluded: list[tuple[int, int]],
         degraded: list[str],
+        regions: dict[int, list[tuple[int, int]]] | None,
         *,
         first_only: bool,
     ) -> list[_Candidate]:
         text = view.text
+        whole = [(0, len(text))]
         found: list[_Candidate] = []
         for rule in rules:
+            index = self._order[rule.id]
+            spans = whole if regions is None else regions.get(index, whole if index in self._anywhere else [])
             checked = 0  # the rule vouches for text[:checked]
             try:
-                for match in rule.pattern.finditer(text, timeout=self._timeout):
-                    checked = match.start()
-                    candidate = self._check(view, rule, match)
-                    checked = match.end()
-                    if candidate is None or _inside(candidate, excluded):
-                        continue
-                    found.append(candidate)
-                    if first_only:
-                        return found
+                for start, end in spans:
+                    checked = start
+                    for match in rule.pattern.finditer(text, start, end, timeout=self._timeout):
+                        checked = match.start()
+                        if match.end() == end < len(text):
+                            continue  # cut by the region's end; the key's own region holds all of it
+                        candidate = self._check(view, rule, match)
+                        checked = match.end()
+                        if candidate is None or _inside(candidate, excluded):
+                            continue
+                        found.append(candidate)
+                        if first_only:
+                            return found
             except Exception:
                 # A timeout or an error must not read as "no key": what the rule did not check is suspect.
                 degraded.append(rule.id)
@@ -430,6 +527,59 @@ def _trim_context_value(text: str, start: int, end: int) -> int:
         else:
             break
     return end
+
+
+def _data_uri_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of ``data:<type>;base64,<payload>`` (images pasted inline): random, and never a key.
+
+    Plain string operations: a character-class run over kilobytes of base64 is the slowest thing the
+    regex module does here.
+    """
+    spans: list[tuple[int, int]] = []
+    marker = text.find("base64,")
+    while marker >= 0:
+        head = text.rfind("data:", max(0, marker - 110), marker)
+        body = marker + len("base64,")
+        if head >= 0 and _DATA_URI_HEAD.fullmatch(text, head, body):
+            end = body
+            while True:  # in pieces: slicing the whole rest of a long text for each image costs more
+                piece = text[end : end + 8192]
+                run = len(piece) - len(piece.lstrip(_BASE64_CHARS))
+                end += run
+                if run < len(piece) or not piece:
+                    break
+            if end - body >= _MIN_DATA_URI_PAYLOAD:
+                spans.append((head, end))
+            body = max(body, end)
+        marker = text.find("base64,", body)
+    return spans
+
+
+def _merge(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for low, high in sorted(spans):
+        start, end = max(0, low), min(length, high)
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _max_width(rule: Rule) -> int | None:
+    """The longest text ``rule`` can match, if its pattern says and it is one of ours, else None.
+
+    Only packaged rules are matched by region: each of their matches holds one of their keywords,
+    which a deployment's rule file does not promise.
+    """
+    if rule.source != _PACKAGED:
+        return None
+    try:
+        parser: Any = importlib.import_module("re._parser")
+        _, high = parser.parse(rule.pattern.pattern).getwidth()
+    except Exception:
+        return None
+    return int(high) if high <= _MAX_REGION_WIDTH else None
 
 
 def _inside(candidate: _Candidate, spans: list[tuple[int, int]]) -> bool:
