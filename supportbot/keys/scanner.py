@@ -53,7 +53,8 @@ WINDOW_OVERLAP = 13_000
 _INVISIBLE_SET = frozenset(INVISIBLE)
 _SURROGATE = regex.compile("[\ud800-\udfff]")
 _DATA_URI_HEAD = regex.compile(r"data:[A-Za-z0-9.+/-]{1,100};base64,")
-_BASE64_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= \t\r\n\f\v"
+# No whitespace: a payload that ran on through spaces and line breaks swallowed the next message's key.
+_BASE64_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
 _MIN_DATA_URI_PAYLOAD = 64
 _RULES_CACHE_SIZE = 4096
 _MIN_POSITION_WORD = 3

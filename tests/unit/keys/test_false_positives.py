@@ -182,3 +182,13 @@ CONTEXT_RULES = [
 def test_context_rule_needs_its_context(scanner: Scanner, rule: str) -> None:
     planted = make_planted(rule, random.Random(rule))
     assert all(item.rule != rule for item in scanner.find("value " + planted.secret + " here"))
+
+
+def test_an_image_does_not_hide_the_key_in_the_next_message(scanner: Scanner) -> None:
+    # The CLI scans files in chunks of many messages: an inline image's payload must end where the
+    # base64 ends, not run on through the spaces and line breaks of the next message.
+    rng = random.Random(17)
+    payload = base64.b64encode(rng.randbytes(600)).decode()
+    key = make_planted("aws-access-key-id", rng).text
+    text = f"screenshot: data:image/png;base64,{payload}\nhere is my key {key} can you check it"
+    assert [text[item.start : item.end] for item in scanner.find(text)] == [key]
