@@ -139,13 +139,16 @@ def _run_jsonl(scanner: Scanner, sources: list[str]) -> int:
             click.echo(f"supportbot scan: {source}: cannot read ({error.strerror})", err=True)
             failed = True
             continue
+        # A co-process feeding stdin waits for each answer; a file's answers can leave in one go.
+        interactive = source == "-"
         try:
             for number, line in enumerate(stream, start=1):
                 record, problem = _jsonl_line(scanner, line, number)
                 found = found or bool(record.get("findings"))
                 failed = failed or problem
                 out.write(json.dumps(record, ensure_ascii=True) + "\n")
-                out.flush()
+                if interactive:
+                    out.flush()
         finally:
             if source == "-":
                 stream.detach()  # leave the process's stdin open

@@ -241,8 +241,10 @@ class Scanner:
         except Exception:
             degraded.append(SCANNER_FAILED)
             findings = [self._finding(item) for item in self._suspects(View(plain), 0)]
+        if not degraded:
+            return ScanResult(findings)
         unique = tuple(dict.fromkeys(degraded))
-        if unique and self._on_degraded is not None:
+        if self._on_degraded is not None:
             for rule_id in unique:
                 try:
                     self._on_degraded(rule_id)
