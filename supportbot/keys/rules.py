@@ -143,7 +143,7 @@ def rule_from_mapping(data: dict[str, Any], source: str) -> Rule:
     return Rule(
         id=rule_id,
         regex=pattern,
-        keywords=tuple(item.strip() for item in keywords),
+        keywords=_expand_keywords([item.strip() for item in keywords], source, rule_id),
         provider=data.get("provider", ""),
         description=data.get("description", ""),
         entropy=float(entropy) if entropy is not None else None,
@@ -153,6 +153,41 @@ def rule_from_mapping(data: dict[str, Any], source: str) -> Rule:
         glued=data.get("glued", False),
         source=source,
     )
+
+
+_KEYWORD_CLASS = regex.compile(r"\[([A-Za-z0-9-]{1,40})\]")
+_MAX_EXPANDED_KEYWORDS = 4096
+
+
+def _expand_keywords(keywords: list[str], source: str, rule_id: str) -> tuple[str, ...]:
+    """Keywords with ``[0-9a-f]``-style classes spelled out: "[0-9a-f][0-9a-f]." is 256 literals.
+
+    For formats without a literal prefix, a class keeps the keyword specific ("3f." rather than ".").
+    """
+    expanded: list[str] = []
+    for keyword in keywords:
+        parts = _KEYWORD_CLASS.split(keyword)
+        variants = [""]
+        for index, part in enumerate(parts):
+            choices = _class_members(part) if index % 2 else [part]
+            variants = [variant + choice for variant in variants for choice in choices]
+            if len(variants) > _MAX_EXPANDED_KEYWORDS:
+                raise RulesError(source, rule_id, f"keyword '{keyword}' expands to more than 4096 literals")
+        expanded.extend(variants)
+    return tuple(dict.fromkeys(expanded))
+
+
+def _class_members(body: str) -> list[str]:
+    members: list[str] = []
+    index = 0
+    while index < len(body):
+        if index + 2 < len(body) and body[index + 1] == "-":
+            members.extend(chr(code) for code in range(ord(body[index]), ord(body[index + 2]) + 1))
+            index += 3
+        else:
+            members.append(body[index])
+            index += 1
+    return list(dict.fromkeys(members))
 
 
 def parse_rules(text: str, source: str) -> list[Rule]:

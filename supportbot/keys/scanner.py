@@ -57,6 +57,8 @@ _DATA_URI_HEAD = regex.compile(r"data:[A-Za-z0-9.+/-]{1,100};base64,")
 _BASE64_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
 _MIN_DATA_URI_PAYLOAD = 64
 _RULES_CACHE_SIZE = 4096
+# A DFA costs a few milliseconds more to build and scans a fifth faster than the default NFA (measured).
+_DFA = ahocorasick_rs.Implementation.DFA
 _MIN_POSITION_WORD = 3
 # Texts longer than this are matched rule by rule only around each rule's keywords.
 REGION_MIN = 8_192
@@ -138,7 +140,7 @@ class Scanner:
                 by_keyword.setdefault(keyword.lower(), set()).add(index)
         self._by_keyword = {word: tuple(sorted(indexes)) for word, indexes in by_keyword.items()}
         patterns = sorted(set(self._by_keyword) | _INVISIBLE_SET)
-        self._automaton = ahocorasick_rs.AhoCorasick(patterns)
+        self._automaton = ahocorasick_rs.AhoCorasick(patterns, implementation=_DFA)
         # Long texts: one pass that also gives positions, over the keywords of three characters or more.
         # Two-character keywords ("e.", "sk0") occur everywhere in a long text; their rules simply run
         # over all of it.
@@ -146,7 +148,7 @@ class Scanner:
             index for index, rule in enumerate(chosen) if any(len(word) < _MIN_POSITION_WORD for word in rule.keywords)
         )
         positioned = sorted({word for word in self._by_keyword if len(word) >= _MIN_POSITION_WORD} | _INVISIBLE_SET)
-        self._position_automaton = ahocorasick_rs.AhoCorasick(positioned)
+        self._position_automaton = ahocorasick_rs.AhoCorasick(positioned, implementation=_DFA)
         self._patterns = positioned
         self._pattern_rules = [
             tuple(index for index in self._by_keyword.get(pattern, ()) if index not in self._short_rules)
@@ -160,7 +162,7 @@ class Scanner:
             {
                 word.lower()
                 for rule in chosen
-                if not rule.context
+                if not rule.context and rule.boundaries  # a key that starts with its keyword
                 for word in rule.keywords
                 if len(word) >= _MIN_JOIN_WORD and _JOINABLE.match(word)
             }

@@ -140,3 +140,28 @@ def test_bad_provider_table_is_refused() -> None:
         parse_providers('[[providers]]\nid = "x"\nname = "X"\nrotate = "http://x.example"\n', "test.toml")
     with pytest.raises(RulesError, match="id and name"):
         parse_providers('[[providers]]\nid = "x"\n', "test.toml")
+
+
+def test_keyword_classes_are_spelled_out() -> None:
+    (rule,) = parse_rules(
+        """
+[[rules]]
+id = "hexdot"
+regex = '''[0-9a-f]{8}\\.[A-Z]{4}'''
+keywords = ["[0-9a-f][0-9a-f].", "zz"]
+""",
+        "test.toml",
+    )
+    assert len(rule.keywords) == 257
+    assert {"00.", "af.", "ff.", "zz"} <= set(rule.keywords)
+
+
+def test_a_keyword_class_may_not_explode() -> None:
+    text = """
+[[rules]]
+id = "huge"
+regex = '''x[0-9a-z]{5}'''
+keywords = ["[0-9a-z][0-9a-z][0-9a-z]"]
+"""
+    with pytest.raises(RulesError, match="4096"):
+        parse_rules(text, "test.toml")
