@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass
+from json.encoder import encode_basestring_ascii
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -149,7 +150,7 @@ def _run_jsonl(scanner: Scanner, sources: list[str]) -> int:
                 record, problem = _jsonl_line(scanner, line, number)
                 found = found or bool(record.get("findings"))
                 failed = failed or problem
-                pending.append(json.dumps(record, ensure_ascii=True) + "\n")
+                pending.append(_encode(record))
                 if interactive or len(pending) >= _JSONL_BATCH:
                     out.write("".join(pending))
                     out.flush()
@@ -162,6 +163,15 @@ def _run_jsonl(scanner: Scanner, sources: list[str]) -> int:
             else:
                 stream.close()
     return EXIT_ERROR if failed else EXIT_FOUND if found else EXIT_CLEAN
+
+
+def _encode(record: dict[str, Any]) -> str:
+    """One output line. Most lines have no findings: those are spelled out without the general encoder,
+    byte for byte what ``json.dumps`` writes (the encoder was a fifth of a long run)."""
+    identifier = record.get("id")
+    if record.get("findings") == [] and len(record) == 2 and isinstance(identifier, str):
+        return '{"id": ' + encode_basestring_ascii(identifier) + ', "findings": []}\n'
+    return json.dumps(record, ensure_ascii=True) + "\n"
 
 
 def _stdin_text() -> io.TextIOWrapper:
