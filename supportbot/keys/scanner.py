@@ -4,7 +4,9 @@ The hot path is every Slack message and every log record. So :meth:`Scanner.find
 Aho-Corasick pass over the lower-cased text for all rule keywords and the invisible characters that can
 hide a keyword; most messages stop there. A candidate is cleaned (invisible characters out, Slack
 entities decoded) only when it needs it, only the rules whose keywords occurred run, and a second view
-with suspicious line breaks joined is built only when a key prefix sits right before a break.
+with suspicious line breaks joined is built only when a key prefix sits right before a break. In a long
+text (a file, a chunk of one) the pass also records where each keyword is, and each rule runs only
+around its own keywords: every packaged rule has a bounded width and every match holds a keyword.
 
 It fails closed. A rule that errors or runs out of time cannot vouch for the rest of the text, so every
 long opaque token there is reported as a ``suspect`` finding (masked like any key), and the rule id is

@@ -162,3 +162,32 @@ def test_complete_key_at_line_end_does_not_swallow_next_word(scanner: Scanner) -
     key = make_key("openai", random.Random(12))
     (finding,) = scanner.find(key + "\nthanks a lot")
     assert (finding.start, finding.end) == (0, len(key))
+
+
+@pytest.mark.parametrize("rule", ALL_RULES)
+def test_every_match_holds_one_of_its_rules_keywords(scanner: Scanner, rule: str) -> None:
+    # Long texts run each rule only around its keywords; that is sound only while this holds.
+    (compiled,) = [item for item in scanner.rules if item.id == rule]
+    planted = make_planted(rule, random.Random(f"kw/{rule}"))
+    match = compiled.pattern.search(planted.text)
+    assert match is not None
+    assert any(word.lower() in match.group().lower() for word in compiled.keywords)
+
+
+def test_a_long_text_finds_what_its_messages_find(scanner: Scanner) -> None:
+    # Many messages in one text (the CLI's chunks) take the by-region path; it must find the same keys.
+    rng = random.Random("long")
+    pieces: list[str] = []
+    expected: list[tuple[int, int, str]] = []
+    offset = 0
+    for rule, context in CASES:
+        if context.startswith("broken-"):
+            continue  # joins across messages are covered by the wrapped-key tests
+        placed = place(make_planted(rule, rng), context, rng)
+        assert placed is not None
+        pieces.append(placed.message + "\nnext message\n")
+        expected.append((offset + placed.start, offset + placed.end, rule))
+        offset += len(pieces[-1])
+    text = "".join(pieces)
+    assert len(text) > 8_192
+    assert [(item.start, item.end, item.rule) for item in scanner.find(text)] == expected
