@@ -676,7 +676,7 @@ class LeakFeature:
             reason=reason,
             author=_someone(incident.author),
             channel=Mrkdwn(f"<#{incident.channel}>") if not incident.channel.startswith("D") else Mrkdwn("a DM"),
-            keys=[{"masked": key.masked, "provider": key.provider} for key in keys],
+            keys=[{"masked": key.masked, "provider": provider_info(key.provider).name} for key in keys],
             times_seen=max(seen.values(), default=1),
             first_seen=first_seen.strftime("%Y-%m-%d %H:%M UTC") if first_seen else "",
             permalink=permalink,
