@@ -3,7 +3,8 @@
 Mixed English and Chinese questions, pasted code and curl commands, error payloads with request ids,
 hashes, UUIDs, Slack mentions and timestamps, model names and base64 images; about one message in 150
 holds a generated key, often wrapped the way people really paste (markup, CJK text, zero-width
-characters, line breaks). Every planted key's span is recorded so recall can be measured.
+characters, line breaks). Planted keys follow the vendors' documented shapes (:mod:`.vendor_keys`), not
+the scanner's rules. Every planted key's span is recorded so recall can be measured.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import string
 import uuid
 from dataclasses import dataclass
 
-from tests.keygen import ALL_RULES, CHAT_CONTEXTS, make_planted, place
+from benchmarks.vendor_keys import SHAPES, VendorShape
+from tests.keygen import CHAT_CONTEXTS, Planted, place
 
 KEY_RATE = 150
 
@@ -76,7 +78,7 @@ class PlantedKey:
     message: int  # index of the message in the stream
     start: int
     end: int
-    rule: str
+    vendor: str
     context: str
 
 
@@ -169,24 +171,36 @@ def _noise(rng: random.Random) -> str:
     return _fill(template, rng)
 
 
+def _planted(shape: VendorShape, rng: random.Random) -> Planted:
+    key = shape.make(rng)
+    return Planted(shape.vendor, key, 0, len(key), shape.bridgeable)
+
+
+def dense_keys(count: int = 10_000, seed: int = 13) -> tuple[str, list[str]]:
+    """``count`` vendor-shaped keys, one a line (issue 13's file of 10,000 keys in about 0.58 MB)."""
+    rng = random.Random(seed)
+    keys = [SHAPES[index % len(SHAPES)].make(rng) for index in range(count)]
+    return "".join(key + "\n" for key in keys), keys
+
+
 def _key_message(rng: random.Random, index: int) -> tuple[str, list[PlantedKey]]:
     count = 2 if rng.random() < 0.1 else 1
     parts: list[str] = []
     planted: list[PlantedKey] = []
     offset = 0
     for number in range(count):
-        rule = rng.choice(ALL_RULES)
+        shape = rng.choice(SHAPES)
         context = rng.choice(CHAT_CONTEXTS)
-        placed = place(make_planted(rule, rng), context, rng)
+        placed = place(_planted(shape, rng), context, rng)
         if placed is None:
-            placed = place(make_planted(rule, rng), "sentence", rng)
+            placed = place(_planted(shape, rng), "sentence", rng)
             context = "sentence"
         assert placed is not None
         joiner = " 还有这个 " if rng.random() < 0.5 else " and "
         lead = "" if number == 0 else joiner
         offset += len(lead)
         parts.append(lead + placed.message)
-        planted.append(PlantedKey(index, offset + placed.start, offset + placed.end, rule, context))
+        planted.append(PlantedKey(index, offset + placed.start, offset + placed.end, shape.vendor, context))
         offset += len(placed.message)
     return "".join(parts), planted
 

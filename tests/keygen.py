@@ -57,6 +57,10 @@ class Planted:
         return self.text[self.start : self.end]
 
 
+def _hexes(rng: random.Random, length: int) -> str:
+    return "".join(rng.choice(HEX) for _ in range(length))
+
+
 def _whole(rule: str, key: str, prefixed: bool = True) -> Planted:
     return Planted(rule, key, 0, len(key), prefixed)
 
@@ -150,6 +154,48 @@ _GENERATORS: dict[str, Callable[[random.Random], Planted]] = {
         + _body(rng, ALNUM, 24),
         prefixed=False,
     ),
+    "gitlab-token": lambda rng: _whole(
+        "gitlab-token", rng.choice(["glpat-", "gldt-", "glrt-"]) + _body(rng, B64URL, 20)
+    ),
+    "npm-token": lambda rng: _whole("npm-token", "npm_" + _body(rng, ALNUM, 36)),
+    "pypi-token": lambda rng: _whole("pypi-token", "pypi-AgEIcHlwaS5vcmc" + _body(rng, B64URL, rng.choice([70, 160]))),
+    "alibaba-access-key-id": lambda rng: _whole(
+        "alibaba-access-key-id", "LTAI" + _body(rng, ALNUM, rng.choice([12, 16, 20]))
+    ),
+    "tencent-secret-id": lambda rng: _whole("tencent-secret-id", "AKID" + _body(rng, ALNUM, 32)),
+    "databricks-token": lambda rng: _whole("databricks-token", "dapi" + _hexes(rng, 32)),
+    "sendgrid": lambda rng: _whole("sendgrid", "SG." + _body(rng, B64URL, 22) + "." + _body(rng, B64URL, 43)),
+    "twilio-api-key": lambda rng: _whole("twilio-api-key", "SK" + _hexes(rng, 32)),
+    "shopify-token": lambda rng: _whole("shopify-token", rng.choice(["shpat_", "shpss_"]) + _hexes(rng, 32)),
+    "digitalocean-token": lambda rng: _whole("digitalocean-token", "dop_v1_" + _hexes(rng, 64)),
+    "doppler-token": lambda rng: _whole("doppler-token", "dp.pt." + _body(rng, ALNUM, 43)),
+    "langsmith": lambda rng: _whole(
+        "langsmith", rng.choice(["lsv2_pt_", "lsv2_sk_"]) + _hexes(rng, 32) + "_" + _hexes(rng, 10)
+    ),
+    "baidu-qianfan": lambda rng: _whole(
+        "baidu-qianfan", "bce-v3/ALTAK-" + _body(rng, ALNUM, 21) + "/" + _hexes(rng, 40)
+    ),
+    "zhipu": lambda rng: _whole(
+        "zhipu", _hexes(rng, 32) + "." + rng.choice("ABCDEFGH") + rng.choice("abcdefgh") + _body(rng, ALNUM, 14), False
+    ),
+    "langfuse": lambda rng: _whole(
+        "langfuse",
+        "sk-lf-" + "-".join(_hexes(rng, size) for size in (8, 4, 4, 4, 12)),
+    ),
+    "tavily": lambda rng: _whole("tavily", rng.choice(["tvly-", "tvly-dev-"]) + _body(rng, ALNUM, 32)),
+    "elevenlabs": lambda rng: _whole("elevenlabs", "sk_" + _hexes(rng, 48)),
+    "stripe-webhook-secret": lambda rng: _whole("stripe-webhook-secret", "whsec_" + _body(rng, ALNUM, 32)),
+    "linear": lambda rng: _whole("linear", "lin_api_" + _body(rng, ALNUM, 40)),
+    "supabase": lambda rng: _whole("supabase", "sbp_" + _hexes(rng, 40)),
+    "sentry-user-token": lambda rng: _whole("sentry-user-token", "sntryu_" + _hexes(rng, 64)),
+    "postman": lambda rng: _whole("postman", "PMAK-" + _hexes(rng, 24) + "-" + _hexes(rng, 34)),
+    "atlassian": lambda rng: _whole("atlassian", "ATATT3" + _body(rng, B64URL, 186)),
+    "grafana-service-account": lambda rng: _whole(
+        "grafana-service-account", "glsa_" + _body(rng, ALNUM, 32) + "_" + _hexes(rng, 8)
+    ),
+    "twilio-auth-token": lambda rng: _in_context(
+        "twilio-auth-token", rng.choice(["TWILIO_AUTH_TOKEN=", "twilio_auth_token: '"]), _hexes(rng, 32)
+    ),
     "private-key": _pem,
     "url-credentials": _url_credentials,
     "mistral": lambda rng: _in_context(
@@ -194,6 +240,29 @@ PROVIDER_RULES: dict[str, str] = {
     "cohere": "cohere",
     "azure": "azure-openai",
     "generic": "api-key-assignment",
+    "gitlab": "gitlab-token",
+    "npm": "npm-token",
+    "pypi": "pypi-token",
+    "alibaba": "alibaba-access-key-id",
+    "tencent": "tencent-secret-id",
+    "databricks": "databricks-token",
+    "sendgrid": "sendgrid",
+    "twilio": "twilio-api-key",
+    "shopify": "shopify-token",
+    "digitalocean": "digitalocean-token",
+    "doppler": "doppler-token",
+    "langsmith": "langsmith",
+    "baidu": "baidu-qianfan",
+    "zhipu": "zhipu",
+    "langfuse": "langfuse",
+    "tavily": "tavily",
+    "elevenlabs": "elevenlabs",
+    "linear": "linear",
+    "supabase": "supabase",
+    "sentry": "sentry-user-token",
+    "postman": "postman",
+    "atlassian": "atlassian",
+    "grafana": "grafana-service-account",
 }
 
 ALL_RULES: tuple[str, ...] = tuple(_GENERATORS)
@@ -260,6 +329,22 @@ WRAPS: dict[str, Wrap] = {
     "cjk-fullwidth-colon": ("key：", "。"),
     "quote-block": ("> ", "\n> still failing"),
 }
+# Glue that is not a word: a key right after "Bearer" (no space), URL-encoded or JSON-escaped "=".
+# Every key with a literal prefix is found there; place() skips the others.
+GLUE_WRAPS: dict[str, Wrap] = {
+    "bearer-glued": ("curl -H 'Authorization: Bearer", "'"),
+    "url-encoded": ("https://app.example/cb?next=1&amp;key%3D", "%26x%3D1"),
+    "json-escaped": ('{"q": "key\\u003d', '"}'),
+}
+# Glued to letters and digits: only rules with a distinctive prefix (``glued = true``) find these.
+LETTER_GLUE_WRAPS: dict[str, Wrap] = {
+    "letter-before": ("mykeyis", " thanks"),
+    "digit-before": ("key1", " 谢谢"),
+    "cjk-markup-glued": ("我的密钥是*_", "_*谢谢"),
+}
+# Keys with a "." or "/" inside (the run before a break holds no prefix) or a two-letter prefix ("SK"):
+# a line break inside them is not bridged.
+UNBRIDGED = frozenset({"sendgrid", "doppler-token", "baidu-qianfan", "twilio-api-key"})
 # Characters that break a key without showing in Slack; inserted inside the secret.
 BREAKERS: dict[str, str] = {
     "zwsp": "\u200b",
@@ -270,7 +355,9 @@ BREAKERS: dict[str, str] = {
     "soft-hyphen": "\u00ad",
     "line-break": "\n",
 }
-CHAT_CONTEXTS: tuple[str, ...] = tuple(WRAPS) + tuple(f"broken-{name}" for name in BREAKERS) + ("slack-link",)
+CHAT_CONTEXTS: tuple[str, ...] = (
+    tuple(WRAPS) + tuple(GLUE_WRAPS) + tuple(f"broken-{name}" for name in BREAKERS) + ("slack-link",)
+)
 
 
 def place(planted: Planted, context: str, rng: random.Random | None = None) -> Placed | None:
@@ -278,6 +365,11 @@ def place(planted: Planted, context: str, rng: random.Random | None = None) -> P
     if context in WRAPS:
         before, after = WRAPS[context]
         return Placed(before + planted.text + after, len(before) + planted.start, len(before) + planted.end)
+    if context in GLUE_WRAPS or context in LETTER_GLUE_WRAPS:
+        if not planted.prefixed or planted.start != 0:
+            return None
+        before, after = GLUE_WRAPS.get(context) or LETTER_GLUE_WRAPS[context]
+        return Placed(before + planted.text + after, len(before), len(before) + planted.end)
     if context == "slack-link":
         if planted.rule == "private-key" or "\n" in planted.text or planted.start != 0:
             return None
@@ -289,7 +381,7 @@ def place(planted: Planted, context: str, rng: random.Random | None = None) -> P
         )
     if context.startswith("broken-"):
         breaker = BREAKERS[context.removeprefix("broken-")]
-        if breaker == "\n" and not planted.prefixed:
+        if breaker == "\n" and (not planted.prefixed or planted.rule in UNBRIDGED):
             return None  # only keys with a literal prefix can be recognised across a line break
         if planted.rule == "private-key" and breaker == "\n":
             return None

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass
+from json.encoder import encode_basestring_ascii
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -27,6 +28,7 @@ CHUNK_CHARS = 64_000
 # Show a progress bar (on a terminal) when the inputs add up to more than this.
 PROGRESS_BYTES = 5_000_000
 _SNIFF_BYTES = 8192
+_JSONL_BATCH = 512
 _SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__"}
 
 
@@ -139,19 +141,37 @@ def _run_jsonl(scanner: Scanner, sources: list[str]) -> int:
             click.echo(f"supportbot scan: {source}: cannot read ({error.strerror})", err=True)
             failed = True
             continue
+        # A co-process feeding stdin waits for each answer; a file's answers leave in batches (one write
+        # per line cost a sixth of the run).
+        interactive = source == "-"
+        pending: list[str] = []
         try:
             for number, line in enumerate(stream, start=1):
                 record, problem = _jsonl_line(scanner, line, number)
                 found = found or bool(record.get("findings"))
                 failed = failed or problem
-                out.write(json.dumps(record, ensure_ascii=True) + "\n")
-                out.flush()
+                pending.append(_encode(record))
+                if interactive or len(pending) >= _JSONL_BATCH:
+                    out.write("".join(pending))
+                    out.flush()
+                    pending.clear()
         finally:
+            out.write("".join(pending))
+            out.flush()
             if source == "-":
                 stream.detach()  # leave the process's stdin open
             else:
                 stream.close()
     return EXIT_ERROR if failed else EXIT_FOUND if found else EXIT_CLEAN
+
+
+def _encode(record: dict[str, Any]) -> str:
+    """One output line. Most lines have no findings: those are spelled out without the general encoder,
+    byte for byte what ``json.dumps`` writes (the encoder was a fifth of a long run)."""
+    identifier = record.get("id")
+    if record.get("findings") == [] and len(record) == 2 and isinstance(identifier, str):
+        return '{"id": ' + encode_basestring_ascii(identifier) + ', "findings": []}\n'
+    return json.dumps(record, ensure_ascii=True) + "\n"
 
 
 def _stdin_text() -> io.TextIOWrapper:

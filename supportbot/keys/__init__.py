@@ -8,17 +8,21 @@ Build one :class:`Scanner` per process and share it::
 """
 
 from supportbot.keys.masking import mask_text
-from supportbot.keys.rules import Rule, RulesError, default_rules, load_rules, parse_rules
-from supportbot.keys.scanner import Finding, Scanner, find_keys
+from supportbot.keys.rules import Provider, Rule, RulesError, default_rules, load_rules, parse_rules, provider_info
+from supportbot.keys.scanner import SUSPECT, Finding, Scanner, ScanResult, find_keys
 
 __all__ = [
+    "SUSPECT",
     "Finding",
+    "Provider",
     "Rule",
     "RulesError",
+    "ScanResult",
     "Scanner",
     "default_rules",
     "find_keys",
     "load_rules",
     "mask_text",
     "parse_rules",
+    "provider_info",
 ]

@@ -8,7 +8,6 @@ quotes only rule metadata, never scanned text.
 from __future__ import annotations
 
 import importlib
-import re
 import time
 import tomllib
 from collections.abc import Iterable
@@ -24,10 +23,12 @@ from regex import Pattern
 DEFAULT_RULES_NAME = "rules.toml"
 # Ends of a key may not touch these: a key glued to Latin letters or digits is part of a longer word.
 # Written out in ASCII because Unicode-aware classes count Chinese characters as word characters.
-LEFT_BOUNDARY = r"(?<![A-Za-z0-9])"
+# Some glue is not a word, though: a missing space after "Bearer" (itself a common 401 cause), a
+# URL-encoded character ("key%3Dsk-…") or a JSON \u escape ("\u003dsk-…") still starts a key.
+LEFT_BOUNDARY = r"(?:(?<![A-Za-z0-9])|(?<=(?i:bearer)|%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}))"
 RIGHT_BOUNDARY = r"(?![A-Za-z0-9])"
 
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_ID = regex.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _KNOWN_FIELDS = {
     "id",
     "provider",
@@ -38,6 +39,7 @@ _KNOWN_FIELDS = {
     "allowlist",
     "context",
     "boundaries",
+    "glued",
 }
 # How long one adversarial probe of a deployment's rule may take before the rule is refused.
 _PROBE_LIMIT_SECONDS = 0.05
@@ -68,6 +70,7 @@ class Rule:
     allowlist: tuple[str, ...] = ()
     context: bool = False
     boundaries: bool = True
+    glued: bool = False
     source: str = "<memory>"
     pattern: Pattern[str] = field(init=False, repr=False, compare=False)
     allow_patterns: tuple[Pattern[str], ...] = field(init=False, repr=False, compare=False)
@@ -77,7 +80,9 @@ class Rule:
     def __post_init__(self) -> None:
         if not self.provider:
             object.__setattr__(self, "provider", self.id)
-        body = f"{LEFT_BOUNDARY}(?:{self.regex}){RIGHT_BOUNDARY}" if self.boundaries else self.regex
+        # A distinctive prefix (sk-proj-, AIza, ghp_) is a key wherever it starts: no boundary on either side.
+        wrapped = self.boundaries and not self.glued
+        body = f"{LEFT_BOUNDARY}(?:{self.regex}){RIGHT_BOUNDARY}" if wrapped else self.regex
         try:
             regex.compile(self.regex)  # alone first: the boundary wrapper could hide an open bracket
             pattern = regex.compile(body)
@@ -88,6 +93,15 @@ class Rule:
         object.__setattr__(self, "allow_patterns", allow)
         object.__setattr__(self, "has_key_group", "key" in pattern.groupindex)
         object.__setattr__(self, "has_prefix_group", "prefix" in pattern.groupindex)
+
+
+@dataclass(frozen=True)
+class Provider:
+    """Who issues a key: the name people know, and where its owner disables or rotates it."""
+
+    id: str
+    name: str
+    rotate_url: str = ""
 
 
 def rule_from_mapping(data: dict[str, Any], source: str) -> Rule:
@@ -120,7 +134,7 @@ def rule_from_mapping(data: dict[str, Any], source: str) -> Rule:
     for name in ("provider", "description"):
         if not isinstance(data.get(name, ""), str):
             raise RulesError(source, rule_id, f"'{name}' must be a string")
-    for name in ("context", "boundaries"):
+    for name in ("context", "boundaries", "glued"):
         if not isinstance(data.get(name, True), bool):
             raise RulesError(source, rule_id, f"'{name}' must be true or false")
     problem = catastrophic_reason(pattern)
@@ -129,15 +143,51 @@ def rule_from_mapping(data: dict[str, Any], source: str) -> Rule:
     return Rule(
         id=rule_id,
         regex=pattern,
-        keywords=tuple(item.strip() for item in keywords),
+        keywords=_expand_keywords([item.strip() for item in keywords], source, rule_id),
         provider=data.get("provider", ""),
         description=data.get("description", ""),
         entropy=float(entropy) if entropy is not None else None,
         allowlist=tuple(allowlist),
         context=data.get("context", False),
         boundaries=data.get("boundaries", True),
+        glued=data.get("glued", False),
         source=source,
     )
+
+
+_KEYWORD_CLASS = regex.compile(r"\[([A-Za-z0-9-]{1,40})\]")
+_MAX_EXPANDED_KEYWORDS = 4096
+
+
+def _expand_keywords(keywords: list[str], source: str, rule_id: str) -> tuple[str, ...]:
+    """Keywords with ``[0-9a-f]``-style classes spelled out: "[0-9a-f][0-9a-f]." is 256 literals.
+
+    For formats without a literal prefix, a class keeps the keyword specific ("3f." rather than ".").
+    """
+    expanded: list[str] = []
+    for keyword in keywords:
+        parts = _KEYWORD_CLASS.split(keyword)
+        variants = [""]
+        for index, part in enumerate(parts):
+            choices = _class_members(part) if index % 2 else [part]
+            variants = [variant + choice for variant in variants for choice in choices]
+            if len(variants) > _MAX_EXPANDED_KEYWORDS:
+                raise RulesError(source, rule_id, f"keyword '{keyword}' expands to more than 4096 literals")
+        expanded.extend(variants)
+    return tuple(dict.fromkeys(expanded))
+
+
+def _class_members(body: str) -> list[str]:
+    members: list[str] = []
+    index = 0
+    while index < len(body):
+        if index + 2 < len(body) and body[index + 1] == "-":
+            members.extend(chr(code) for code in range(ord(body[index]), ord(body[index + 2]) + 1))
+            index += 3
+        else:
+            members.append(body[index])
+            index += 1
+    return list(dict.fromkeys(members))
 
 
 def parse_rules(text: str, source: str) -> list[Rule]:
@@ -162,6 +212,35 @@ def default_rules() -> tuple[Rule, ...]:
     """The packaged rules, parsed and compiled once per process."""
     text = resources.files("supportbot.keys").joinpath(DEFAULT_RULES_NAME).read_text(encoding="utf-8")
     return tuple(parse_rules(text, f"supportbot/keys/{DEFAULT_RULES_NAME}"))
+
+
+def parse_providers(text: str, source: str) -> dict[str, Provider]:
+    """The ``[[providers]]`` tables of one rule file (none is fine), by provider id."""
+    try:
+        tables = tomllib.loads(text).get("providers", [])
+    except tomllib.TOMLDecodeError as error:
+        raise RulesError(source, None, f"not valid TOML: {error}") from None
+    providers: dict[str, Provider] = {}
+    for table in tables if isinstance(tables, list) else []:
+        ident, name, url = (table.get(key, "") if isinstance(table, dict) else None for key in ("id", "name", "rotate"))
+        if not (isinstance(ident, str) and ident and isinstance(name, str) and name and isinstance(url, str)):
+            raise RulesError(source, None, "each [[providers]] entry needs a string id and name (and may have rotate)")
+        if url and not url.startswith("https://"):
+            raise RulesError(source, None, f"provider '{ident}': rotate must be an https:// URL")
+        providers[ident] = Provider(ident, name, url)
+    return providers
+
+
+@lru_cache(maxsize=1)
+def default_providers() -> dict[str, Provider]:
+    """Display names and rotation pages of the providers the packaged rules name."""
+    text = resources.files("supportbot.keys").joinpath(DEFAULT_RULES_NAME).read_text(encoding="utf-8")
+    return parse_providers(text, f"supportbot/keys/{DEFAULT_RULES_NAME}")
+
+
+def provider_info(provider_id: str) -> Provider:
+    """The provider's name and rotation page; an unknown provider is shown by its id, with no page."""
+    return default_providers().get(provider_id) or Provider(provider_id, provider_id)
 
 
 def load_rule_file(path: Path) -> list[Rule]:

@@ -10,19 +10,28 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 from collections import Counter
+
+import regex
 
 # Words that mark a value as an example. Only words of four letters or more: a random 48-character
 # key holds a given four-letter word about once in three million keys.
-_PLACEHOLDER_WORDS = re.compile(
+_PLACEHOLDER_WORDS = regex.compile(
     r"(?i:your|example|sample|placeholder|dummy|redacted|changeme|replace|insert|here_|_here|"
     r"fake|secret_key|apikey|api_key|token_|mytoken|not-?a-?real)|xxxx|XXXX"
 )
 _WORD_CHECK_LIMIT = 200
-_SAME_RUN = re.compile(r"(.)\1{6,}")
+_SAME_RUN = regex.compile(r"(.)\1{6,}+")
 _ASCENDING = "0123456789abcdefghijklmnopqrstuvwxyz"
 _SEQUENCE_LENGTH = 8
+# Every run of _SEQUENCE_LENGTH steps up or down (digits and letters apart): a few substring tests in C
+# instead of a Python loop over each character of every candidate.
+_RUNS = [
+    alphabet[index : index + _SEQUENCE_LENGTH]
+    for alphabet in (_ASCENDING[:10], _ASCENDING[10:])
+    for index in range(len(alphabet) - _SEQUENCE_LENGTH + 1)
+]
+_SEQUENCES = tuple(_RUNS + [run[::-1] for run in _RUNS])
 # Ids that appear beside keys in API payloads and consoles but grant nothing.
 _ID_PREFIXES = (
     "req_",
@@ -55,8 +64,8 @@ _ID_PREFIXES = (
     "evt_",
     "acct_",
 )
-_DOTTED_PATH = re.compile(r"^(?:[A-Za-z_$][A-Za-z_$]*\.)+[A-Za-z_$][A-Za-z0-9_$]*$")
-_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+_DOTTED_PATH = regex.compile(r"^(?:[A-Za-z_$][A-Za-z_$]*+\.)++[A-Za-z_$][A-Za-z0-9_$]*+$")
+_ENV_NAME = regex.compile(r"^[A-Z][A-Z0-9]*+(?:_[A-Z0-9]++)++$")
 _MIN_CONTEXT_LENGTH = 16
 _CONTEXT_ENTROPY = 3.0
 _NO_DIGIT_LENGTH = 24
@@ -74,6 +83,8 @@ def shannon_entropy(text: str) -> float:
 def has_sequence(text: str, length: int = _SEQUENCE_LENGTH) -> bool:
     """True when ``text`` holds ``length`` consecutive ascending or descending digits or letters."""
     lowered = text.lower()
+    if length == _SEQUENCE_LENGTH:
+        return any(run in lowered for run in _SEQUENCES)
     up = down = 1
     for previous, current in itertools.pairwise(lowered):
         step = _step(previous, current)

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from supportbot.gaps import GapSignal
-from supportbot.keys import Finding, mask_text
+from supportbot.keys import Finding, mask_text, provider_info
 from supportbot.lang import Language, detect_language
 from supportbot.leaks import (
     PERMANENT_DELETE_ERRORS,
@@ -512,6 +512,7 @@ class LeakFeature:
             reason=str(reason or ""),
             keys=list(payload.get("keys") or []),
             providers=list(payload.get("providers") or []),
+            rotate=_rotation_pages(payload.get("providers") or []),
             seen=payload.get("seen") or {},
             runbook=Mrkdwn(runbook.body) if runbook else Mrkdwn(""),
             is_file=bool(payload.get("file_id")),
@@ -742,7 +743,7 @@ class LeakFeature:
             reason=reason,
             author=_someone(incident.author),
             channel=Mrkdwn(f"<#{incident.channel}>") if not incident.channel.startswith("D") else Mrkdwn("a DM"),
-            keys=[{"masked": key.masked, "provider": key.provider} for key in keys],
+            keys=[{"masked": key.masked, "provider": provider_info(key.provider).name} for key in keys],
             times_seen=max(seen.values(), default=1),
             first_seen=first_seen.strftime("%Y-%m-%d %H:%M UTC") if first_seen else "",
             permalink=permalink,
@@ -869,3 +870,8 @@ def _repeat_summary(history: dict[str, leak_store.KeyHistory]) -> dict[str, Any]
         "times": max(item.times_seen_before for item in repeated) + 1,
         "since": first.strftime("%Y-%m-%d") if first else "",
     }
+
+
+def _rotation_pages(providers: Sequence[str]) -> list[dict[str, str]]:
+    """Each provider's name and the page where its keys are disabled (empty when there is none to link)."""
+    return [{"name": info.name, "url": info.rotate_url} for info in map(provider_info, providers)]

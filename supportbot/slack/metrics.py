@@ -54,6 +54,12 @@ class Metrics:
             ["outcome"],
             registry=self.registry,
         )
+        self.scanner_degraded = Counter(
+            "supportbot_scanner_degraded",
+            "Texts a key-scanner rule could not check (error or timeout); their long tokens were masked as suspect",
+            ["rule"],
+            registry=self.registry,
+        )
         self.tickets = Counter(
             "supportbot_tickets", "Tickets filed, by where they came from", ["source"], registry=self.registry
         )

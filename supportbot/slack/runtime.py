@@ -7,7 +7,7 @@ import os
 import socket
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -117,7 +117,9 @@ class Runtime:
             )
             with store.session() as session:
                 fingerprint_secret = secrets.get_or_create(session, secrets.FINGERPRINT, now=clock.now())
-        scanner = Scanner.from_settings(settings, fingerprint_secret=fingerprint_secret)
+        scanner = Scanner.from_settings(
+            settings, fingerprint_secret=fingerprint_secret, on_degraded=_scanner_degraded(metrics)
+        )
         # From here on, every log line is also scrubbed of the key formats the scanner knows.
         install_redaction(scanner.scrub)
         runtime = cls(
@@ -186,3 +188,13 @@ class Runtime:
     def health(self) -> dict[str, object]:
         database = self.store.ping()
         return {"status": "ok" if database else "degraded", "database": "ok" if database else "unreachable"}
+
+
+def _scanner_degraded(metrics: Metrics) -> Callable[[str], None]:
+    """Count and log a scanner rule that errored or timed out (its text was masked as suspect instead)."""
+
+    def observe(rule_id: str) -> None:
+        metrics.scanner_degraded.labels(rule_id).inc()
+        _log.warning("key scanner: rule %s failed on a text; its long tokens were masked as suspect", rule_id)
+
+    return observe

@@ -108,7 +108,11 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "deleted": True,
         "reason": "",
         "keys": ["sk-proj-…x9Qa"],
-        "providers": ["openai"],
+        "providers": ["openai", "gateway"],
+        "rotate": [
+            {"name": "OpenAI", "url": "https://platform.openai.com/api-keys"},
+            {"name": "API gateway", "url": ""},
+        ],
         "seen": {"times": 3, "since": "2026-11-01"},
         "runbook": Mrkdwn("1. Disable the key first."),
         "is_file": False,

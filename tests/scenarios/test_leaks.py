@@ -311,3 +311,34 @@ def test_deletion_started_by_an_instance_that_died_is_finished_by_another(emulat
         ]
         ((incident, _),) = incidents(back)
         assert (incident.deletion, incident.reposted) == ("deleted", True), "our own first attempt removed it"
+
+
+@pytest.mark.parametrize(
+    ("provider", "name", "page"),
+    [
+        ("gitlab", "GitLab", "https://gitlab.com/-/user_settings/personal_access_tokens"),
+        ("baidu", "Baidu Qianfan", "https://console.bce.baidu.com/iam/"),
+        ("tencent", "Tencent Cloud", "https://console.cloud.tencent.com/cam/capi"),
+    ],
+)
+def test_new_credential_glued_to_chinese_text_is_deleted_and_the_warning_names_where_to_rotate(
+    slack: Harness, provider: str, name: str, page: str
+) -> None:
+    secret = key(provider)
+    sent = slack.driver.post("alice", "#support", f"我的.env里是*{secret}*，为什么还是401？")
+    slack.settle()
+    assert [call.params["ts"] for call in slack.calls("chat.delete")] == [sent.ts]
+    (warning,) = slack.emulator.workspace.ephemerals_for("U0CUST001", "C0SUPPORT")
+    warned = flatten(warning.blocks)
+    assert name in warned
+    assert page in warned
+    assert secret not in slack.emulator.recorded_text()
+
+
+def test_bearer_glued_key_is_deleted_and_never_reposted(slack: Harness) -> None:
+    # Issue 13, finding 2: "Bearersk-proj-…" (a missing space) was neither deleted nor masked.
+    secret = key("openai")
+    sent = slack.driver.post("alice", "#support", f"curl -H 'Authorization: Bearer{secret}' gives 401")
+    slack.settle()
+    assert [call.params["ts"] for call in slack.calls("chat.delete")] == [sent.ts]
+    assert secret not in slack.emulator.recorded_text()

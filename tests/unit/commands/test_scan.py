@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from supportbot.cli import cli
+from supportbot.commands import scan as scan_module
 from tests.keygen import make_key
 
 SECRET = "cli-test-fingerprint-secret-01"
@@ -299,3 +300,17 @@ def test_progress_bar_drawn_on_a_terminal(tmp_path: Path, monkeypatch: pytest.Mo
     scan._scan_sources(Scanner(fingerprint_secret=SECRET), [str(path)], report)
     assert "scanning" in terminal.getvalue()
     assert report.scanned == 1
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"id": "m1", "findings": []},
+        {"id": 'ü"\\\n\u2028\ud800', "findings": []},
+        {"id": 7, "findings": []},
+        {"id": "k", "findings": [{"start": 1, "end": 2, "rule": "r", "masked": "…", "key_id": "x"}]},
+        {"id": None, "error": "line 3: not valid JSON"},
+    ],
+)
+def test_jsonl_lines_are_written_exactly_as_json_dumps_would(record: dict[str, object]) -> None:
+    assert scan_module._encode(record) == json.dumps(record, ensure_ascii=True) + "\n"

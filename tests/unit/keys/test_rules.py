@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from supportbot.config import Settings
-from supportbot.keys import RulesError, Scanner, default_rules, load_rules, parse_rules
-from supportbot.keys.rules import catastrophic_reason, probe_rule
+from supportbot.keys import RulesError, Scanner, default_rules, load_rules, parse_rules, provider_info
+from supportbot.keys.rules import catastrophic_reason, default_providers, parse_providers, probe_rule
 
 ACME = """
 [[rules]]
@@ -114,3 +114,54 @@ def test_default_rules_pass_static_and_probe_checks() -> None:
 def test_parse_rules_keeps_order() -> None:
     rules = parse_rules(ACME + ACME.replace("acme-live", "acme-2"), "mem")
     assert [rule.id for rule in rules] == ["acme-live", "acme-2"]
+
+
+def test_every_provider_a_rule_names_has_a_name_and_a_safe_rotation_link() -> None:
+    known = default_providers()
+    for rule in default_rules():
+        assert rule.provider in known, rule.id
+        info = provider_info(rule.provider)
+        assert info.name
+        assert info.rotate_url == "" or info.rotate_url.startswith("https://")
+    assert provider_info("acme-live").name == "acme-live"
+    assert provider_info("acme-live").rotate_url == ""
+
+
+def test_new_credential_formats_name_their_vendor_and_rotation_page() -> None:
+    for provider in ("gitlab", "npm", "pypi", "alibaba", "tencent", "databricks", "sendgrid", "twilio"):
+        assert provider_info(provider).rotate_url.startswith("https://"), provider
+    for provider in ("shopify", "digitalocean", "doppler", "langsmith", "baidu", "zhipu", "langfuse", "tavily"):
+        assert provider_info(provider).rotate_url.startswith("https://"), provider
+    assert provider_info("elevenlabs").name == "ElevenLabs"
+
+
+def test_bad_provider_table_is_refused() -> None:
+    with pytest.raises(RulesError, match="https"):
+        parse_providers('[[providers]]\nid = "x"\nname = "X"\nrotate = "http://x.example"\n', "test.toml")
+    with pytest.raises(RulesError, match="id and name"):
+        parse_providers('[[providers]]\nid = "x"\n', "test.toml")
+
+
+def test_keyword_classes_are_spelled_out() -> None:
+    (rule,) = parse_rules(
+        """
+[[rules]]
+id = "hexdot"
+regex = '''[0-9a-f]{8}\\.[A-Z]{4}'''
+keywords = ["[0-9a-f][0-9a-f].", "zz"]
+""",
+        "test.toml",
+    )
+    assert len(rule.keywords) == 257
+    assert {"00.", "af.", "ff.", "zz"} <= set(rule.keywords)
+
+
+def test_a_keyword_class_may_not_explode() -> None:
+    text = """
+[[rules]]
+id = "huge"
+regex = '''x[0-9a-z]{5}'''
+keywords = ["[0-9a-z][0-9a-z][0-9a-z]"]
+"""
+    with pytest.raises(RulesError, match="4096"):
+        parse_rules(text, "test.toml")

@@ -9,7 +9,17 @@ import pytest
 from supportbot.keys import Scanner
 from supportbot.keys.masking import ELLIPSIS
 from supportbot.keys.normalise import INVISIBLE
-from tests.keygen import ALL_PROVIDERS, ALL_RULES, CHAT_CONTEXTS, make_key, make_planted, place
+from tests.keygen import (
+    ALL_PROVIDERS,
+    ALL_RULES,
+    CHAT_CONTEXTS,
+    GLUE_WRAPS,
+    LETTER_GLUE_WRAPS,
+    PREFIXED_RULES,
+    make_key,
+    make_planted,
+    place,
+)
 
 SAMPLES_PER_CASE = 3
 
@@ -53,7 +63,56 @@ def test_found_in_chat_context(scanner: Scanner, rule: str, context: str) -> Non
 
 def test_every_rule_is_tested_in_most_contexts() -> None:
     for rule in ALL_RULES:
-        assert sum(1 for case in CASES if case[0] == rule) >= len(CHAT_CONTEXTS) - 2
+        glue = 0 if rule in PREFIXED_RULES else len(GLUE_WRAPS)  # glue only starts keys with a literal prefix
+        assert sum(1 for case in CASES if case[0] == rule) >= len(CHAT_CONTEXTS) - 2 - glue
+
+
+def _glued_rules(scanner: Scanner) -> list[str]:
+    glued = {rule.id for rule in scanner.rules if rule.glued}
+    return [rule for rule in PREFIXED_RULES if rule in glued]
+
+
+GLUED = _glued_rules(Scanner(fingerprint_secret="glued-rules-listing-secret"))
+
+
+def test_distinctive_prefixes_are_glued() -> None:
+    assert {"openai-project", "anthropic", "google-api", "github-token"} <= set(GLUED)
+
+
+@pytest.mark.parametrize("context", LETTER_GLUE_WRAPS)
+@pytest.mark.parametrize("rule", GLUED)
+def test_distinctive_prefix_is_found_glued_to_letters_and_digits(scanner: Scanner, rule: str, context: str) -> None:
+    rng = random.Random(f"{rule}/{context}")
+    for _ in range(SAMPLES_PER_CASE):
+        placed = place(make_planted(rule, rng), context, rng)
+        assert placed is not None
+        findings = scanner.find(placed.message)
+        assert [(item.start, item.end, item.rule) for item in findings] == [(placed.start, placed.end, rule)]
+
+
+@pytest.mark.parametrize("rule", GLUED)
+def test_distinctive_prefix_glued_to_the_next_word_is_still_masked(scanner: Scanner, rule: str) -> None:
+    planted = make_planted(rule, random.Random(rule))
+    message = "key:" + planted.text + "thanks"
+    findings = scanner.find(message)
+    assert findings, rule
+    # The key may swallow the glued word (a longer mask, never a shorter one).
+    assert findings[0].start == 4
+    assert findings[0].end >= 4 + len(planted.text)
+    assert planted.secret not in scanner.mask(message)
+
+
+def test_anthropic_key_glued_to_thanks_ends_at_its_final_aa(scanner: Scanner) -> None:
+    key = make_key("anthropic", random.Random(21))
+    (finding,) = scanner.find(f"Bearer{key}thanks")
+    assert (finding.start, finding.end, finding.rule) == (6, 6 + len(key), "anthropic")
+
+
+def test_header_missing_its_space_is_still_a_key(scanner: Scanner) -> None:
+    key = make_key("openai", random.Random(22))
+    text = f"Authorization: Bearer{key}"
+    (finding,) = scanner.find(text)
+    assert (finding.start, finding.end) == (len("Authorization: Bearer"), len(text))
 
 
 @pytest.mark.parametrize("rule", ALL_RULES)
@@ -107,3 +166,32 @@ def test_complete_key_at_line_end_does_not_swallow_next_word(scanner: Scanner) -
     key = make_key("openai", random.Random(12))
     (finding,) = scanner.find(key + "\nthanks a lot")
     assert (finding.start, finding.end) == (0, len(key))
+
+
+@pytest.mark.parametrize("rule", ALL_RULES)
+def test_every_match_holds_one_of_its_rules_keywords(scanner: Scanner, rule: str) -> None:
+    # Long texts run each rule only around its keywords; that is sound only while this holds.
+    (compiled,) = [item for item in scanner.rules if item.id == rule]
+    planted = make_planted(rule, random.Random(f"kw/{rule}"))
+    match = compiled.pattern.search(planted.text)
+    assert match is not None
+    assert any(word.lower() in match.group().lower() for word in compiled.keywords)
+
+
+def test_a_long_text_finds_what_its_messages_find(scanner: Scanner) -> None:
+    # Many messages in one text (the CLI's chunks) take the by-region path; it must find the same keys.
+    rng = random.Random("long")
+    pieces: list[str] = []
+    expected: list[tuple[int, int, str]] = []
+    offset = 0
+    for rule, context in CASES:
+        if context.startswith("broken-"):
+            continue  # joins across messages are covered by the wrapped-key tests
+        placed = place(make_planted(rule, rng), context, rng)
+        assert placed is not None
+        pieces.append(placed.message + "\nnext message\n")
+        expected.append((offset + placed.start, offset + placed.end, rule))
+        offset += len(pieces[-1])
+    text = "".join(pieces)
+    assert len(text) > 8_192
+    assert [(item.start, item.end, item.rule) for item in scanner.find(text)] == expected
