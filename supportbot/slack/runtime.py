@@ -24,11 +24,13 @@ from supportbot.slack.hooks import Hooks
 from supportbot.slack.metrics import Metrics
 from supportbot.slack.port import SlackPort
 from supportbot.slack.prompt_delete import PromptDeleter
+from supportbot.slack.readiness import Readiness, TokenHealth, readiness
 from supportbot.slack.router import CommandRouter, EventRouter
 from supportbot.slack.scheduler import DEFAULT_INTERVAL, Scheduler
 from supportbot.slack.worker import OutboxWorker
 from supportbot.store import secrets
 from supportbot.store.db import Store
+from supportbot.store.dbclock import DatabaseClock
 
 
 class InFlight:
@@ -71,6 +73,8 @@ class Runtime:
     in_flight: InFlight
     scheduler: Scheduler
     prompt_deleter: PromptDeleter
+    db_clock: DatabaseClock
+    tokens: TokenHealth
     bot_user_id: str | None = None
     bot_id: str | None = None
     team_id: str | None = None
@@ -112,21 +116,26 @@ class Runtime:
         scanner = Scanner.from_settings(settings, fingerprint_secret=fingerprint_secret)
         # From here on, every log line is also scrubbed of the key formats the scanner knows.
         install_redaction(scanner.scrub)
+        db_clock = DatabaseClock(store, clock)
+        tokens = TokenHealth(port, interval=settings.auth_check_seconds)
+        worker = OutboxWorker(
+            store,
+            clock=clock,
+            instance=instance,
+            metrics=metrics,
+            threads=worker_threads,
+            poll_interval=poll_interval,
+            busy=in_flight.busy,
+            lease_clock=db_clock.now,
+        )
+        worker.paused = tokens.bot_rejected
         return cls(
             settings=settings,
             store=store,
             clock=clock,
             port=port,
             metrics=metrics,
-            worker=OutboxWorker(
-                store,
-                clock=clock,
-                instance=instance,
-                metrics=metrics,
-                threads=worker_threads,
-                poll_interval=poll_interval,
-                busy=in_flight.busy,
-            ),
+            worker=worker,
             renderer=renderer or Renderer(),
             directory=directory,
             roles=Roles(directory, agents=settings.agents, leads=settings.leads),
@@ -140,6 +149,8 @@ class Runtime:
             in_flight=in_flight,
             scheduler=Scheduler(clock, interval=schedule_interval),
             prompt_deleter=PromptDeleter(port, monotonic=clock.monotonic),
+            db_clock=db_clock,
+            tokens=tokens,
         )
 
     @contextmanager
@@ -168,6 +179,10 @@ class Runtime:
             return False
         configured = self.settings.support_channels
         return configured is None or channel_id in configured
+
+    def readiness(self) -> Readiness:
+        """Ready: Slack accepts our tokens and the database answers within a bounded wait."""
+        return readiness(self.store, self.tokens)
 
     def health(self) -> dict[str, object]:
         database = self.store.ping()

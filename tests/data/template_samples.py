@@ -127,6 +127,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "handled_by": Mrkdwn(""),
     },
     "leak/still_visible": {"minutes": 5, "author": Mrkdwn("<@U0CUST001>"), "check": 1},
+    "delivery/dead_letter": {"kind": "leak.delete", "action": 42, "attempts": 9, "error": "http_503"},
     "leak/list": {
         "period": "7d",
         "items": [
