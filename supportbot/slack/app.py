@@ -63,7 +63,10 @@ def build_app(settings: Settings, store: Store, *, runtime: Runtime, features: l
         signing_secret=settings.slack_signing_secret or "unused-in-socket-mode",
         request_verification_enabled=False,
         before_authorize=SignatureMiddleware(check),
-        token_verification_enabled=False,
+        # Bolt then asks auth.test once, here, and keeps the answer. Without it, Bolt asks on the first
+        # request instead, and if Slack rejects the token at that moment it answers that request with an
+        # error page Slack takes for delivered: the event would be lost rather than kept for later.
+        token_verification_enabled=True,
         process_before_response=True,
         logger=logging.getLogger("supportbot.bolt"),
     )

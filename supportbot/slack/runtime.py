@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlmodel import Session
 
@@ -126,6 +127,7 @@ class Runtime:
             threads=worker_threads,
             poll_interval=poll_interval,
             busy=in_flight.busy,
+            lease=timedelta(seconds=settings.outbox_lease_seconds),
             lease_clock=db_clock.now,
         )
         worker.paused = tokens.bot_rejected
