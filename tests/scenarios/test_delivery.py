@@ -23,10 +23,11 @@ from supportbot.slack.features import FEATURES
 from supportbot.slack.router import EventContext
 from supportbot.slack.runtime import Runtime
 from supportbot.store import outbox
-from supportbot.store.db import DatabaseBusy, Store
+from supportbot.store.db import DatabaseBusy
 from supportbot.store.tables import OutboxAction, ProcessedEvent
 from tests.keygen import make_key
 from tests.scenarios.harness import Harness, flatten, running
+from tests.stuck_writer import stuck_writer
 
 RNG = random.Random(1111)
 JSON = "application/json"
@@ -136,24 +137,8 @@ def test_a_database_that_cannot_be_reached_at_claim_time_answers_5xx_and_loses_n
     with running(emulator, url, env={"SUPPORTBOT_DB_WAIT_SECONDS": "1"}) as slack:
         secret = make_key("anthropic", RNG)
         body, headers, ts = slack.driver.prepare_post("alice", "#support", f"my key {secret} is rejected")
-        holder = Store(url)
-        held, release = threading.Event(), threading.Event()
-
-        def hold_the_writer_turn() -> None:
-            with holder.session() as session:
-                session.execute(text("SELECT 1"))
-                held.set()
-                release.wait(10)
-
-        blocker = threading.Thread(target=hold_the_writer_turn)
-        blocker.start()
-        assert held.wait(5)
-        try:
+        with stuck_writer(url):
             answer = slack.bot.dispatch(body, headers)
-        finally:
-            release.set()
-            blocker.join(5)
-            holder.close()
         assert answer[0] >= 500, "no claim without the database: Slack must deliver again"
         retried = slack.bot.dispatch(body, _retry_headers(slack, body, 1))
         assert retried[0] == 200
