@@ -25,6 +25,7 @@ from supportbot.slack.runtime import Runtime
 from supportbot.store import outbox
 from supportbot.store.db import DatabaseBusy
 from supportbot.store.tables import OutboxAction, ProcessedEvent
+from tests.fakes import FakeClock
 from tests.keygen import make_key
 from tests.scenarios.harness import Harness, flatten, running
 from tests.stuck_writer import stuck_writer
@@ -208,3 +209,48 @@ def test_a_rejected_token_turns_readyz_503_pauses_the_outbox_and_both_recover_wi
         with slack.store.session() as session:
             counts = outbox.counts_by_status(session)
         assert counts.get("dead", 0) == 0 and counts.get("failed", 0) == 0, counts
+
+
+def test_an_action_that_keeps_failing_past_its_budget_is_dead_and_the_agents_are_told(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    clock = FakeClock()
+    emulator.faults.inject("chat.postEphemeral", status=503)
+    with running(emulator, f"sqlite:///{tmp_path}/dead.db", clock=clock) as slack:
+        slack.driver.post("alice", "#support", f"key {make_key('groq', RNG)} oops")
+        emulator.wait_until(lambda: len(_reposts(slack)) == 1, timeout=10)
+        for _ in range(30):  # two and a half hours in ten-minute steps: past the warning's two-hour budget
+            clock.advance(600)
+            slack.runtime.worker.wake()
+            time.sleep(0.15)
+        emulator.wait_until(
+            lambda: any("gave up" in str(call.params.get("text")) for call in emulator.calls_for("chat.postMessage")),
+            timeout=10,
+        )
+        (alert,) = [
+            call for call in emulator.calls_for("chat.postMessage", ok=True) if "gave up" in str(call.params["text"])
+        ]
+        assert alert.params["channel"] == "G0AGENTS1" and "leak.warn" in alert.params["text"]
+        with slack.store.session() as session:
+            dead = outbox.dead_letters(session)
+        assert [(kind, error) for _, kind, error, _ in dead] == [("leak.warn", "http_503")]
+        assert 'supportbot_dead_letters_total{kind="leak.warn"} 1.0' in slack.runtime.metrics.exposition().decode()
+
+
+def test_handled_events_and_finished_actions_are_pruned_on_schedule(emulator: Emulator, tmp_path: Path) -> None:
+    clock = FakeClock()
+    with running(emulator, f"sqlite:///{tmp_path}/prune.db", clock=clock) as slack:
+        slack.driver.post("alice", "#support", f"key {make_key('openai', RNG)} here")
+        slack.settle()
+        with slack.store.session() as session:
+            assert session.execute(select(ProcessedEvent.event_id)).all()
+            assert outbox.counts_by_status(session).get("done", 0) >= 3
+        clock.advance(4 * 86400)
+        slack.runtime.scheduler.run_pending()
+        with slack.store.session() as session:
+            assert session.execute(select(ProcessedEvent.event_id)).all() == [], "events kept 3 days"
+            assert outbox.counts_by_status(session).get("done", 0) >= 3, "actions kept 14 days"
+        clock.advance(11 * 86400)
+        slack.runtime.scheduler.run_pending()
+        with slack.store.session() as session:
+            assert outbox.counts_by_status(session).get("done", 0) == 0
