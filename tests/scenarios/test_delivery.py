@@ -254,3 +254,23 @@ def test_handled_events_and_finished_actions_are_pruned_on_schedule(emulator: Em
         slack.runtime.scheduler.run_pending()
         with slack.store.session() as session:
             assert outbox.counts_by_status(session).get("done", 0) == 0
+
+
+def test_two_replicas_share_a_burst_under_slack_limits_and_do_everything_once(
+    emulator: Emulator, database_url: str
+) -> None:
+    with running(emulator, database_url, instance="one") as one, running(emulator, database_url, instance="two") as two:
+        secrets = [make_key("anthropic", RNG) for _ in range(20)]
+        sent = [
+            (one if n % 2 else two).driver.post("alice", "#support", f"replica test {n}: {secret}")
+            for n, secret in enumerate(secrets)
+        ]
+        retried = one.driver.redeliver(sent[0], retry_num=1)
+        assert retried.status in {200, 503}, "a retry is either dropped (done) or refused (still processing)"
+        emulator.wait_until(lambda: len(_reposts(one)) >= 20, timeout=60)
+        one.settle(timeout=30)
+        two.settle(timeout=30)
+        deleted = [call.params["ts"] for call in emulator.calls_for("chat.delete", ok=True)]
+        assert sorted(deleted) == sorted(str(item.ts) for item in sent)
+        assert len(_reposts(one)) == 20
+        assert len(emulator.workspace.ephemerals_for("U0CUST001", "C0SUPPORT")) == 20
