@@ -152,9 +152,10 @@ class OutboxWorker:
         return self._lease_clock()
 
     def renew_leases(self) -> int:
-        """Extend the leases of the actions whose handlers are running; how many this instance still holds."""
+        """Extend the leases of the actions whose handlers are running, or that were handed over and wait
+        their turn (the queue may be paused); how many this instance still holds."""
         with self._running_lock:
-            running = set(self._running)
+            running = set(self._running) | {action.id for action in list(self._handed)}
         if not running:
             return 0
         with self._store.session() as session:

@@ -204,8 +204,9 @@ class Buried:
     attempts: int
 
 
-# Failures after which the call certainly did not take effect: Slack answered, and said no.
-_KNOWN_FAILURES = frozenset({"ratelimited", "paused", "token_rejected", "http_500", "http_502", "http_503"})
+# Failures after which the call certainly did not take effect. Anything else (no answer, a 5xx, a crash)
+# may have posted: the next attempt looks first. Waits that made no call keep the earlier error.
+_KNOWN_FAILURES = frozenset({"ratelimited"})
 
 
 def enqueue(

@@ -16,6 +16,7 @@ from typing import Any
 
 from slack_bolt import App
 from sqlalchemy import select, text
+from sqlmodel import col
 
 from supportbot.emulator import Emulator
 from supportbot.messages import Message
@@ -162,7 +163,7 @@ def test_when_the_leak_step_fails_no_later_handler_sees_the_message_and_slack_re
         answer = slack.bot.dispatch(body, headers)
         assert answer[0] == 503, "the leak step failed: answered so that Slack delivers again"
         with slack.store.session() as session:
-            kinds = list(session.execute(select(OutboxAction.kind)).scalars())
+            kinds = list(session.execute(select(col(OutboxAction.kind))).scalars())
             walks = session.execute(text("SELECT count(*) FROM triage_walks")).scalar()
         assert kinds == [] and walks == 0, "no later handler saw (or stored) the unmasked message"
         with slack.store.session() as session:
@@ -239,21 +240,30 @@ def test_an_action_that_keeps_failing_past_its_budget_is_dead_and_the_agents_are
 
 def test_handled_events_and_finished_actions_are_pruned_on_schedule(emulator: Emulator, tmp_path: Path) -> None:
     clock = FakeClock()
+
+    def leak_actions() -> list[str]:
+        with slack.store.session() as session:
+            return list(
+                session.execute(
+                    select(col(OutboxAction.status)).where(col(OutboxAction.kind).startswith("leak."))
+                ).scalars()
+            )
+
     with running(emulator, f"sqlite:///{tmp_path}/prune.db", clock=clock) as slack:
         slack.driver.post("alice", "#support", f"key {make_key('openai', RNG)} here")
         slack.settle()
         with slack.store.session() as session:
-            assert session.execute(select(ProcessedEvent.event_id)).all()
-            assert outbox.counts_by_status(session).get("done", 0) >= 3
+            assert session.execute(select(col(ProcessedEvent.event_id))).all()
+        assert leak_actions().count("done") >= 3
         clock.advance(4 * 86400)
         slack.runtime.scheduler.run_pending()
+        slack.settle()  # whatever the jobs started (the weekly digest) finishes before the clock moves on
         with slack.store.session() as session:
-            assert session.execute(select(ProcessedEvent.event_id)).all() == [], "events kept 3 days"
-            assert outbox.counts_by_status(session).get("done", 0) >= 3, "actions kept 14 days"
+            assert session.execute(select(col(ProcessedEvent.event_id))).all() == [], "events kept 3 days"
+        assert leak_actions().count("done") >= 3, "actions kept 14 days"
         clock.advance(11 * 86400)
         slack.runtime.scheduler.run_pending()
-        with slack.store.session() as session:
-            assert outbox.counts_by_status(session).get("done", 0) == 0
+        assert leak_actions() == []
 
 
 def test_two_replicas_share_a_burst_under_slack_limits_and_do_everything_once(
