@@ -24,7 +24,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calls", type=int, default=2000)
     args = parser.parse_args()
-    with Emulator() as emu:
+    with Emulator(rate_limits=False) as emu:  # the emulator itself, not Slack's limits
         client = WebClient(token=emu.bot_token, base_url=emu.api_url)
         client.auth_test()
 

@@ -1,23 +1,30 @@
-"""How fast a leaked key disappears: event reaching the app → chat.delete reaching Slack.
+"""How fast leaked keys disappear, and whether every follow-up gets out, with Slack's rate limits on.
 
-Starts the local Slack emulator in this process and `supportbot run --http` as a separate process
-pointed at it, then posts signed message events, each holding a synthetic key, over HTTP at a fixed
-rate (open loop: events are sent on schedule whether or not earlier ones were answered). The
-emulator timestamps its receipt of each chat.delete. Reported per rate:
+Starts the local Slack emulator in this process (Slack's published per-method limits on: chat.delete
+Tier 3, about 50 a minute; chat.postMessage about one a second per channel) and `supportbot run
+--http` as a separate process pointed at it, then posts signed message events, each holding a
+synthetic key, over HTTP on a fixed schedule (open loop: event n is due at start + n/rate whether
+or not earlier ones were answered, and every latency is measured from that scheduled time, so a
+slow bot cannot hide its queue). Reported per run:
 
-  delete     event sent → chat.delete received by Slack (the issue's target: median ≤ 50 ms, p99 ≤ 250 ms)
-  exposure   event sent → chat.delete answered (the message is gone)
+  sent       the rate actually achieved, and how late the latest send left (the sender's backlog)
+  backlog    outbox actions not finished when the last event had been sent
+  delete     scheduled send → chat.delete received by Slack (median, p99)
+  all out    scheduled first send → the last masked copy, and the last warning, posted
+  lost       leaks without a deletion, a masked copy or a warning once everything settled
+  doubled    deletions, masked copies or warnings made more than once
   ack        HTTP answer time of the event request (Slack wants ≤ 3 s)
-  warned     from the last event sent until every author had been warned: the rest of the work
-             (masked copy, warning, incident) waits while deletions are coming in, then catches up
 
-Run:  .venv/bin/python benchmarks/leak_latency.py [--rates 20 100] [--seconds 15]
+The default run is the burst of issue 11: 20 leaks in one channel within a second.
+
+Run:  .venv/bin/python benchmarks/leak_latency.py [--rate 20] [--seconds 1] [--processes 2]
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import random
 import re
@@ -33,7 +40,7 @@ from urllib.parse import urlsplit
 
 from supportbot.emulator import Emulator, SlackDriver
 from supportbot.emulator.fakekeys import fake_key
-from supportbot.store import migrate
+from supportbot.store import migrate, outbox
 from supportbot.store.db import Store
 
 THREADS = 8
@@ -49,14 +56,32 @@ TEMPLATES = (
     "benchmark {n}: use {key} for the staging job please",
 )
 AUTHORS = ("alice", "li.wei", "sam", "wang", "lee", "admin")
+MARKER = re.compile(r"benchmark (\d+):")
 
 
 @dataclass
 class Sent:
+    index: int
     ts: str
-    sent_at: float
+    scheduled: float  # wall time the event was due
+    sent_at: float  # wall time it left
     ack_seconds: float
     status: int
+
+
+@dataclass
+class Outcome:
+    rate: float
+    sent: list[Sent]
+    achieved_rate: float
+    send_lag_max: float
+    backlog: int
+    delete_ms: list[float]
+    reposts_out: float | None
+    warnings_out: float | None
+    lost: dict[str, int]
+    doubled: dict[str, int]
+    limited: dict[str, int]
 
 
 def start_bot(
@@ -104,14 +129,14 @@ def start_bot(
 
 
 def run_rate(emulator: Emulator, url: str, rate: float, seconds: float, rng: random.Random) -> list[Sent]:
-    """Send ``rate`` events a second for ``seconds``, on schedule (open loop).
+    """Send ``rate`` events a second for ``seconds`` on a fixed schedule (open loop).
 
     Every message is created in the emulator and its event signed before the clock starts; during
     the run, a few threads only POST the prepared bodies over keep-alive connections, so the
     numbers measure the bot rather than the load generator.
     """
     driver = SlackDriver(emulator, SECRET, url)
-    total = int(rate * seconds)
+    total = max(1, int(rate * seconds))
     prepared = []
     for index in range(total):
         key = fake_key(PROVIDERS[index % len(PROVIDERS)], rng)
@@ -121,6 +146,7 @@ def run_rate(emulator: Emulator, url: str, rate: float, seconds: float, rng: ran
     sent: list[Sent] = []
     lock = threading.Lock()
     begin = time.perf_counter() + 0.2
+    begin_wall = time.time() + (begin - time.perf_counter())
     next_index = iter(range(total))
 
     def sender() -> None:
@@ -146,7 +172,7 @@ def run_rate(emulator: Emulator, url: str, rate: float, seconds: float, rng: ran
                     connection = http.client.HTTPConnection(target.hostname or "127.0.0.1", target.port, timeout=30)
                     status = 0
                 with lock:
-                    sent.append(Sent(ts, started, time.time() - started, status))
+                    sent.append(Sent(index, ts, begin_wall + index / rate, started, time.time() - started, status))
         finally:
             connection.close()
 
@@ -155,40 +181,90 @@ def run_rate(emulator: Emulator, url: str, rate: float, seconds: float, rng: ran
         thread.start()
     for thread in threads:
         thread.join()
-    return sent
+    return sorted(sent, key=lambda item: item.index)
 
 
-def measure(emulator: Emulator, sent: list[Sent], timeout: float) -> tuple[list[float], list[float], int, int]:
-    wanted = {item.ts: item for item in sent}
+def outbox_backlog(database_url: str) -> int:
+    """Outbox actions not yet finished (pending, waiting or claimed)."""
+    store = Store(database_url)
+    try:
+        with store.session() as session:
+            counts = outbox.counts_by_status(session)
+    finally:
+        store.close()
+    return sum(counts.get(status, 0) for status in ("pending", "waiting", "claimed"))
+
+
+def _posts_for(emulator: Emulator, sent: list[Sent]) -> dict[int, int]:
+    """How many masked copies were posted for each event (matched by the "benchmark <n>:" marker)."""
+    found: dict[int, int] = {}
+    for call in emulator.calls_for("chat.postMessage", ok=True):
+        if call.params.get("channel") != "C0SUPPORT":
+            continue
+        shown = json.dumps(call.params.get("blocks") or call.params.get("text") or "")
+        for match in MARKER.finditer(shown):
+            index = int(match.group(1))
+            found[index] = found.get(index, 0) + 1
+    return {item.index: found.get(item.index, 0) for item in sent}
+
+
+def settle(emulator: Emulator, sent: list[Sent], database_url: str, timeout: float) -> None:
+    """Wait until every leak was deleted, reposted and warned about, and the outbox is idle."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         deleted = {call.params.get("ts") for call in emulator.calls_for("chat.delete", ok=True)}
-        if wanted.keys() <= deleted:
-            break
-        time.sleep(0.2)
-    delete_ms: list[float] = []
-    exposure_ms: list[float] = []
+        posts = _posts_for(emulator, sent)
+        warnings = len(emulator.calls_for("chat.postEphemeral", ok=True))
+        done = all(item.ts in deleted for item in sent) and all(posts.values()) and warnings >= len(sent)
+        if done and outbox_backlog(database_url) == 0:
+            return
+        time.sleep(0.25)
+
+
+def measure(emulator: Emulator, rate: float, sent: list[Sent], backlog: int) -> Outcome:
+    first_delete: dict[str, float] = {}
+    deletes_per_ts: dict[str, int] = {}
     for call in emulator.calls_for("chat.delete", ok=True):
-        item = wanted.get(str(call.params.get("ts")))
-        if item is None:
-            continue
-        delete_ms.append((call.wall - item.sent_at) * 1000)
-        exposure_ms.append((call.wall + call.duration - item.sent_at) * 1000)
-    # One chat.delete per leak: a second one would answer message_not_found and blur who deleted it.
-    calls = sum(1 for call in emulator.calls_for("chat.delete") if str(call.params.get("ts")) in wanted)
-    return delete_ms, exposure_ms, len(wanted) - len(delete_ms), calls
-
-
-def follow_ups_done(emulator: Emulator, sent: list[Sent], timeout: float) -> float | None:
-    """Seconds from the last event sent until every author was warned (the outbox's backlog drained)."""
-    last_sent = max(item.sent_at for item in sent)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        warnings = [call for call in emulator.calls_for("chat.postEphemeral", ok=True) if call.wall >= sent[0].sent_at]
-        if len(warnings) >= len(sent):
-            return max(call.wall for call in warnings) - last_sent
-        time.sleep(0.2)
-    return None
+        ts = str(call.params.get("ts"))
+        deletes_per_ts[ts] = deletes_per_ts.get(ts, 0) + 1
+        first_delete.setdefault(ts, call.wall)
+    by_ts = {item.ts: item for item in sent}
+    delete_ms = [(first_delete[ts] - item.scheduled) * 1000 for ts, item in by_ts.items() if ts in first_delete]
+    posts = _posts_for(emulator, sent)
+    repost_calls = [
+        call.wall
+        for call in emulator.calls_for("chat.postMessage", ok=True)
+        if call.params.get("channel") == "C0SUPPORT" and MARKER.search(json.dumps(call.params.get("blocks") or ""))
+    ]
+    warning_calls = [call.wall for call in emulator.calls_for("chat.postEphemeral", ok=True)]
+    start = sent[0].scheduled
+    actual = [item.sent_at for item in sent]
+    span = max(actual) - min(actual)
+    limited = {
+        method: sum(1 for call in emulator.calls_for(method) if call.status == 429)
+        for method in ("chat.delete", "chat.postMessage", "chat.postEphemeral")
+    }
+    return Outcome(
+        rate=rate,
+        sent=sent,
+        achieved_rate=(len(sent) - 1) / span if span > 0 else float(len(sent)),
+        send_lag_max=max(item.sent_at - item.scheduled for item in sent),
+        backlog=backlog,
+        delete_ms=delete_ms,
+        reposts_out=max(repost_calls) - start if len(repost_calls) >= len(sent) else None,
+        warnings_out=max(warning_calls) - start if len(warning_calls) >= len(sent) else None,
+        lost={
+            "deletions": sum(1 for item in sent if item.ts not in first_delete),
+            "masked copies": sum(1 for count in posts.values() if count == 0),
+            "warnings": max(0, len(sent) - len(warning_calls)),
+        },
+        doubled={
+            "deletions": sum(count - 1 for ts, count in deletes_per_ts.items() if ts in by_ts and count > 1),
+            "masked copies": sum(count - 1 for count in posts.values() if count > 1),
+            "warnings": max(0, len(warning_calls) - len(sent)),
+        },
+        limited=limited,
+    )
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -196,60 +272,60 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
+def show(outcome: Outcome, processes: int) -> None:
+    sent = outcome.sent
+    print(
+        f"\n{len(sent)} leaks scheduled at {outcome.rate:g}/s in one channel, Slack's limits on, "
+        f"{os.cpu_count()} CPUs, supportbot run --http --processes {processes}"
+    )
+    print(
+        f"  sent      achieved {outcome.achieved_rate:.1f}/s; latest send {outcome.send_lag_max * 1000:.1f} ms "
+        f"after its schedule; {sum(1 for item in sent if item.status != 200)} non-200 answers"
+    )
+    print(f"  backlog   {outcome.backlog} outbox actions unfinished when the last event had been sent")
+    if outcome.delete_ms:
+        print(
+            f"  delete    median {statistics.median(outcome.delete_ms):.1f} ms, "
+            f"p99 {percentile(outcome.delete_ms, 0.99):.1f} ms (from the scheduled send)"
+        )
+    reposts = f"{outcome.reposts_out:.1f} s" if outcome.reposts_out is not None else "not all"
+    warnings = f"{outcome.warnings_out:.1f} s" if outcome.warnings_out is not None else "not all"
+    print(f"  all out   every masked copy {reposts}, every warning {warnings} after the first scheduled send")
+    print("  lost      " + ", ".join(f"{name} {count}" for name, count in outcome.lost.items()))
+    print("  doubled   " + ", ".join(f"{name} {count}" for name, count in outcome.doubled.items()))
+    print("  429s      " + ", ".join(f"{name} {count}" for name, count in outcome.limited.items()))
+    acks = [item.ack_seconds * 1000 for item in sent]
+    print(f"  ack       median {statistics.median(acks):.1f} ms, p99 {percentile(acks, 0.99):.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rates", type=float, nargs="+", default=[20.0, 100.0])
-    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--rate", type=float, default=20.0, help="events a second, on a fixed schedule")
+    parser.add_argument("--seconds", type=float, default=1.0, help="how long to send")
     parser.add_argument("--processes", type=int, default=2, help="supportbot run --processes (one per core)")
+    parser.add_argument("--timeout", type=float, default=600.0, help="how long to wait for everything to get out")
     parser.add_argument(
         "--database-url", help="run against this database (migrated first) instead of a new SQLite file"
     )
     args = parser.parse_args()
     rng = random.Random(20261123)
-    rows = []
     with Emulator() as emulator, tempfile.TemporaryDirectory() as folder:
-        if args.database_url:
-            store = Store(args.database_url)
-            migrate.upgrade(store)
-            store.close()
-        process, url = start_bot(emulator, Path(folder) / "bench.db", args.processes, args.database_url)
+        database_url = args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}"
+        store = Store(database_url)
+        migrate.upgrade(store)
+        store.close()
+        process, url = start_bot(emulator, Path(folder) / "bench.db", args.processes, database_url)
         try:
-            run_rate(emulator, url, 10, 1, rng)  # warm-up: imports, connections, caches
-            time.sleep(1)
-            for rate in args.rates:
-                emulator.clear_calls()
-                sent = run_rate(emulator, url, rate, args.seconds, rng)
-                delete_ms, exposure_ms, missing, calls = measure(emulator, sent, timeout=60)
-                drained = follow_ups_done(emulator, sent, timeout=300)
-                acks = [item.ack_seconds * 1000 for item in sent]
-                failed = sum(1 for item in sent if item.status != 200)
-                rows.append((rate, len(sent), failed, missing, calls, delete_ms, exposure_ms, acks, drained))
-                time.sleep(1)
+            sent = run_rate(emulator, url, args.rate, args.seconds, rng)
+            backlog = outbox_backlog(database_url)
+            settle(emulator, sent, database_url, timeout=args.timeout)
+            outcome = measure(emulator, args.rate, sent, backlog)
         finally:
             process.terminate()
             process.wait(30)
-    print(
-        f"\nleak interception latency, {os.cpu_count()} CPUs, supportbot run --http --processes {args.processes}, "
-        f"{args.seconds:g} s per rate, every event holds a key"
-    )
-    print(
-        f"{'rate/s':>7} {'events':>7} {'non-200':>7} {'not deleted':>11} {'delete calls':>12} | "
-        f"{'delete p50':>10} {'p99':>8} | {'exposure p50':>12} {'p99':>8} | {'ack p50':>8} {'p99':>8} | "
-        f"{'all warned':>10}"
-    )
-    for rate, count, failed, missing, calls, delete_ms, exposure_ms, acks, drained in rows:
-        if not delete_ms:
-            print(f"{rate:7g} {count:7d} {failed:7d} {missing:11d} {calls:12d} | no deletions measured")
-            continue
-        print(
-            f"{rate:7g} {count:7d} {failed:7d} {missing:11d} {calls:12d} | "
-            f"{statistics.median(delete_ms):8.1f}ms {percentile(delete_ms, 0.99):6.1f}ms | "
-            f"{statistics.median(exposure_ms):10.1f}ms {percentile(exposure_ms, 0.99):6.1f}ms | "
-            f"{statistics.median(acks):6.1f}ms {percentile(acks, 0.99):6.1f}ms | "
-            + (f"{drained:+8.1f} s" if drained is not None else "  not all")
-        )
-    print("targets: delete median <= 50 ms and p99 <= 250 ms at 100 events/s; every event acked within 3 s")
-    print("all warned: after the last event, until every author had the private warning (masked copies come first)")
+    show(outcome, args.processes)
+    lost, doubled = sum(outcome.lost.values()), sum(outcome.doubled.values())
+    print(f"\ntargets: nothing lost ({lost}), nothing doubled ({doubled}); everything out within Slack's limits")
 
 
 if __name__ == "__main__":

@@ -64,6 +64,13 @@ class Settings:
     log_level: str = "INFO"
     leak_recheck_seconds: int = 300
     outbox_threads: int = 4
+    # Delivery: how often Slack is asked whether our tokens still work; how long a database turn may
+    # be waited for; how long handled events and finished outbox actions are kept.
+    auth_check_seconds: int = 30
+    outbox_lease_seconds: int = 60
+    db_wait_seconds: int = 10
+    event_retention_days: int = 3
+    outbox_retention_days: int = 14
     # The leads' weekly digest: weekday (0 = Monday) and hour (UTC) it is due.
     digest_day: int = 0
     digest_hour: int = 9
@@ -104,6 +111,11 @@ class Settings:
             log_level=reader.log_level("SUPPORTBOT_LOG_LEVEL"),
             leak_recheck_seconds=reader.integer("SUPPORTBOT_LEAK_RECHECK_SECONDS", 300, low=10, high=86_400),
             outbox_threads=reader.integer("SUPPORTBOT_OUTBOX_THREADS", 4, low=1, high=64),
+            auth_check_seconds=reader.integer("SUPPORTBOT_AUTH_CHECK_SECONDS", 30, low=5, high=60),
+            outbox_lease_seconds=reader.integer("SUPPORTBOT_OUTBOX_LEASE_SECONDS", 60, low=3, high=3600),
+            db_wait_seconds=reader.integer("SUPPORTBOT_DB_WAIT_SECONDS", 10, low=1, high=120),
+            event_retention_days=reader.integer("SUPPORTBOT_EVENT_RETENTION_DAYS", 3, low=1, high=365),
+            outbox_retention_days=reader.integer("SUPPORTBOT_OUTBOX_RETENTION_DAYS", 14, low=1, high=3650),
             digest_day=reader.weekday("SUPPORTBOT_DIGEST_DAY", default=0),
             digest_hour=reader.integer("SUPPORTBOT_DIGEST_HOUR", 9, low=0, high=23),
             revoke_mode=reader.revoke_mode("SUPPORTBOT_REVOKE"),

@@ -1,4 +1,11 @@
-"""Optional token-bucket rate limits, e.g. chat.postMessage at about one message a second per channel."""
+"""Token-bucket rate limits like Slack's: on by default in the emulator (``slack_defaults``).
+
+Slack publishes a tier per Web API method, applied per method per workspace per app: Tier 2 is
+20+ calls a minute, Tier 3 50+, Tier 4 100+, each with some burst allowed; chat.postMessage is
+special, about one message a second per channel with short bursts. The emulator answers 429 with
+``Retry-After`` (whole seconds) once a bucket is empty. Tests about something else may switch the
+limits off (``emulator.rate_limits.disable()``).
+"""
 
 from __future__ import annotations
 
@@ -22,8 +29,41 @@ class _Bucket:
     updated: float
 
 
+# (calls per minute, burst) per tier; Slack's published floors, bursts of a fifth of a minute's worth.
+TIER_2 = (20, 4)
+TIER_3 = (50, 10)
+TIER_4 = (100, 20)
+SLACK_TIERS: dict[str, tuple[int, int]] = {
+    "chat.postEphemeral": TIER_4,
+    "chat.update": TIER_3,
+    "chat.delete": TIER_3,
+    "chat.getPermalink": TIER_4,
+    "files.info": TIER_4,
+    "files.delete": TIER_3,
+    "reactions.add": TIER_3,
+    "conversations.history": TIER_3,
+    "conversations.replies": TIER_3,
+    "conversations.info": TIER_3,
+    "conversations.members": TIER_4,
+    "conversations.open": TIER_3,
+    "conversations.list": TIER_2,
+    "users.info": TIER_4,
+    "users.list": TIER_2,
+    "usergroups.list": TIER_2,
+    "usergroups.users.list": TIER_2,
+    "team.info": TIER_3,
+    "bots.info": TIER_3,
+    "views.open": TIER_4,
+    "views.push": TIER_4,
+    "views.update": TIER_4,
+    "views.publish": TIER_4,
+}
+POST_PER_SECOND = 1.0
+POST_BURST = 3
+
+
 class RateLimiter:
-    """Off until ``enable`` is called for a method."""
+    """Off until ``enable`` (one method) or ``slack_defaults`` (Slack's published limits) is called."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
@@ -36,6 +76,17 @@ class RateLimiter:
             raise ValueError("per_second must be positive and burst at least 1")
         with self._lock:
             self._rules[method] = _Rule(per_second, burst, per_channel)
+
+    def slack_defaults(self) -> RateLimiter:
+        """Slack's published per-method limits: per workspace, and per channel for chat.postMessage."""
+        for method, (per_minute, burst) in SLACK_TIERS.items():
+            self.enable(method, per_second=per_minute / 60.0, burst=burst, per_channel=False)
+        self.enable("chat.postMessage", per_second=POST_PER_SECOND, burst=POST_BURST, per_channel=True)
+        return self
+
+    def enabled(self) -> set[str]:
+        with self._lock:
+            return set(self._rules)
 
     def disable(self, method: str | None = None) -> None:
         with self._lock:

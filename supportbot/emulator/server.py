@@ -49,6 +49,7 @@ class Emulator:
         port: int = 0,
         *,
         clock: Callable[[], float] = time.time,
+        rate_limits: bool = True,
     ) -> None:
         if host not in LOOPBACK:
             raise ValueError(f"the emulator listens on loopback only, not {host!r}")
@@ -59,7 +60,8 @@ class Emulator:
         self.triggers = TriggerRegistry(clock)
         self.response_urls = ResponseUrlRegistry(clock)
         self.faults = FaultInjector()
-        self.rate_limits = RateLimiter()
+        # Slack's published per-method limits, unless asked not to (the console, the emulator's own benchmark).
+        self.rate_limits = RateLimiter().slack_defaults() if rate_limits else RateLimiter()
         self._log = CallLog()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None

@@ -195,6 +195,11 @@ class Workspace:
             self.require_user(user_id)
             self._tokens[token] = user_id
 
+    def revoke_token(self, token: str) -> str:
+        """Make ``token`` unknown (Slack then answers ``invalid_auth``); returns whose it was, to restore it."""
+        with self.lock:
+            return self._tokens.pop(token)
+
     # ------------------------------------------------------------------ lookups
 
     def require_user(self, user_id: str) -> User:

@@ -9,8 +9,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from slack_bolt import Ack, App, BoltRequest
-from sqlalchemy.exc import OperationalError
+from slack_bolt import Ack, App, BoltRequest, BoltResponse
 
 from supportbot.config import Settings
 from supportbot.messages import Message
@@ -21,11 +20,12 @@ from supportbot.slack.router import CommandRequest, EventContext
 from supportbot.slack.runtime import Runtime
 from supportbot.slack.signature import SignatureCheck, SignatureMiddleware
 from supportbot.store import events as event_store
-from supportbot.store.db import Store, StoreError
+from supportbot.store.db import Store, is_transient_db_error
 
 _log = logging.getLogger(__name__)
 # A claim older than this belongs to a process that died mid-event; Slack's next retry takes over.
 STALE_CLAIM = timedelta(seconds=60)
+REDELIVER_STATUS = 503
 
 Feature = Callable[[App, Runtime], None]
 
@@ -36,6 +36,14 @@ class AppStartError(RuntimeError):
 
 class TransientFailure(RuntimeError):
     """A handler failed for a reason a retry can fix (the database was busy)."""
+
+
+class Redeliver(TransientFailure):
+    """This delivery cannot be handled now but must not be lost: answer non-2xx so Slack sends it again.
+
+    Raised when another delivery of the event is still being handled (it may yet fail), when the
+    database cannot be reached to claim it, and when a handler failed transiently or failed closed.
+    """
 
 
 def build_app(settings: Settings, store: Store, *, runtime: Runtime, features: list[Feature] | None = None) -> App:
@@ -56,7 +64,10 @@ def build_app(settings: Settings, store: Store, *, runtime: Runtime, features: l
         signing_secret=settings.slack_signing_secret or "unused-in-socket-mode",
         request_verification_enabled=False,
         before_authorize=SignatureMiddleware(check),
-        token_verification_enabled=False,
+        # Bolt then asks auth.test once, here, and keeps the answer. Without it, Bolt asks on the first
+        # request instead, and if Slack rejects the token at that moment it answers that request with an
+        # error page Slack takes for delivered: the event would be lost rather than kept for later.
+        token_verification_enabled=True,
         process_before_response=True,
         logger=logging.getLogger("supportbot.bolt"),
     )
@@ -67,7 +78,17 @@ def build_app(settings: Settings, store: Store, *, runtime: Runtime, features: l
     for feature in features if features is not None else FEATURES:
         feature(app, runtime)
     _register_catch_alls(app)
+    app.error(_answer_error)
     return app
+
+
+def _answer_error(error: Exception) -> BoltResponse | None:
+    """A delivery to be redelivered is no bug: say so briefly and answer 503; anything else is a 500."""
+    if isinstance(error, TransientFailure):
+        _log.info("answered %d so that Slack delivers again: %s", REDELIVER_STATUS, error)
+        return BoltResponse(status=REDELIVER_STATUS, body="")
+    _log.error("listener failed: %s", type(error).__name__, exc_info=error)
+    return None
 
 
 def identify(runtime: Runtime) -> None:
@@ -130,24 +151,33 @@ def _handle_event(runtime: Runtime, body: dict[str, Any], *, is_retry: bool = Fa
     if message is not None and not is_retry:
         _first_look(runtime, message, context)
     if event_id is not None:
-        with runtime.store.session() as session:
-            claimed = event_store.claim_event(
-                session, event_id, instance=runtime.instance, now=now, stale_after=STALE_CLAIM
-            )
-        if not claimed:
+        try:
+            with runtime.store.session() as session:
+                state = event_store.claim(
+                    session, event_id, instance=runtime.instance, now=runtime.db_clock.now(), stale_after=STALE_CLAIM
+                )
+        except Exception as error:
+            if is_transient_db_error(error):
+                raise Redeliver(f"event {event_id}: the database cannot be reached to claim it") from None
+            raise
+        if state == "done":
             runtime.metrics.duplicate_events.inc()
             _log.info("dropped a repeated delivery of event %s", event_id)
             return
-    transient = _run_handlers(runtime, event_type, message, context)
+        if state == "processing":
+            # Acknowledging would lose the event should that delivery still fail: Slack retries.
+            runtime.metrics.duplicate_events.inc()
+            raise Redeliver(f"event {event_id} is still being handled by another delivery")
+    failure = _run_handlers(runtime, event_type, message, context)
     if event_id is not None:
         with runtime.store.session() as session:
-            if transient:
+            if failure is not None:
                 event_store.release_event(session, event_id)
             else:
                 event_store.finish_event(session, event_id, now=runtime.clock.now())
-    if transient:
+    if failure is not None:
         # A non-2xx answer makes Slack deliver the event again; the released claim lets it run.
-        raise TransientFailure(f"event {event_id} will be retried by Slack")
+        raise Redeliver(f"event {event_id} will be retried by Slack ({failure})")
 
 
 def _first_look(runtime: Runtime, message: Message, context: EventContext) -> None:
@@ -161,32 +191,47 @@ def _first_look(runtime: Runtime, message: Message, context: EventContext) -> No
             _log.exception("%s failed", name)
 
 
-def _run_handlers(runtime: Runtime, event_type: str, message: Message | None, context: EventContext) -> bool:
-    transient = False
+class _FailedClosed(Exception):
+    pass
+
+
+def _run_handlers(runtime: Runtime, event_type: str, message: Message | None, context: EventContext) -> str | None:
+    """Run the handlers; None when all went well or failed for good, else why Slack should redeliver."""
+    failure: str | None = None
 
     def guarded(name: str, call: Callable[[], Any]) -> Any:
-        nonlocal transient
+        nonlocal failure
         try:
             return call()
-        except (OperationalError, StoreError):
-            transient = True
+        except Exception as error:
             runtime.metrics.handler_errors.labels(name).inc()
-            _log.warning("%s: database busy or unreachable; Slack will retry the event", name)
-        except Exception:
-            # A bug: retrying would only repeat it, and could repeat what other handlers did.
-            runtime.metrics.handler_errors.labels(name).inc()
-            _log.exception("%s failed", name)
+            if runtime.events.fails_closed(name):
+                # The message may hold a key this step should have masked: nobody else sees it.
+                _log.error(
+                    "%s failed (%s): the message is withheld and Slack will redeliver", name, type(error).__name__
+                )
+                failure = f"{name} failed closed"
+                raise _FailedClosed from None
+            if is_transient_db_error(error):
+                failure = failure or "database busy or unreachable"
+                _log.warning("%s: database busy or unreachable; Slack will retry the event", name)
+            else:
+                # A bug: retrying would only repeat it, and could repeat what other handlers did.
+                _log.exception("%s failed", name)
         return None
 
-    if message is not None:
-        for name, handler in runtime.events.message_handlers():
-            replacement = guarded(name, partial(handler, message, context))
-            if isinstance(replacement, Message):
-                message = replacement
-    # Raw subscribers see every event of their type, message subtypes (deletions, joins) included.
-    for name, raw_handler in runtime.events.raw_handlers(event_type):
-        guarded(name, partial(raw_handler, context))
-    return transient
+    try:
+        if message is not None:
+            for name, handler in runtime.events.message_handlers():
+                replacement = guarded(name, partial(handler, message, context))
+                if isinstance(replacement, Message):
+                    message = replacement
+        # Raw subscribers see every event of their type, message subtypes (deletions, joins) included.
+        for name, raw_handler in runtime.events.raw_handlers(event_type):
+            guarded(name, partial(raw_handler, context))
+    except _FailedClosed:
+        pass
+    return failure
 
 
 def _support_listener(runtime: Runtime) -> Callable[..., None]:

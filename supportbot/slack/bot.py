@@ -20,7 +20,7 @@ from supportbot.store.db import Store, StoreError
 
 def prepare_store(settings: Settings) -> Store:
     """Open the database; migrate SQLite automatically, insist PostgreSQL was migrated on purpose."""
-    store = Store(settings.database_url)
+    store = Store(settings.database_url, wait_seconds=settings.db_wait_seconds)
     try:
         if not store.ping():
             raise StoreError(f"cannot connect to the database {store.display_url}")
@@ -49,10 +49,12 @@ class Bot:
     def start(self) -> None:
         self.runtime.worker.start()
         self.runtime.scheduler.start()
+        self.runtime.tokens.start()
 
     def stop(self) -> None:
         # The scheduler first: a job it runs may still enqueue work for the worker.
         self.runtime.scheduler.stop()
+        self.runtime.tokens.stop()
         self.runtime.worker.stop()
         self.runtime.prompt_deleter.close()
         self.runtime.port.close()

@@ -2,6 +2,8 @@
 
     SlackError                 base; ``method`` and ``code`` say which call and why (never its text)
     ├── SlackApiError          Slack answered ``ok: false`` with an error code (``cant_delete_message``…)
+    │   └── SlackTokenRejected ``invalid_auth``, ``token_revoked``…: the token stopped working; retryable,
+    │                          since the outbox pauses and resumes once the token works again
     ├── SlackRateLimited       HTTP 429; ``retry_after`` seconds, from the ``Retry-After`` header
     ├── SlackServerError       HTTP 5xx, or Slack's own ``internal_error``/``fatal_error``
     └── SlackUnavailable       no answer: connection refused, DNS failure, timeout
@@ -39,6 +41,17 @@ class SlackApiError(SlackError):
     def __init__(self, method: str, code: str) -> None:
         super().__init__(method, code)
         self.retryable = code in _RETRYABLE_CODES
+
+
+TOKEN_REJECTED_CODES = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"})
+
+
+class SlackTokenRejected(SlackApiError):
+    retryable = True
+
+    def __init__(self, method: str, code: str) -> None:
+        super().__init__(method, code)
+        self.retryable = True
 
 
 class SlackRateLimited(SlackError):

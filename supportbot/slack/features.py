@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from supportbot.slack import digest, home, leaks, revoke, tickets, triage
+from supportbot.slack import delivery, digest, home, leaks, revoke, tickets, triage
 from supportbot.slack import faq as faq_feature
 from supportbot.slack import help as help_feature
 from supportbot.slack.app import Feature
@@ -16,4 +16,5 @@ FEATURES: list[Feature] = [
     faq_feature.register,
     home.register,
     digest.register,
+    delivery.register,
 ]

@@ -1,4 +1,7 @@
-"""HTTP in front of the Bolt app: ``POST /slack/events``, ``GET /healthz``, ``GET /metrics``.
+"""HTTP in front of the Bolt app: ``POST /slack/events``, ``GET /healthz``, ``GET /readyz``, ``GET /metrics``.
+
+``/healthz`` is liveness (the process answers, the database is reachable); ``/readyz`` is readiness:
+503 while Slack rejects one of our tokens or the database does not answer within a bounded wait.
 
 :func:`dispatch_raw` is the single entrance for a raw Slack request, used by the WSGI server and
 by the emulator's in-process driver alike: size limit, UTF-8, parsing (a malformed body gets 400,
@@ -81,6 +84,9 @@ class WsgiApp:
             elif path == "/healthz" and method == "GET":
                 health = self._runtime.health()
                 status, headers, body = _json_reply(200 if health["status"] == "ok" else 503, health)
+            elif path == "/readyz" and method == "GET":
+                ready = self._runtime.readiness()
+                status, headers, body = _json_reply(200 if ready.ready else 503, ready.as_json())
             elif path == "/metrics" and method == "GET":
                 status, headers, body = (
                     200,

@@ -40,7 +40,7 @@ from supportbot.periods import parse_period
 from supportbot.render import Mrkdwn, RenderedMessage, mention
 from supportbot.revoke import LeakToRevoke, RevocableKey, key_digests
 from supportbot.scrub import echo, scrub
-from supportbot.slack.errors import SlackApiError, SlackError
+from supportbot.slack.errors import SlackApiError, SlackError, SlackTokenRejected
 from supportbot.slack.replies import REPLY_AFTER
 from supportbot.slack.router import CommandRequest, EventContext
 from supportbot.slack.runtime import Runtime
@@ -64,6 +64,8 @@ REVOCABLE_HOOK = "leak_revocable"
 SCANNED = "leak.scanned"  # context note: the arrival scan's findings
 SECTION_LIMIT = 2900
 MAX_RECHECKS = 2
+# A leaked key stays visible until its deletion works: keep trying through Slack outages for hours.
+DELETE_BUDGET = timedelta(hours=12)
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,8 @@ class Interception:
 def register(app: App, runtime: Runtime) -> None:
     feature = register_actions(runtime)
     runtime.events.on_arrival("leaks.prompt_delete", feature.on_arrival)
-    runtime.events.on_message("leaks", feature.on_message, order=10)
+    # Fail closed: if this step fails, no later handler may see (or store) a message that holds a key.
+    runtime.events.on_message("leaks", feature.on_message, order=10, fail_closed=True)
     runtime.events.on_event("message", "leaks.deleted", feature.on_message_deleted)
     app.action(HANDLED_ACTION)(feature.on_handled_click)
     runtime.commands.add("leaks", feature.command_leaks, role="agent")
@@ -303,10 +306,12 @@ class LeakFeature:
                 {**base, "prompted": True} if prompted else base,
                 now=now,
                 group_key=group,
-                max_attempts=12,
+                max_attempts=500,
+                budget=DELETE_BUDGET,
                 priority=outbox.URGENT,
                 claimed_by=runtime.instance if prompted else None,
                 lease=runtime.worker.lease if prompted else None,
+                lease_now=runtime.worker.lease_now() if prompted else None,
             )
             hand_over = delete.claimed
             repost = outbox.enqueue(
@@ -439,6 +444,8 @@ class LeakFeature:
                 self.runtime.port.call(method, token="admin", **params)  # noqa: S106 - selects the admin token
             elif attempt.error is not None:
                 raise attempt.error
+        except SlackTokenRejected:
+            raise  # the admin token stopped working: wait for it (the worker pauses), do not give up
         except SlackApiError as error:
             code = error.code  # the except variable is gone once the block ends; the lambda runs later
             if code in {"message_not_found", "file_not_found", "file_deleted"}:

@@ -32,6 +32,18 @@ class Metrics:
             ["kind", "reason"],
             registry=self.registry,
         )
+        self.dead_letters = Counter(
+            "supportbot_dead_letters",
+            "Outbox actions that gave up (attempts or time budget spent), by kind; each raised an alert",
+            ["kind"],
+            registry=self.registry,
+        )
+        self.rate_limit_waits = Counter(
+            "supportbot_rate_limit_waits",
+            "Outbox actions that waited for Slack's Retry-After (not counted as attempts), by method",
+            ["method"],
+            registry=self.registry,
+        )
         self.outbox_pending = Gauge(
             "supportbot_outbox_pending", "Outbox actions not yet finished (sampled)", registry=self.registry
         )

@@ -4,6 +4,10 @@ Every call goes through :meth:`SlackPort.call`, which picks the token (the bot's
 user's for deletions), turns every failure into the typed errors of ``supportbot.slack.errors``,
 remembers ``Retry-After`` so calls that would certainly be refused are not sent, counts outcomes
 in metrics, and logs the method and outcome only (never parameters: they hold message text).
+A token Slack rejects (``invalid_auth``, ``token_revoked``…) is reported to ``on_token_rejected``
+(readiness turns 503, the outbox pauses) and raises :class:`SlackTokenRejected`. Posts made for an
+outbox action carry its tag (``action_tag``) and are not repeated when an earlier attempt's post
+went through unseen.
 
 Calls go over one pooled HTTP client with keep-alive connections (httpx), so a deletion does not
 pay for a new TLS handshake with Slack; slack_sdk's WebClient opens a connection per call. Bolt
@@ -24,11 +28,14 @@ import httpx
 from slack_sdk import WebClient
 
 from supportbot import __version__
+from supportbot.slack import action_tag
 from supportbot.slack.errors import (
+    TOKEN_REJECTED_CODES,
     SlackApiError,
     SlackError,
     SlackRateLimited,
     SlackServerError,
+    SlackTokenRejected,
     SlackUnavailable,
 )
 from supportbot.slack.metrics import Metrics
@@ -69,6 +76,7 @@ class SlackPort:
         self._bot_client = WebClient(token=bot_token, base_url=self.base_url, timeout=int(timeout), retry_handlers=[])
         self._blocked_until: dict[tuple[str, str, str], float] = {}
         self._lock = threading.Lock()
+        self.on_token_rejected: Callable[[TokenKind, str], None] | None = None
 
     @property
     def bot_client(self) -> WebClient:
@@ -94,6 +102,13 @@ class SlackPort:
         ``retries`` is for interactive paths that cannot wait for the outbox: a retryable error
         whose wait is short is retried in place that many times.
         """
+        if method == "chat.postMessage" and (tag := action_tag.current()) is not None and "metadata" not in params:
+            metadata = tag.next_metadata()
+            if tag.look_first:
+                found = self._find_tagged(token, params, metadata)
+                if found is not None:
+                    return found
+            params = {**params, "metadata": metadata}
         attempt = 0
         while True:
             try:
@@ -149,9 +164,40 @@ class SlackPort:
             code = str(data.get("error") or "unknown_error") if isinstance(data, dict) else "unknown_error"
             self.metrics.slack_calls.labels(method, "error").inc()
             _log.info("slack %s: %s", method, code)
+            if code in TOKEN_REJECTED_CODES:
+                if self.on_token_rejected is not None:
+                    self.on_token_rejected(token, code)
+                raise SlackTokenRejected(method, code)
             raise SlackApiError(method, code)
         self.metrics.slack_calls.labels(method, "ok").inc()
         return data
+
+    def _find_tagged(self, token: TokenKind, params: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any] | None:
+        """The message an earlier attempt posted with ``metadata``, if Slack shows one; None otherwise
+        (also when the lookup itself fails: then posting again is the lesser harm than not posting)."""
+        channel = str(params.get("channel") or "")
+        thread_ts = params.get("thread_ts")
+        try:
+            if thread_ts:
+                data = self._call_once(
+                    "conversations.replies",
+                    token,
+                    {"channel": channel, "ts": thread_ts, "limit": 200, "include_all_metadata": True},
+                )
+            else:
+                data = self._call_once(
+                    "conversations.history", token, {"channel": channel, "limit": 100, "include_all_metadata": True}
+                )
+        except SlackRateLimited:
+            raise  # wait and look again rather than guess
+        except SlackError:
+            return None
+        for message in data.get("messages") or []:
+            if isinstance(message, dict) and action_tag.is_tagged(message, metadata):
+                self.metrics.slack_calls.labels("chat.postMessage", "already_posted").inc()
+                _log.info("slack chat.postMessage: an earlier attempt had posted it; not posting again")
+                return {"ok": True, "channel": channel, "ts": message.get("ts"), "message": message}
+        return None
 
     def download(self, url: str, *, max_bytes: int) -> tuple[bytes, bool]:
         """Fetch a file's ``url_private`` with the bot token; return (content, truncated).

@@ -51,6 +51,7 @@ class _MessageSubscription:
     order: int
     name: str
     handler: MessageHandler
+    fail_closed: bool = False
 
 
 class EventRouter:
@@ -71,13 +72,15 @@ class EventRouter:
     def arrival_handlers(self) -> Sequence[tuple[str, ArrivalHandler]]:
         return list(self._arrival_handlers)
 
-    def on_message(self, name: str, handler: MessageHandler, *, order: int) -> None:
+    def on_message(self, name: str, handler: MessageHandler, *, order: int, fail_closed: bool = False) -> None:
         """Subscribe to messages people write (new, replies, edits, file shares).
 
         A handler may return a replacement :class:`Message` for the handlers after it (lower
-        ``order`` runs first); returning None passes the message on unchanged.
+        ``order`` runs first); returning None passes the message on unchanged. ``fail_closed``: if
+        this handler raises, no later handler sees the message (it may hold what this one should
+        have masked) and the event is answered so that Slack delivers it again.
         """
-        self._message_handlers.append(_MessageSubscription(order, name, handler))
+        self._message_handlers.append(_MessageSubscription(order, name, handler, fail_closed))
         self._message_handlers.sort(key=lambda sub: sub.order)
 
     def on_event(self, event_type: str, name: str, handler: RawHandler) -> None:
@@ -86,6 +89,9 @@ class EventRouter:
 
     def message_handlers(self) -> Sequence[tuple[str, MessageHandler]]:
         return [(sub.name, sub.handler) for sub in self._message_handlers]
+
+    def fails_closed(self, name: str) -> bool:
+        return any(sub.fail_closed for sub in self._message_handlers if sub.name == name)
 
     def raw_handlers(self, event_type: str) -> Sequence[tuple[str, RawHandler]]:
         return list(self._raw_handlers.get(event_type, ()))

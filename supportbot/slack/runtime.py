@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlmodel import Session
 
@@ -26,11 +27,13 @@ from supportbot.slack.hooks import Hooks
 from supportbot.slack.metrics import Metrics
 from supportbot.slack.port import SlackPort
 from supportbot.slack.prompt_delete import PromptDeleter
+from supportbot.slack.readiness import Readiness, TokenHealth, readiness
 from supportbot.slack.router import CommandRouter, EventRouter
 from supportbot.slack.scheduler import DEFAULT_INTERVAL, Scheduler
 from supportbot.slack.worker import OutboxWorker
 from supportbot.store import secrets
 from supportbot.store.db import Store
+from supportbot.store.dbclock import DatabaseClock
 
 _log = logging.getLogger(__name__)
 
@@ -75,6 +78,8 @@ class Runtime:
     in_flight: InFlight
     scheduler: Scheduler
     prompt_deleter: PromptDeleter
+    db_clock: DatabaseClock
+    tokens: TokenHealth
     bot_user_id: str | None = None
     bot_id: str | None = None
     team_id: str | None = None
@@ -122,21 +127,27 @@ class Runtime:
         )
         # From here on, every log line is also scrubbed of the key formats the scanner knows.
         install_redaction(scanner.scrub)
+        db_clock = DatabaseClock(store, clock)
+        tokens = TokenHealth(port, interval=settings.auth_check_seconds)
+        worker = OutboxWorker(
+            store,
+            clock=clock,
+            instance=instance,
+            metrics=metrics,
+            threads=worker_threads,
+            poll_interval=poll_interval,
+            busy=in_flight.busy,
+            lease=timedelta(seconds=settings.outbox_lease_seconds),
+            lease_clock=db_clock.now,
+        )
+        worker.paused = tokens.bot_rejected
         runtime = cls(
             settings=settings,
             store=store,
             clock=clock,
             port=port,
             metrics=metrics,
-            worker=OutboxWorker(
-                store,
-                clock=clock,
-                instance=instance,
-                metrics=metrics,
-                threads=worker_threads,
-                poll_interval=poll_interval,
-                busy=in_flight.busy,
-            ),
+            worker=worker,
             renderer=renderer or Renderer(),
             directory=directory,
             roles=Roles(directory, agents=settings.agents, leads=settings.leads, home_team=lambda: runtime.team_id),
@@ -150,6 +161,8 @@ class Runtime:
             in_flight=in_flight,
             scheduler=Scheduler(clock, interval=schedule_interval),
             prompt_deleter=PromptDeleter(port, monotonic=clock.monotonic),
+            db_clock=db_clock,
+            tokens=tokens,
         )
         return runtime
 
@@ -184,6 +197,10 @@ class Runtime:
             return False
         configured = self.settings.support_channels
         return configured is None or channel_id in configured
+
+    def readiness(self) -> Readiness:
+        """Ready: Slack accepts our tokens and the database answers within a bounded wait."""
+        return readiness(self.store, self.tokens)
 
     def health(self) -> dict[str, object]:
         database = self.store.ping()

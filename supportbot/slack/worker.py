@@ -4,6 +4,12 @@ One dispatcher thread claims ready actions (woken at once by :meth:`OutboxWorker
 enqueue commits, so an urgent deletion does not wait for a poll) and hands them to a small pool.
 Each action kind has a handler that does the Web API work and says how it went; the outcome, its
 side effects on our own tables, and any follow-up actions are committed in one transaction.
+
+Delivery rules: a rate limit is no failure (the action waits ``Retry-After`` plus jitter and the
+attempt is not counted); other transient errors back off up to five minutes until the action's
+time budget or attempts are spent; then it is ``dead`` and ``on_dead`` raises an alert. While Slack
+rejects the bot token the worker takes nothing (``paused``). Leases are renewed while a handler
+runs, and ``stop`` hands back only what has not started.
 """
 
 from __future__ import annotations
@@ -20,7 +26,8 @@ from typing import Any
 from sqlmodel import Session
 
 from supportbot.clock import Clock
-from supportbot.slack.errors import SlackError, SlackRateLimited
+from supportbot.slack.action_tag import acting_for
+from supportbot.slack.errors import SlackError, SlackRateLimited, SlackTokenRejected
 from supportbot.slack.metrics import Metrics
 from supportbot.store import outbox
 from supportbot.store.db import Store
@@ -60,14 +67,32 @@ class Failed:
     follow_ups: Sequence[FollowUp] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class DeadAction:
+    """An action that gave up: its attempts or time budget are spent."""
+
+    id: int
+    kind: str
+    attempts: int
+    error: str
+
+
 Outcome = Done | Failed
 Handler = Callable[[ClaimedAction], Outcome]
+DeadHook = Callable[[Session, DeadAction], None]
+# While the token is rejected, actions that met the rejection look again this often.
+TOKEN_RETRY_SECONDS = 15.0
 
 
 def backoff(attempt: int) -> float:
     """Exponential backoff with jitter, capped at five minutes."""
     base: float = min(300.0, 2.0 ** min(attempt, 9))
     return base / 2 + random.uniform(0, base / 2)  # noqa: S311 - jitter, not security
+
+
+def rate_limit_wait(retry_after: float) -> float:
+    """``Retry-After`` plus up to a second of jitter, so waiting actions do not all return at once."""
+    return retry_after + random.uniform(0.05, 1.0)  # noqa: S311 - jitter, not security
 
 
 class OutboxWorker:
@@ -83,6 +108,7 @@ class OutboxWorker:
         poll_interval: float = 1.0,
         busy: Callable[[], bool] | None = None,
         relax_every: float = 0.2,
+        lease_clock: Callable[[], datetime] | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
@@ -101,6 +127,12 @@ class OutboxWorker:
         self._due_hint = 0.0  # monotonic time of the earliest retry this process scheduled
         self._threads_running: list[threading.Thread] = []
         self._handed: deque[ClaimedAction] = deque()
+        # Leases are written and compared on the database's clock (see store.dbclock).
+        self._lease_clock = lease_clock or clock.now
+        self._running: set[int] = set()  # actions whose handler is running now
+        self._running_lock = threading.Lock()
+        self.paused: Callable[[], bool] = lambda: False
+        self.on_dead: DeadHook | None = None
 
     def register(self, kind: str, handler: Handler) -> None:
         if kind in self._handlers:
@@ -114,6 +146,23 @@ class OutboxWorker:
     @property
     def lease(self) -> timedelta:
         return self._lease
+
+    def lease_now(self) -> datetime:
+        """Now on the clock leases are judged by (for an action written claimed)."""
+        return self._lease_clock()
+
+    def renew_leases(self) -> int:
+        """Extend the leases of the actions whose handlers are running, or that were handed over and wait
+        their turn (the queue may be paused); how many this instance still holds."""
+        with self._running_lock:
+            running = set(self._running) | {action.id for action in list(self._handed)}
+        if not running:
+            return 0
+        with self._store.session() as session:
+            held = outbox.renew_leases(
+                session, running, instance=self.instance, lease_until=self._lease_clock() + self._lease
+            )
+        return len(held)
 
     def hand_over(self, action: ClaimedAction) -> None:
         """Carry out an action this instance wrote already claimed (see ``outbox.enqueue``), next.
@@ -137,20 +186,41 @@ class OutboxWorker:
             thread = threading.Thread(target=self._run, args=(number,), name=f"outbox-{number}", daemon=True)
             thread.start()
             self._threads_running.append(thread)
+        renewer = threading.Thread(target=self._renew_loop, name="outbox-leases", daemon=True)
+        renewer.start()
+        self._threads_running.append(renewer)
 
     def stop(self, timeout: float = 15.0) -> None:
-        """Finish what is in hand, hand unstarted claims back, and stop. Pending work stays stored."""
+        """Finish what is in hand, hand unstarted claims back, and stop. Pending work stays stored.
+
+        An action still running after ``timeout`` keeps its claim: it records its outcome if it
+        finishes, and otherwise its lease runs out and another worker looks again.
+        """
         self._stopping.set()
         with self._ready:
             self._ready.notify_all()
+        deadline = self._clock.monotonic() + timeout
         for thread in self._threads_running:
-            thread.join(timeout)
+            thread.join(max(0.0, deadline - self._clock.monotonic()) if timeout else 0.0)
         self._threads_running = []
         self._handed.clear()  # still claimed in the table: released just below
+        with self._running_lock:
+            running = set(self._running)
         with self._store.session() as session:
-            released = outbox.release_claims(session, instance=self.instance, now=self._clock.now())
+            released = outbox.release_claims(session, instance=self.instance, now=self._clock.now(), keep=running)
         if released:
-            _log.info("outbox: handed %d unfinished action(s) back for later", released)
+            _log.info("outbox: handed %d unstarted action(s) back for later", released)
+        if running:
+            _log.warning("outbox: %d action(s) still running at stop keep their claim", len(running))
+
+    def _renew_loop(self) -> None:
+        # A third of the lease: two renewals can fail (a busy database) before the lease runs out.
+        interval = max(0.05, self._lease.total_seconds() / 3)
+        while not self._stopping.wait(interval):
+            try:
+                self.renew_leases()
+            except Exception:
+                _log.warning("outbox: could not renew leases; trying again shortly")
 
     def run_once(self, limit: int = 100) -> int:
         """Claim and carry out ready actions in this thread (tests, CLI one-shots). Returns how many."""
@@ -172,10 +242,13 @@ class OutboxWorker:
         """
         while not self._stopping.is_set():
             urgent_only = False
+            if self.paused():
+                self._stopping.wait(self._poll)
+                continue
             try:
                 urgent_only = self._urgent_only(lane)
                 action = self._claim(urgent_only=urgent_only)
-                while action is not None and not self._stopping.is_set():
+                while action is not None and not self._stopping.is_set() and not self.paused():
                     self._pass_the_word()
                     urgent_only = self._urgent_only(lane)
                     action = self._execute(action, claim_next=True, urgent_only=urgent_only)
@@ -227,6 +300,7 @@ class OutboxWorker:
                 current,
                 instance=self.instance,
                 now=self._clock.now(),
+                lease_now=self._lease_clock(),
                 lease=self._lease,
                 limit=1,
                 max_priority=outbox.URGENT if urgent_only else 1_000_000,
@@ -244,10 +318,31 @@ class OutboxWorker:
         if handler is None:
             _log.error("outbox: no handler for kind %s (action %s)", action.kind, action.id)
             return self._finish(action, Failed(error="no_handler"), claim_next=claim_next, urgent_only=urgent_only)
+        with self._running_lock:
+            self._running.add(action.id)
         try:
-            outcome = handler(action)
+            with acting_for(action.id, look_first=action.outcome_unknown):
+                outcome = handler(action)
         except SlackRateLimited as error:
-            return self._retry(action, error.retry_after, "ratelimited", claim_next=claim_next, urgent_only=urgent_only)
+            self._metrics.rate_limit_waits.labels(error.method).inc()
+            return self._retry(
+                action,
+                rate_limit_wait(error.retry_after),
+                "ratelimited",
+                claim_next=claim_next,
+                urgent_only=urgent_only,
+                counted=False,
+            )
+        except SlackTokenRejected:
+            # Not the action's fault: it waits, uncounted, until the token works again.
+            return self._retry(
+                action,
+                TOKEN_RETRY_SECONDS,
+                "token_rejected",
+                claim_next=claim_next,
+                urgent_only=urgent_only,
+                counted=False,
+            )
         except SlackError as error:
             if error.retryable:
                 return self._retry(
@@ -263,32 +358,79 @@ class OutboxWorker:
         return self._finish(action, outcome, claim_next=claim_next, urgent_only=urgent_only)
 
     def _retry(
-        self, action: ClaimedAction, delay: float, reason: str, *, claim_next: bool, urgent_only: bool = False
+        self,
+        action: ClaimedAction,
+        delay: float,
+        reason: str,
+        *,
+        claim_next: bool,
+        urgent_only: bool = False,
+        counted: bool = True,
     ) -> ClaimedAction | None:
         self._metrics.outbox_retries.labels(action.kind, reason).inc()
-        with self._store.session() as session:
-            state = outbox.reschedule(
-                session,
-                action.id,
-                instance=self.instance,
-                now=self._clock.now(),
-                delay=timedelta(seconds=delay),
-                error=reason,
-            )
-            following = self._claim(session, urgent_only=urgent_only) if claim_next else None
+        try:
+            with self._store.session() as session:
+                state = outbox.reschedule(
+                    session,
+                    action.id,
+                    instance=self.instance,
+                    now=self._clock.now(),
+                    delay=timedelta(seconds=delay),
+                    error=reason,
+                    counted=counted,
+                )
+                if state == "gave_up":
+                    self.bury(session, DeadAction(action.id, action.kind, action.attempts, reason))
+                following = self._claim(session, urgent_only=urgent_only) if claim_next else None
+        finally:
+            self._done_running(action.id)
         self._hint(delay)
-        if state == "gave_up":
-            self._metrics.outbox_actions.labels(action.kind, "gave_up").inc()
-            _log.error(
-                "outbox: %s action %s gave up after %d attempts (%s)", action.kind, action.id, action.attempts, reason
-            )
         return following
+
+    def bury(self, session: Session, dead: DeadAction) -> None:
+        """An action gave up: count it, log it, and raise the alert (in the caller's transaction)."""
+        self._metrics.outbox_actions.labels(dead.kind, "gave_up").inc()
+        self._metrics.dead_letters.labels(dead.kind).inc()
+        _log.error(
+            "outbox: %s action %s is dead after %d attempt(s) (%s)", dead.kind, dead.id, dead.attempts, dead.error
+        )
+        if self.on_dead is not None:
+            self.on_dead(session, dead)
+
+    def bury_lost(self) -> int:
+        """Claims whose process died with their attempts or budget spent become dead (with an alert)."""
+        with self._store.session() as session:
+            buried = outbox.bury_lost(session, now=self._clock.now(), lease_now=self._lease_clock())
+            for item in buried:
+                self.bury(session, DeadAction(item.id, item.kind, item.attempts, "lease_lost"))
+        if buried:
+            self.wake()
+        return len(buried)
+
+    def _done_running(self, action_id: int) -> None:
+        with self._running_lock:
+            self._running.discard(action_id)
 
     def _finish(
         self, action: ClaimedAction, outcome: Outcome, *, claim_next: bool, urgent_only: bool = False
     ) -> ClaimedAction | None:
         succeeded = isinstance(outcome, Done)
         now = self._clock.now()
+        try:
+            return self._record(action, outcome, succeeded, now, claim_next=claim_next, urgent_only=urgent_only)
+        finally:
+            self._done_running(action.id)
+
+    def _record(
+        self,
+        action: ClaimedAction,
+        outcome: Outcome,
+        succeeded: bool,
+        now: datetime,
+        *,
+        claim_next: bool,
+        urgent_only: bool,
+    ) -> ClaimedAction | None:
         with self._store.session() as session:
             owned, released = outbox.finish(
                 session,

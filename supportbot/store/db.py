@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,8 @@ except ImportError:  # pragma: no cover - not on Windows; threads still take tur
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session, create_engine
 
 
@@ -25,9 +28,13 @@ class _WriterTurns:
     """SQLite has one writer at a time; ours take turns here instead of in SQLite's busy handler,
     which sleeps in steps of up to 100 ms. Threads of one process queue on a lock; processes (the
     pre-forked HTTP workers, ``supportbot sweep`` beside a running bot) on an ``flock`` of
-    ``<database>.lock``. Both hand over at once."""
+    ``<database>.lock``. A turn is waited for at most ``wait`` seconds, then :class:`DatabaseBusy`:
+    a stuck writer makes the others fail as a transient error (Slack redelivers, the outbox retries)
+    rather than pile up forever. Threads hand over at once; a process waiting for another polls the
+    ``flock`` every few milliseconds (a blocking ``flock`` cannot time out)."""
 
-    def __init__(self, database: str | None) -> None:
+    def __init__(self, database: str | None, wait: float = 10.0) -> None:
+        self._wait = wait
         self._lock = threading.RLock()
         self._held = threading.local()
         self._path = f"{database}.lock" if database and database != ":memory:" and fcntl is not None else None
@@ -35,16 +42,34 @@ class _WriterTurns:
         self._pid = 0
 
     def __enter__(self) -> None:
-        self._lock.acquire()
+        self.enter(self._wait)
+
+    def enter(self, wait: float) -> None:
+        deadline = time.monotonic() + wait
+        if not self._lock.acquire(timeout=wait):
+            raise DatabaseBusy(f"no SQLite writer turn within {wait:g} s")
         depth = getattr(self._held, "depth", 0)
         self._held.depth = depth + 1
         if depth == 0 and self._path is not None:
             try:
-                fcntl.flock(self._lock_file().fileno(), fcntl.LOCK_EX)
+                self._flock(deadline, wait)
             except BaseException:
                 self._held.depth = depth
                 self._lock.release()
                 raise
+
+    def _flock(self, deadline: float, wait: float) -> None:
+        descriptor = self._lock_file().fileno()
+        pause = 0.0005
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise DatabaseBusy(f"no SQLite writer turn within {wait:g} s (another process)") from None
+                time.sleep(pause)
+                pause = min(0.004, pause * 2)
 
     def __exit__(self, *exc: object) -> None:
         depth = self._held.depth - 1
@@ -74,21 +99,35 @@ class StoreError(RuntimeError):
     """The database cannot be used (unreachable, wrong schema version…); the message says what to do."""
 
 
+class DatabaseBusy(StoreError):
+    """No writer turn within the bounded wait: transient, try again later."""
+
+
+def is_transient_db_error(error: BaseException) -> bool:
+    """Whether ``error`` means "the database cannot be used right now" (a retry later can succeed):
+    unreachable or restarting server, dropped connection, a full pool, a writer turn not given in
+    time. Such a failure at an event's claim answers Slack with 5xx so it redelivers."""
+    return isinstance(error, (OperationalError, DisconnectionError, PoolTimeout, StoreError))
+
+
 class Store:
     """One database: an engine, short transactions, and a health check."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, wait_seconds: float = 10.0) -> None:
         self.url = url
+        self.wait_seconds = wait_seconds
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         # PostgreSQL has row locks and needs no turns.
         self._writer: _WriterTurns | contextlib.nullcontext[None] = (
-            _WriterTurns(parsed.database) if parsed.get_backend_name() == "sqlite" else contextlib.nullcontext()
+            _WriterTurns(parsed.database, wait_seconds)
+            if parsed.get_backend_name() == "sqlite"
+            else contextlib.nullcontext()
         )
         if self.is_sqlite:
             self._ensure_sqlite_folder(parsed.database)
-            self.engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-            _configure_sqlite(self.engine)
+            self.engine = create_engine(url, connect_args={"timeout": wait_seconds, "check_same_thread": False})
+            _configure_sqlite(self.engine, wait_seconds)
         else:
             self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
@@ -115,11 +154,30 @@ class Store:
                 session.rollback()
                 raise
 
-    def ping(self) -> bool:
+    def ping(self, timeout: float | None = None) -> bool:
+        """Whether the database answers; with ``timeout``, within that many seconds (a readiness
+        probe must not hang on a stuck server). On SQLite that includes getting a writer turn."""
+        if timeout is None:
+            return self._ping(None)
+        answer: Future[bool] = Future()
+
+        def probe() -> None:
+            answer.set_result(self._ping(timeout))
+
+        threading.Thread(target=probe, name="db-ping", daemon=True).start()
         try:
+            return answer.result(timeout)
+        except TimeoutError:
+            return False
+
+    def _ping(self, turn_wait: float | None) -> bool:
+        try:
+            if isinstance(self._writer, _WriterTurns) and turn_wait is not None:
+                self._writer.enter(turn_wait)
+                self._writer.__exit__()
             with self.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
-        except SQLAlchemyError:
+        except (SQLAlchemyError, StoreError):
             return False
         return True
 
@@ -129,7 +187,7 @@ class Store:
             self._writer.close()
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, wait_seconds: float) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Autocommit at the driver level; we issue BEGIN ourselves (below).
@@ -138,7 +196,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(wait_seconds * 1000)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

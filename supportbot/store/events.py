@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Literal
 
-from sqlalchemy import bindparam, delete, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 from sqlmodel import Session, col
@@ -38,23 +39,37 @@ _FINISH = (
     .values(status="done", finished_at=bindparam("now"))
 )
 _RELEASE = delete(_TABLE).where(_TABLE.c.event_id == bindparam("b_event_id"))
+_STATUS = select(_TABLE.c.status).where(_TABLE.c.event_id == bindparam("b_event_id"))
+Claim = Literal["claimed", "processing", "done"]
 
 
-def claim_event(session: Session, event_id: str, *, instance: str, now: datetime, stale_after: timedelta) -> bool:
-    """Record that this instance is handling ``event_id``; False when someone already is or did.
+def claim(session: Session, event_id: str, *, instance: str, now: datetime, stale_after: timedelta) -> Claim:
+    """Record that this instance is handling ``event_id``.
 
-    A claim left in ``processing`` for longer than ``stale_after`` belongs to a process that died
-    before finishing; a later delivery takes it over, so a crash does not lose the event.
+    ``claimed``: go ahead. ``done``: handled already (drop the delivery). ``processing``: another
+    delivery is handling it right now; the caller answers non-2xx so Slack delivers it again, in
+    case that handling fails. A claim left in ``processing`` for longer than ``stale_after``
+    belongs to a process that died before finishing; a later delivery takes it over. ``now`` is
+    the database's clock (``DatabaseClock``), since another host judges the claim stale.
     """
     connection = session.connection()
     dialect = "postgresql" if connection.dialect.name == "postgresql" else "sqlite"
     # RETURNING rather than rowcount: PostgreSQL drivers report -1 for INSERT … ON CONFLICT here.
     if connection.execute(_CLAIM[dialect], {"event_id": event_id, "instance": instance, "now": now}).first():
-        return True
+        return "claimed"
     taken = connection.execute(
         _TAKEOVER, {"b_event_id": event_id, "b_instance": instance, "now": now, "cutoff": now - stale_after}
     )
-    return _rows(taken) == 1
+    if _rows(taken) == 1:
+        return "claimed"
+    status = connection.execute(_STATUS, {"b_event_id": event_id}).scalar()
+    # Released between our insert and this read: the next delivery will find it free.
+    return "done" if status == "done" else "processing"
+
+
+def claim_event(session: Session, event_id: str, *, instance: str, now: datetime, stale_after: timedelta) -> bool:
+    """:func:`claim`: True when this instance may handle the event."""
+    return claim(session, event_id, instance=instance, now=now, stale_after=stale_after) == "claimed"
 
 
 def finish_event(session: Session, event_id: str, *, now: datetime) -> None:

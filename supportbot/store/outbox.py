@@ -5,8 +5,14 @@ Workers claim ready actions with a lease, carry them out, and record the outcome
 chained: an action ``after`` another waits for it and then runs or is cancelled depending on
 ``run_if`` (``always``, ``succeeded`` or ``failed``), so "repost the masked copy only if the
 deletion worked, else alert the agents" is decided by data written up front. A claim whose lease
-ran out (its process died) is claimed again, so a restart resumes pending work. Lower ``priority``
-goes first: a deletion waits for no repost.
+ran out (its process died) is claimed again, so a restart resumes pending work, unless its
+attempts or its time budget (``give_up_at``) are spent: then it is ``dead``, like an action that
+kept failing past its budget, and the worker raises an alert. Lower ``priority`` goes first: a
+deletion waits for no repost.
+
+Two clocks: ``now`` (the runtime's clock) schedules work and budgets; ``lease_now`` (the database
+server's clock, see ``store.dbclock``) writes and compares leases, so replicas whose wall clocks
+disagree never take each other's live claims.
 
 This runs on every event and every action, so it uses single SQL statements (``RETURNING``) rather
 than ORM objects.
@@ -15,12 +21,12 @@ than ORM objects.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import and_, bindparam, case, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, insert, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlmodel import Session
 
@@ -29,17 +35,22 @@ from supportbot.store.types import as_utc
 
 RunIf = Literal["always", "succeeded", "failed"]
 Outcome = Literal["succeeded", "failed"]
-_FINISHED = ("done", "failed", "cancelled")
+_FINISHED = ("done", "failed", "cancelled", "dead")
+_RELEASABLE = ("done", "failed", "cancelled")  # what retention prunes; dead rows are kept longer
 URGENT = 0
 NORMAL = 5
+# How long an action keeps trying through transient failures, from when it could first run.
+DEFAULT_BUDGET = timedelta(hours=2)
 _TABLE = OutboxAction.__table__  # type: ignore[attr-defined]
 # Built once: constructing a statement costs more than running it on SQLite.
 _INSERT = insert(_TABLE).returning(_TABLE.c.id)
 _STATUS = select(_TABLE.c.status).where(_TABLE.c.id == bindparam("id"))
 _STATUS_LOCKED = _STATUS.with_for_update()
+_WITHIN_BUDGET = or_(_TABLE.c.give_up_at.is_(None), _TABLE.c.give_up_at > bindparam("now"))
+_LOST = and_(_TABLE.c.status == "claimed", _TABLE.c.lease_until < bindparam("lease_now"))
 _READY = or_(
     and_(_TABLE.c.status == "pending", _TABLE.c.not_before <= bindparam("now")),
-    and_(_TABLE.c.status == "claimed", _TABLE.c.lease_until < bindparam("now")),
+    and_(_LOST, _TABLE.c.attempts < _TABLE.c.max_attempts, _WITHIN_BUDGET),
 )
 
 
@@ -78,6 +89,7 @@ def _claim_statement(skip_locked: bool) -> Any:
             _TABLE.c.group_key,
             _TABLE.c.after_id,
             _TABLE.c.priority,
+            _TABLE.c.last_error,
         )
     )
 
@@ -87,6 +99,8 @@ _CLAIM_PG = _claim_statement(skip_locked=True)
 _UNCLAIM = (
     update(_TABLE)
     .where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
+    .where(_TABLE.c.status == "claimed")
+    .where(_TABLE.c.claimed_by == bindparam("instance"))
     .values(
         status="pending", claimed_by=None, lease_until=None, attempts=_TABLE.c.attempts - 1, updated_at=bindparam("now")
     )
@@ -116,9 +130,34 @@ _RELEASE = (
         status=case((_RUNS, "pending"), else_="cancelled"),
         finished_at=case((_RUNS, None), else_=bindparam("now")),
         payload=case((_RUNS, _TABLE.c.payload), else_="{}"),
+        # A dependent's budget starts when it can first run, not when its chain was written.
+        give_up_at=case((_RUNS, bindparam("give_up_at")), else_=_TABLE.c.give_up_at),
         updated_at=bindparam("now"),
     )
     .returning(_TABLE.c.id, _TABLE.c.status)
+)
+_RENEW = (
+    update(_TABLE)
+    .where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
+    .where(_TABLE.c.status == "claimed")
+    .where(_TABLE.c.claimed_by == bindparam("instance"))
+    .values(lease_until=bindparam("lease_until"))
+    .returning(_TABLE.c.id)
+)
+_BURY = (
+    update(_TABLE)
+    .where(_LOST)
+    .where(or_(_TABLE.c.attempts >= _TABLE.c.max_attempts, ~_WITHIN_BUDGET))
+    .values(
+        status="dead",
+        claimed_by=None,
+        lease_until=None,
+        finished_at=bindparam("now"),
+        updated_at=bindparam("now"),
+        payload="{}",
+        last_error="lease_lost",
+    )
+    .returning(_TABLE.c.id, _TABLE.c.kind, _TABLE.c.attempts)
 )
 
 
@@ -146,6 +185,28 @@ class ClaimedAction:
     group_key: str | None
     predecessor_result: dict[str, Any] | None
     priority: int = NORMAL
+    # Why the previous attempt ended, if there was one: ``unavailable`` (no answer) or a claim taken
+    # over after its lease ran out means a call of that attempt may have taken effect.
+    last_error: str | None = None
+
+    @property
+    def outcome_unknown(self) -> bool:
+        """Whether an earlier attempt may have done the work without our knowing (a timeout, a crash)."""
+        return self.attempts > 1 and self.last_error not in _KNOWN_FAILURES
+
+
+@dataclass(frozen=True)
+class Buried:
+    """An action whose claim was lost (its process died) with its attempts or budget spent."""
+
+    id: int
+    kind: str
+    attempts: int
+
+
+# Failures after which the call certainly did not take effect. Anything else (no answer, a 5xx, a crash)
+# may have posted: the next attempt looks first. Waits that made no call keep the earlier error.
+_KNOWN_FAILURES = frozenset({"ratelimited"})
 
 
 def enqueue(
@@ -159,16 +220,19 @@ def enqueue(
     delay: timedelta = timedelta(0),
     group_key: str | None = None,
     dedupe_key: str | None = None,
-    max_attempts: int = 8,
+    max_attempts: int = 50,
     priority: int = NORMAL,
     claimed_by: str | None = None,
     lease: timedelta | None = None,
+    lease_now: datetime | None = None,
+    budget: timedelta = DEFAULT_BUDGET,
 ) -> Enqueued:
     """Add an action in the caller's transaction.
 
-    ``claimed_by`` writes it already claimed by that instance for ``lease``: for an action that
-    instance will carry out itself as soon as the transaction commits. Should it die first, the
-    lease runs out and any worker takes the action over.
+    ``claimed_by`` writes it already claimed by that instance for ``lease`` (from ``lease_now``, the
+    database's clock; ``now`` if not given): for an action that instance will carry out itself as
+    soon as the transaction commits. Should it die first, the lease runs out and any worker takes
+    the action over. ``budget``: how long it may keep retrying transient failures once it can run.
     """
     after_id = after if isinstance(after, int) or after is None else after.id
     if claimed_by is not None and (after_id is not None or lease is None or delay):
@@ -204,8 +268,9 @@ def enqueue(
                 "dedupe_key": dedupe_key,
                 "attempts": 0 if claimed_by is None else 1,
                 "claimed_by": claimed_by,
-                "lease_until": now + lease if claimed_by is not None and lease is not None else None,
+                "lease_until": (lease_now or now) + lease if claimed_by is not None and lease is not None else None,
                 "max_attempts": max_attempts,
+                "give_up_at": None if status == "waiting" else now + delay + budget,
                 "priority": priority,
                 "not_before": now + delay,
                 "created_at": now,
@@ -238,8 +303,10 @@ def claim_ready(
     lease: timedelta,
     limit: int = 10,
     max_priority: int = 1_000_000,
+    lease_now: datetime | None = None,
 ) -> list[ClaimedAction]:
     """Claim up to ``limit`` ready actions for this instance, most urgent and oldest first."""
+    lease_now = lease_now or now
     statement = _CLAIM_PG if session.get_bind().dialect.name == "postgresql" else _CLAIM
     rows = (
         session.connection()
@@ -247,9 +314,10 @@ def claim_ready(
             statement,
             {
                 "now": now,
+                "lease_now": lease_now,
                 "limit": limit,
                 "instance": instance,
-                "lease_until": now + lease,
+                "lease_until": lease_now + lease,
                 "max_priority": max_priority,
             },
         )
@@ -259,7 +327,7 @@ def claim_ready(
     if len(rows) > limit:
         # Never keep a claim nobody will carry out: hand back anything beyond what was asked for.
         extra = [row.id for row in rows[limit:]]
-        session.connection().execute(_UNCLAIM, {"ids": extra, "now": now})
+        session.connection().execute(_UNCLAIM, {"ids": extra, "now": now, "instance": instance})
         rows = rows[:limit]
     after_ids = {row.after_id for row in rows if row.after_id is not None}
     results: dict[int, Any] = {}
@@ -276,6 +344,7 @@ def claim_ready(
             group_key=row.group_key,
             predecessor_result=_loads(results.get(row.after_id)) if row.after_id is not None else None,
             priority=row.priority,
+            last_error=row.last_error,
         )
         for row in rows
     ]
@@ -309,9 +378,10 @@ def finish(
     now: datetime,
     result: Mapping[str, Any] | None = None,
     error: str | None = None,
+    dead: bool = False,
 ) -> tuple[bool, int]:
-    """:func:`complete`, also saying how many waiting actions it started."""
-    status = "done" if outcome == "succeeded" else "failed"
+    """:func:`complete`, also saying how many waiting actions it started. ``dead``: it gave up."""
+    status = "done" if outcome == "succeeded" else "dead" if dead else "failed"
     updated = session.connection().execute(
         _COMPLETE,
         {
@@ -330,43 +400,116 @@ def finish(
 
 
 def reschedule(
-    session: Session, action_id: int, *, instance: str, now: datetime, delay: timedelta, error: str
+    session: Session,
+    action_id: int,
+    *,
+    instance: str,
+    now: datetime,
+    delay: timedelta,
+    error: str,
+    counted: bool = True,
 ) -> Literal["rescheduled", "gave_up", "lost"]:
-    """Put a claimed action back for a later attempt, or fail it once its attempts are spent."""
+    """Put a claimed action back for a later attempt, or make it ``dead`` once its budget is spent.
+
+    ``counted=False`` (a rate limit, a paused queue): the attempt is handed back and only the time
+    budget can end the action. A counted failure also ends it when its attempts are spent.
+    """
     row = session.execute(
-        select(_TABLE.c.status, _TABLE.c.claimed_by, _TABLE.c.attempts, _TABLE.c.max_attempts).where(
-            _TABLE.c.id == action_id
-        )
+        select(
+            _TABLE.c.status, _TABLE.c.claimed_by, _TABLE.c.attempts, _TABLE.c.max_attempts, _TABLE.c.give_up_at
+        ).where(_TABLE.c.id == action_id)
     ).first()
     if row is None or row.status != "claimed" or row.claimed_by != instance:
         return "lost"
-    if row.attempts >= row.max_attempts:
-        complete(session, action_id, instance=instance, outcome="failed", now=now, error=error)
+    deadline = as_utc(row.give_up_at) if row.give_up_at is not None else None
+    if (deadline is not None and deadline <= now) or (counted and row.attempts >= row.max_attempts):
+        finish(session, action_id, instance=instance, outcome="failed", now=now, error=error, dead=True)
         return "gave_up"
-    session.execute(
+    # One last try at the deadline rather than none after it.
+    not_before = now + delay if deadline is None else min(now + delay, deadline)
+    result = session.execute(
         update(_TABLE)
         .where(_TABLE.c.id == action_id)
+        .where(_TABLE.c.status == "claimed")
+        .where(_TABLE.c.claimed_by == instance)
         .values(
             status="pending",
             claimed_by=None,
             lease_until=None,
-            not_before=now + delay,
-            last_error=_clip(error),
+            not_before=not_before,
+            # A wait that made no call keeps the earlier error: it may say an earlier call's outcome is unknown.
+            last_error=_clip(error) if counted else _TABLE.c.last_error,
             updated_at=now,
+            attempts=_TABLE.c.attempts if counted else _TABLE.c.attempts - 1,
         )
     )
-    return "rescheduled"
+    return "rescheduled" if _rows(result) == 1 else "lost"
 
 
-def release_claims(session: Session, *, instance: str, now: datetime) -> int:
-    """On a clean shutdown: hand this instance's unfinished claims back (the attempt is not counted)."""
-    result = session.execute(
+def renew_leases(session: Session, action_ids: Collection[int], *, instance: str, lease_until: datetime) -> set[int]:
+    """Extend this instance's claims on ``action_ids`` (work still running); the ids it still holds."""
+    if not action_ids:
+        return set()
+    rows = session.connection().execute(
+        _RENEW, {"ids": sorted(action_ids), "instance": instance, "lease_until": lease_until}
+    )
+    return {int(row.id) for row in rows}
+
+
+def release_claims(session: Session, *, instance: str, now: datetime, keep: Collection[int] = ()) -> int:
+    """On a clean shutdown: hand this instance's unstarted claims back (the attempt is not counted).
+
+    ``keep``: actions still running (a slow Slack call that outlived the stop's wait). They stay
+    claimed: if they finish, they record it; if the process dies, their lease runs out.
+    """
+    statement = (
         update(_TABLE)
         .where(_TABLE.c.status == "claimed")
         .where(_TABLE.c.claimed_by == instance)
         .values(status="pending", claimed_by=None, lease_until=None, attempts=_TABLE.c.attempts - 1, updated_at=now)
     )
-    return _rows(result)
+    if keep:
+        statement = statement.where(_TABLE.c.id.not_in(sorted(keep)))
+    return _rows(session.execute(statement))
+
+
+def bury_lost(session: Session, *, now: datetime, lease_now: datetime | None = None) -> list[Buried]:
+    """Make claims whose lease ran out with attempts or budget spent ``dead`` (nobody may claim them)."""
+    rows = session.connection().execute(_BURY, {"now": now, "lease_now": lease_now or now}).all()
+    buried = [Buried(int(row.id), str(row.kind), int(row.attempts)) for row in rows]
+    if buried:
+        _release_dependents(session, [item.id for item in buried], "failed", now)
+    return buried
+
+
+def prune_finished(session: Session, *, older_than: datetime, dead_older_than: datetime) -> int:
+    """Delete finished actions (dead ones after their own, longer, time) that nothing still waits on."""
+    waiting = OutboxAction.__table__.alias("dependent")  # type: ignore[attr-defined]
+    still_needed = (
+        select(waiting.c.id)
+        .where(waiting.c.after_id == _TABLE.c.id)
+        .where(waiting.c.status.in_(["waiting", "pending", "claimed"]))
+        .exists()
+    )
+    old = or_(
+        and_(_TABLE.c.status.in_(_RELEASABLE), _TABLE.c.finished_at < older_than),
+        and_(_TABLE.c.status == "dead", _TABLE.c.finished_at < dead_older_than),
+    )
+    return _rows(session.execute(delete(_TABLE).where(old).where(~still_needed)))
+
+
+def dead_letters(session: Session, *, limit: int = 50) -> list[tuple[int, str, str | None, datetime | None]]:
+    """The most recent dead actions: (id, kind, last error, when)."""
+    rows = session.execute(
+        select(_TABLE.c.id, _TABLE.c.kind, _TABLE.c.last_error, _TABLE.c.finished_at)
+        .where(_TABLE.c.status == "dead")
+        .order_by(_TABLE.c.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        (int(row.id), str(row.kind), row.last_error, as_utc(row.finished_at) if row.finished_at else None)
+        for row in rows
+    ]
 
 
 def cancel_group(session: Session, group_key: str, *, kinds: Sequence[str], now: datetime) -> int:
@@ -394,7 +537,14 @@ def next_due(session: Session) -> datetime | None:
 
 def _release_dependents(session: Session, action_ids: list[int], outcome: Outcome, now: datetime) -> int:
     """Start the actions waiting on ``action_ids`` whose ``run_if`` matches; cancel the others (and theirs)."""
-    changed = session.connection().execute(_RELEASE, {"ids": action_ids, "runs": ["always", outcome], "now": now}).all()
+    changed = (
+        session.connection()
+        .execute(
+            _RELEASE,
+            {"ids": action_ids, "runs": ["always", outcome], "now": now, "give_up_at": now + DEFAULT_BUDGET},
+        )
+        .all()
+    )
     started = sum(1 for row in changed if row.status == "pending")
     cancelled = [int(row.id) for row in changed if row.status == "cancelled"]
     if cancelled:

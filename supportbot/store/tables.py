@@ -20,6 +20,7 @@ class ProcessedEvent(SQLModel, table=True):
     """One row per Slack ``event_id``; the primary key makes a second delivery detectable."""
 
     __tablename__ = "processed_events"
+    __table_args__ = (Index("ix_processed_events_received", "status", "received_at"),)
 
     event_id: str = Field(primary_key=True, max_length=64)
     status: str = Field(max_length=16)  # processing | done
@@ -35,12 +36,13 @@ class OutboxAction(SQLModel, table=True):
     __table_args__ = (
         Index("ix_outbox_ready", "status", "not_before"),
         Index("ix_outbox_after", "after_id"),
+        Index("ix_outbox_finished", "status", "finished_at"),
     )
 
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
     kind: str = Field(max_length=64)
     payload: str = Field(sa_column=Column(Text, nullable=False))
-    # waiting (for after_id) | pending | claimed | done | failed | cancelled
+    # waiting (for after_id) | pending | claimed | done | failed | cancelled | dead (gave up: an alert went out)
     status: str = Field(max_length=16)
     after_id: int | None = Field(default=None)
     run_if: str = Field(default="always", max_length=16)  # always | succeeded | failed
@@ -48,6 +50,8 @@ class OutboxAction(SQLModel, table=True):
     dedupe_key: str | None = Field(default=None, max_length=191, unique=True)
     attempts: int = Field(default=0)
     max_attempts: int = Field(default=8)
+    # The action's time budget: past it, a transient failure or a lost claim makes it dead, not retried.
+    give_up_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     priority: int = Field(default=5)  # lower goes first: deleting a leaked key waits for nothing else
     not_before: datetime = Field(sa_type=UtcDateTime)
     claimed_by: str | None = Field(default=None, max_length=64)

@@ -137,6 +137,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "leak/revoked": {"outcome": "disabled", "masked": "sk-…x9Qa"},
     "leak/revoke_click": {"state": "started", "masked": "sk-…x9Qa"},
     "leak/still_visible": {"minutes": 5, "author": Mrkdwn("<@U0CUST001>"), "check": 1},
+    "delivery/dead_letter": {"kind": "leak.delete", "action": 42, "attempts": 9, "error": "http_503"},
     "leak/list": {
         "period": "7d",
         "items": [

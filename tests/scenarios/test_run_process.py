@@ -25,11 +25,14 @@ from tests.scenarios.harness import SIGNING_SECRET, bot_environment
 
 
 @contextmanager
-def bot_process(emulator: Emulator, database: Path, *extra: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+def bot_process(
+    emulator: Emulator, database: Path, *extra: str, env_extra: dict[str, str] | None = None
+) -> Iterator[tuple[subprocess.Popen[str], str]]:
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(database.parent),
         **bot_environment(emulator, f"sqlite:///{database}"),
+        **(env_extra or {}),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "supportbot", "run", "--http", "--port", "0", *extra],
@@ -109,3 +112,53 @@ def test_several_processes_share_the_work(emulator: Emulator, tmp_path: Path) ->
     assert sorted(call.params["ts"] for call in emulator.calls_for("chat.delete")) == sorted(
         str(item.ts) for item in sent
     ), "each leaked message deleted exactly once across both processes"
+
+
+def test_sigkill_with_posts_in_flight_then_restart_does_everything_and_posts_nothing_twice(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    database = tmp_path / "killed.db"
+    rng = random.Random(77)
+    short_lease = {"SUPPORTBOT_OUTBOX_LEASE_SECONDS": "3"}
+    # Slack answers the masked reposts slowly: they are in flight when the process is killed, and
+    # Slack still posts them (the answer just never arrives).
+    emulator.faults.inject("chat.postMessage", delay=2.0, times=3)
+    with bot_process(emulator, database, env_extra=short_lease) as (process, url):
+        driver = SlackDriver(emulator, SIGNING_SECRET, url)
+        sent = [driver.post("alice", "#support", f"config {n}: {make_key('openai', rng)}") for n in range(3)]
+        assert all(item.status == 200 for item in sent)
+        emulator.wait_until(lambda: len(emulator.calls_for("chat.delete", ok=True)) == 3, timeout=20)
+        time.sleep(0.7)
+        process.kill()
+        process.wait(10)
+    # Slack finishes what was in flight although nobody hears the answer.
+    emulator.wait_until(lambda: len(_reposts(emulator)) >= 1, timeout=10)
+
+    with bot_process(emulator, database, env_extra=short_lease):
+        emulator.wait_until(lambda: len(emulator.workspace.ephemerals_for("U0CUST001", "C0SUPPORT")) >= 3, timeout=30)
+        emulator.wait_until(lambda: _outbox_idle(database), timeout=30)
+    assert len(_reposts(emulator)) == 3, "the metadata check found each repost: none posted twice"
+    assert sorted(call.params["ts"] for call in emulator.calls_for("chat.delete", ok=True)) == sorted(
+        str(item.ts) for item in sent
+    )
+    assert len(emulator.workspace.ephemerals_for("U0CUST001", "C0SUPPORT")) == 3
+    looked = [call for call in emulator.calls_for("conversations.history") if call.params.get("include_all_metadata")]
+    assert looked, "the restarted bot looked for its tags before posting again"
+
+
+def _reposts(emulator: Emulator) -> list[object]:
+    return [
+        message
+        for message in emulator.workspace.history("C0SUPPORT")
+        if message.user == "U0BOT0001" and message.metadata
+    ]
+
+
+def _outbox_idle(database: Path) -> bool:
+    store = Store(f"sqlite:///{database}")
+    try:
+        with store.session() as session:
+            counts = outbox.counts_by_status(session)
+    finally:
+        store.close()
+    return not any(counts.get(status, 0) for status in ("pending", "claimed", "waiting"))

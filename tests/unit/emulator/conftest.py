@@ -44,7 +44,8 @@ class FakeApp:
 
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
-    with Emulator() as emu:
+    # These tests are about the methods; the limits have their own tests (test_faults, test_ratelimit).
+    with Emulator(rate_limits=False) as emu:
         yield emu
 
 
@@ -56,7 +57,7 @@ def clock() -> FakeClock:
 @pytest.fixture
 def clocked(clock: FakeClock) -> Iterator[Emulator]:
     """An emulator whose trigger ids, response URLs and timestamps follow the fake clock."""
-    with Emulator(Workspace.default(clock=clock), clock=clock) as emu:
+    with Emulator(Workspace.default(clock=clock), clock=clock, rate_limits=False) as emu:
         yield emu
 
 

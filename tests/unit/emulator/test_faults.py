@@ -95,3 +95,19 @@ def test_the_rate_limit_refills_over_time() -> None:
     clock.advance(1.0)
     assert limiter.check("chat.postMessage", "C1") is None
     assert limiter.check("chat.delete", "C1") is None, "methods without a rule are never limited"
+
+
+def test_slacks_published_limits_are_on_by_default() -> None:
+    with Emulator() as emu:
+        bot = WebClient(token=emu.bot_token, base_url=emu.api_url, retry_handlers=[])
+        for n in range(3):
+            assert bot.chat_postMessage(channel=d.SUPPORT, text=f"burst {n}")["ok"]
+        with pytest.raises(SlackApiError) as refused:
+            bot.chat_postMessage(channel=d.SUPPORT, text="one too many")
+        assert refused.value.response.status_code == 429, "about one post a second per channel, bursts of three"
+        assert int(refused.value.response.headers["Retry-After"]) >= 1
+        assert bot.chat_postMessage(channel=d.GENERAL, text="another channel")["ok"], "the post limit is per channel"
+        limits = emu.rate_limits.enabled()
+        assert {"chat.delete", "chat.postEphemeral", "conversations.history", "views.open"} <= limits
+    with Emulator(rate_limits=False) as quiet:
+        assert quiet.rate_limits.enabled() == set()

@@ -52,10 +52,11 @@ def test_rate_limited_action_waits_for_retry_after(sqlite_store: Store, clock: F
     assert _row(sqlite_store, action_id).status == "pending"
     clock.advance(6.9)
     assert worker.run_once() == 0, "not before Retry-After"
-    clock.advance(0.2)
+    clock.advance(1.2)  # Retry-After plus at most a second of jitter
     assert worker.run_once() == 1
     assert _row(sqlite_store, action_id).status == "done"
     assert calls[1] - calls[0] >= 7
+    assert _row(sqlite_store, action_id).attempts == 1, "waiting for a rate limit is not an attempt"
 
 
 def test_permanent_api_error_fails_and_runs_the_failure_branch(sqlite_store: Store, clock: FakeClock) -> None:

@@ -72,3 +72,11 @@ def test_prune_removes_only_old_finished_events(store: Store, clock: FakeClock) 
     assert removed == 1
     assert _claim(store, clock, "EvOld"), "pruned rows are gone"
     assert not _claim(store, clock, "EvNew")
+
+
+def test_a_delivery_finding_another_still_processing_is_told_so(store: Store, clock: FakeClock) -> None:
+    with store.session() as session:
+        assert events.claim(session, "Ev9", instance="a", now=clock.now(), stale_after=STALE) == "claimed"
+        assert events.claim(session, "Ev9", instance="b", now=clock.now(), stale_after=STALE) == "processing"
+        events.finish_event(session, "Ev9", now=clock.now())
+        assert events.claim(session, "Ev9", instance="b", now=clock.now(), stale_after=STALE) == "done"

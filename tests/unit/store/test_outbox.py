@@ -137,7 +137,7 @@ def test_reschedule_then_give_up_after_max_attempts(store: Store, clock: FakeClo
             session, action.id, instance="w1", now=clock.now(), delay=timedelta(seconds=30), error="http_500"
         )
     assert state == "gave_up"
-    assert _status(store, action.id) == "failed"
+    assert _status(store, action.id) == "dead", "given up: the dead-letter state, not an ordinary failure"
 
 
 def test_expired_lease_is_claimed_by_another_worker_and_the_first_cannot_complete(

@@ -1,7 +1,7 @@
 """Revocation: when, by which revoker and with what outcome a leaked key was disabled; open offers (ask mode).
 
-Revision ID: 0008_revocation
-Revises: 0005_tickets
+Revision ID: 0007_revocation
+Revises: 0006_delivery
 Create Date: 2026-12-04 16:47:00.053269
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import supportbot.store.types
 
-revision = "0008_revocation"
-down_revision = "0005_tickets"
+revision = "0007_revocation"
+down_revision = "0006_delivery"
 branch_labels = None
 depends_on = None
 
