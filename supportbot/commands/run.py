@@ -161,13 +161,16 @@ def _serve_prefork(settings: Settings, *, host: str, port: int, threads: int, pr
     socket and forks the children; each child builds its own bot (database connections, HTTP pool
     to Slack, outbox workers) and serves the shared socket. The outbox and the event dedupe are
     already safe for several processes. A child that dies is replaced; SIGTERM stops them all,
-    each finishing what it has in hand.
+    each finishing what it has in hand. Metrics are counted into a folder the parent prepares
+    (prometheus_client's multiprocess mode), so a scrape of any child reports all of them.
     """
     import os
+    import shutil
     import socket
     import time
 
     from supportbot.slack.bot import prepare_store
+    from supportbot.slack.metrics import mark_process_dead, prepare_multiprocess_dir
     from supportbot.store.db import StoreError
 
     try:
@@ -175,6 +178,8 @@ def _serve_prefork(settings: Settings, *, host: str, port: int, threads: int, pr
     except StoreError as error:
         click.echo(f"supportbot run: {error}", err=True)
         sys.exit(EXIT_CONFIG)
+    # Before any child counts anything: they sum their metrics through this folder.
+    metrics_dir, metrics_dir_created = prepare_multiprocess_dir()
     listener = socket.create_server((host, port), backlog=2048)
     listener.set_inheritable(True)
     bound_host, bound_port = listener.getsockname()[:2]
@@ -217,6 +222,7 @@ def _serve_prefork(settings: Settings, *, host: str, port: int, threads: int, pr
         except InterruptedError:
             continue
         started = children.pop(pid, time.monotonic())
+        mark_process_dead(pid)
         if stopping["now"]:
             continue
         _log.error("supportbot process %s exited (status %s); starting another", pid, status)
@@ -224,6 +230,8 @@ def _serve_prefork(settings: Settings, *, host: str, port: int, threads: int, pr
             time.sleep(1)  # a process that dies at once would otherwise be respawned in a tight loop
         spawn()
     listener.close()
+    if metrics_dir_created:
+        shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 def _serve_child(settings: Settings, listener: object, *, threads: int) -> None:

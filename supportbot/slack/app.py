@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from supportbot.config import Settings
 from supportbot.messages import Message
 from supportbot.slack.errors import SlackError
+from supportbot.slack.metrics import safe_label
 from supportbot.slack.parse import message_from_event
 from supportbot.slack.router import CommandRequest, EventContext
 from supportbot.slack.runtime import Runtime
@@ -119,7 +120,7 @@ def _handle_event(runtime: Runtime, body: dict[str, Any], *, is_retry: bool = Fa
     if not isinstance(event, dict):
         return
     event_type = str(event.get("type") or "unknown")
-    runtime.metrics.events.labels(event_type[:40]).inc()
+    runtime.metrics.events.labels(safe_label(event_type)).inc()
     event_id = body.get("event_id") if isinstance(body.get("event_id"), str) else None
     now = runtime.clock.now()
     context = EventContext(envelope=body, event=event, received_at=now)

@@ -82,6 +82,7 @@ class WsgiApp:
                 health = self._runtime.health()
                 status, headers, body = _json_reply(200 if health["status"] == "ok" else 503, health)
             elif path == "/metrics" and method == "GET":
+                self._runtime.sample_metrics()
                 status, headers, body = (
                     200,
                     {"Content-Type": "text/plain; version=0.0.4"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
@@ -27,8 +28,10 @@ from supportbot.slack.prompt_delete import PromptDeleter
 from supportbot.slack.router import CommandRouter, EventRouter
 from supportbot.slack.scheduler import DEFAULT_INTERVAL, Scheduler
 from supportbot.slack.worker import OutboxWorker
-from supportbot.store import secrets
+from supportbot.store import outbox_stats, secrets
 from supportbot.store.db import Store
+
+_log = logging.getLogger(__name__)
 
 
 class InFlight:
@@ -168,6 +171,18 @@ class Runtime:
             return False
         configured = self.settings.support_channels
         return configured is None or channel_id in configured
+
+    def sample_metrics(self) -> None:
+        """Refresh the gauges read from the database (outbox depth and age), just before a scrape."""
+        try:
+            with self.store.session() as session:
+                depth = outbox_stats.depth_by_kind(session, now=self.clock.now())
+        except Exception as error:  # the counters are still worth serving without the gauges
+            _log.warning("metrics: could not read the outbox depth (%s)", type(error).__name__)
+            return
+        self.metrics.set_outbox_depth(
+            ((row.kind, row.unfinished, row.oldest_seconds) for row in depth), kinds=self.worker.kinds
+        )
 
     def health(self) -> dict[str, object]:
         database = self.store.ping()

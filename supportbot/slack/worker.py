@@ -247,6 +247,7 @@ class OutboxWorker:
         try:
             outcome = handler(action)
         except SlackRateLimited as error:
+            self._metrics.rate_limit_waits.labels(error.method).inc()
             return self._retry(action, error.retry_after, "ratelimited", claim_next=claim_next, urgent_only=urgent_only)
         except SlackError as error:
             if error.retryable:
@@ -279,6 +280,7 @@ class OutboxWorker:
         self._hint(delay)
         if state == "gave_up":
             self._metrics.outbox_actions.labels(action.kind, "gave_up").inc()
+            self._metrics.dead_letters.labels(action.kind).inc()
             _log.error(
                 "outbox: %s action %s gave up after %d attempts (%s)", action.kind, action.id, action.attempts, reason
             )
