@@ -61,6 +61,11 @@ class Settings:
     log_level: str = "INFO"
     leak_recheck_seconds: int = 300
     outbox_threads: int = 4
+    # PostgreSQL: give up rather than hang, so Slack's redelivery can try again (seconds).
+    db_connect_timeout: int = 5
+    db_statement_timeout: int = 15
+    db_pool_timeout: int = 2
+    log_format: Literal["text", "json"] = "text"
     # The leads' weekly digest: weekday (0 = Monday) and hour (UTC) it is due.
     digest_day: int = 0
     digest_hour: int = 9
@@ -92,6 +97,10 @@ class Settings:
             log_level=reader.log_level("SUPPORTBOT_LOG_LEVEL"),
             leak_recheck_seconds=reader.integer("SUPPORTBOT_LEAK_RECHECK_SECONDS", 300, low=10, high=86_400),
             outbox_threads=reader.integer("SUPPORTBOT_OUTBOX_THREADS", 4, low=1, high=64),
+            db_connect_timeout=reader.integer("SUPPORTBOT_DB_CONNECT_TIMEOUT", 5, low=2, high=300),
+            db_statement_timeout=reader.integer("SUPPORTBOT_DB_STATEMENT_TIMEOUT", 15, low=1, high=3600),
+            db_pool_timeout=reader.integer("SUPPORTBOT_DB_POOL_TIMEOUT", 2, low=1, high=300),
+            log_format=reader.log_format("SUPPORTBOT_LOG_FORMAT"),
             digest_day=reader.weekday("SUPPORTBOT_DIGEST_DAY", default=0),
             digest_hour=reader.integer("SUPPORTBOT_DIGEST_HOUR", 9, low=0, high=23),
         )
@@ -283,6 +292,14 @@ class _Reader:
             self._bad(name, f"'{value}' is not one of DEBUG, INFO, WARNING, ERROR")
             return "INFO"
         return value
+
+    def log_format(self, name: str) -> Literal["text", "json"]:
+        value = (self._raw(name) or "text").lower()
+        if value == "json":
+            return "json"
+        if value != "text":
+            self._bad(name, f"'{value}' is not a log format (text or json)")
+        return "text"
 
     def weekday(self, name: str, *, default: int) -> int:
         value = (self._raw(name) or WEEKDAYS[default]).lower()

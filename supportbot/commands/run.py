@@ -90,7 +90,7 @@ def _serve(settings: Settings, *, use_http: bool, host: str, port: int, threads:
     # should get the interpreter back quickly, so hand the GIL over every 0.5 ms instead of 5 ms.
     sys.setswitchinterval(0.0005)
     try:
-        bot = create_bot(settings)
+        bot = create_bot(settings, http_threads=threads)
     except (AppStartError, StoreError) as error:
         click.echo(f"supportbot run: {error}", err=True)
         sys.exit(EXIT_CONFIG)
@@ -243,7 +243,7 @@ def _serve_child(settings: Settings, listener: object, *, threads: int) -> None:
     signal.signal(signal.SIGTERM, _raise_exit)
     signal.signal(signal.SIGINT, _raise_exit)
     sys.setswitchinterval(0.0005)
-    bot = create_bot(settings)
+    bot = create_bot(settings, http_threads=threads)
     bot.start()
     server = waitress.create_server(
         bot.wsgi,

@@ -21,7 +21,7 @@ from supportbot.slack.router import CommandRequest, EventContext
 from supportbot.slack.runtime import Runtime
 from supportbot.slack.signature import SignatureCheck, SignatureMiddleware
 from supportbot.store import events as event_store
-from supportbot.store.db import Store, StoreError
+from supportbot.store.db import Store, StoreError, is_transient_postgres_error
 
 _log = logging.getLogger(__name__)
 # A claim older than this belongs to a process that died mid-event; Slack's next retry takes over.
@@ -36,6 +36,12 @@ class AppStartError(RuntimeError):
 
 class TransientFailure(RuntimeError):
     """A handler failed for a reason a retry can fix (the database was busy)."""
+
+
+def is_transient(error: BaseException) -> bool:
+    """A database failure that Slack's redelivery of the event may get past: busy, unreachable, a
+    PostgreSQL pool with no free connection, a lost connection or a statement timeout."""
+    return isinstance(error, (OperationalError, StoreError)) or is_transient_postgres_error(error)
 
 
 def build_app(settings: Settings, store: Store, *, runtime: Runtime, features: list[Feature] | None = None) -> App:
@@ -130,10 +136,16 @@ def _handle_event(runtime: Runtime, body: dict[str, Any], *, is_retry: bool = Fa
     if message is not None and not is_retry:
         _first_look(runtime, message, context)
     if event_id is not None:
-        with runtime.store.session() as session:
-            claimed = event_store.claim_event(
-                session, event_id, instance=runtime.instance, now=now, stale_after=STALE_CLAIM
-            )
+        try:
+            with runtime.store.session() as session:
+                claimed = event_store.claim_event(
+                    session, event_id, instance=runtime.instance, now=now, stale_after=STALE_CLAIM
+                )
+        except Exception as error:
+            if not is_transient(error):
+                raise
+            _log.warning("event %s: database busy or unreachable (%s); Slack will retry", event_id, _kind(error))
+            raise TransientFailure(f"event {event_id} will be retried by Slack") from None
         if not claimed:
             runtime.metrics.duplicate_events.inc()
             _log.info("dropped a repeated delivery of event %s", event_id)
@@ -168,14 +180,14 @@ def _run_handlers(runtime: Runtime, event_type: str, message: Message | None, co
         nonlocal transient
         try:
             return call()
-        except (OperationalError, StoreError):
-            transient = True
+        except Exception as error:
             runtime.metrics.handler_errors.labels(name).inc()
-            _log.warning("%s: database busy or unreachable; Slack will retry the event", name)
-        except Exception:
-            # A bug: retrying would only repeat it, and could repeat what other handlers did.
-            runtime.metrics.handler_errors.labels(name).inc()
-            _log.exception("%s failed", name)
+            if is_transient(error):
+                transient = True
+                _log.warning("%s: database busy or unreachable (%s); Slack will retry the event", name, _kind(error))
+            else:
+                # A bug: retrying would only repeat it, and could repeat what other handlers did.
+                _log.exception("%s failed", name)
         return None
 
     if message is not None:
@@ -187,6 +199,12 @@ def _run_handlers(runtime: Runtime, event_type: str, message: Message | None, co
     for name, raw_handler in runtime.events.raw_handlers(event_type):
         guarded(name, partial(raw_handler, context))
     return transient
+
+
+def _kind(error: BaseException) -> str:
+    """Which failure, for the log: the class names only (a driver's message may quote SQL parameters)."""
+    cause = getattr(error, "orig", None)
+    return type(error).__name__ + (f"/{type(cause).__name__}" if cause is not None else "")
 
 
 def _support_listener(runtime: Runtime) -> Callable[..., None]:

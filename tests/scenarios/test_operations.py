@@ -1,16 +1,29 @@
-"""Operating the bot: metrics summed across `run --processes N`, outbox gauges."""
+"""Operating the bot: metrics summed across `run --processes N`, a PostgreSQL pool that fails fast."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import signal
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from slack_bolt import App
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from supportbot.emulator import Emulator, SlackDriver
-from tests.scenarios.harness import SIGNING_SECRET
+from supportbot.messages import Message
+from supportbot.slack.router import EventContext
+from supportbot.slack.runtime import Runtime
+from supportbot.slack.worker import Done
+from supportbot.store import outbox
+from supportbot.store.db import Store
+from tests.conftest import PG_URL, _postgres_schema_url
+from tests.scenarios.harness import SIGNING_SECRET, running
+from tests.scenarios.test_foundation import SEEN, echo_feature
 from tests.scenarios.test_run_process import bot_process
 
 
@@ -42,3 +55,75 @@ def test_every_scrape_of_two_processes_counts_every_event(emulator: Emulator, tm
     assert all((calls or 0) >= 2 for calls in auth_calls), auth_calls
     # The depth gauge is sampled from the database by whichever process answers.
     assert all("supportbot_outbox_pending{" in text for text in scrapes)
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    if not PG_URL:
+        pytest.skip("SUPPORTBOT_TEST_DATABASE_URL is not set")
+    yield from _postgres_schema_url(PG_URL)
+
+
+def _take_every_connection(store: Store) -> list[Connection]:
+    held: list[Connection] = []
+    with contextlib.suppress(PoolTimeout):
+        while True:
+            held.append(store.engine.connect())
+    return held
+
+
+@pytest.mark.postgres
+def test_an_exhausted_pool_answers_5xx_and_slacks_redelivery_runs_the_handlers(
+    emulator: Emulator, postgres_url: str
+) -> None:
+    env = {"SUPPORTBOT_DB_POOL_TIMEOUT": "1"}
+    with running(emulator, postgres_url, features=[echo_feature], env=env, start_worker=False) as harness:
+        held = _take_every_connection(harness.store)
+        first = harness.driver.post("alice", "#support", "is anyone there?")
+        assert first.status >= 500, "no connection: Slack must deliver the event again"
+        assert SEEN == []
+        for connection in held:
+            connection.close()
+        again = harness.driver.redeliver(first, retry_num=1)
+        assert again.status == 200
+        assert [ts for _, ts in SEEN] == [first.ts], "the redelivery ran the handlers, once"
+        with harness.store.session() as session:
+            assert outbox.counts_by_status(session) == {"pending": 1}
+
+
+def _greedy_feature(app: App, runtime: Runtime) -> None:
+    """A handler that meets an exhausted pool the first time it runs (as under a load spike)."""
+
+    def on_message(message: Message, context: EventContext) -> None:
+        ATTEMPTS.append(message.ts)
+        held = _take_every_connection(runtime.store) if len(ATTEMPTS) == 1 else []
+        try:
+            with runtime.transaction() as session:
+                outbox.enqueue(session, "test.greedy", {"ts": message.ts}, now=runtime.clock.now())
+            HANDLED.append(message.ts)
+        finally:
+            for connection in held:
+                connection.close()
+
+    runtime.events.on_message("greedy", on_message, order=99)
+    runtime.worker.register("test.greedy", lambda action: Done())
+
+
+HANDLED: list[str] = []
+ATTEMPTS: list[str] = []
+
+
+@pytest.mark.postgres
+def test_a_handler_that_finds_no_connection_leaves_the_event_for_slacks_redelivery(
+    emulator: Emulator, postgres_url: str
+) -> None:
+    HANDLED.clear()
+    ATTEMPTS.clear()
+    env = {"SUPPORTBOT_DB_POOL_TIMEOUT": "1"}
+    with running(emulator, postgres_url, features=[_greedy_feature], env=env, start_worker=False) as harness:
+        first = harness.driver.post("alice", "#support", "is anyone there?")
+        assert first.status >= 500
+        assert HANDLED == []
+        again = harness.driver.redeliver(first, retry_num=1)
+        assert again.status == 200
+        assert [first.ts] == HANDLED, "not marked done the first time: the redelivery ran the handler"
