@@ -11,7 +11,7 @@ import click
 
 from supportbot.commands._common import EXIT_CONFIG, load_settings
 from supportbot.config import Settings
-from supportbot.logsafe import configure_logging
+from supportbot.logsafe import announce, configure_logging
 
 _log = logging.getLogger("supportbot.run")
 
@@ -58,7 +58,7 @@ def command(use_http: bool, host: str, port: int, threads: int, processes: int) 
     SQLite databases are migrated automatically; PostgreSQL needs 'supportbot db upgrade' first.
     """
     settings = load_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     if use_http:
         missing = settings.missing_for_http()
         if missing:
@@ -131,7 +131,7 @@ def _serve_http(wsgi: object, *, host: str, port: int, threads: int) -> None:
         server.effective_host,
         server.effective_port,
     )
-    click.echo(f"supportbot: listening on http://{server.effective_host}:{server.effective_port}", err=True)
+    announce(f"supportbot: listening on http://{server.effective_host}:{server.effective_port}")
     try:
         server.run()  # waitress finishes in-flight requests on SystemExit/KeyboardInterrupt
     finally:
@@ -183,7 +183,7 @@ def _serve_prefork(settings: Settings, *, host: str, port: int, threads: int, pr
     listener = socket.create_server((host, port), backlog=2048)
     listener.set_inheritable(True)
     bound_host, bound_port = listener.getsockname()[:2]
-    click.echo(f"supportbot: listening on http://{bound_host}:{bound_port} ({processes} processes)", err=True)
+    announce(f"supportbot: listening on http://{bound_host}:{bound_port} ({processes} processes)")
     children: dict[int, float] = {}
     stopping = {"now": False}
 

@@ -13,6 +13,7 @@ from slack_bolt import Ack, App, BoltRequest
 from sqlalchemy.exc import OperationalError
 
 from supportbot.config import Settings
+from supportbot.logsafe import log_context
 from supportbot.messages import Message
 from supportbot.slack.errors import SlackError
 from supportbot.slack.metrics import safe_label
@@ -102,7 +103,8 @@ def _is_own(runtime: Runtime, message: Message) -> bool:
 def _event_listener(runtime: Runtime) -> Callable[..., None]:
     def handle_event(body: dict[str, Any], ack: Ack, request: BoltRequest) -> None:
         ack()
-        with runtime.in_flight:
+        event_id = body.get("event_id")
+        with runtime.in_flight, log_context(event_id=event_id if isinstance(event_id, str) else None):
             _handle_event(runtime, body, is_retry=_is_retry(request))
 
     return handle_event

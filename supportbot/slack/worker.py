@@ -20,6 +20,7 @@ from typing import Any
 from sqlmodel import Session
 
 from supportbot.clock import Clock
+from supportbot.logsafe import log_context
 from supportbot.slack.errors import SlackError, SlackRateLimited
 from supportbot.slack.metrics import Metrics
 from supportbot.store import outbox
@@ -245,7 +246,8 @@ class OutboxWorker:
             _log.error("outbox: no handler for kind %s (action %s)", action.kind, action.id)
             return self._finish(action, Failed(error="no_handler"), claim_next=claim_next, urgent_only=urgent_only)
         try:
-            outcome = handler(action)
+            with log_context(action_id=action.id):
+                outcome = handler(action)
         except SlackRateLimited as error:
             self._metrics.rate_limit_waits.labels(error.method).inc()
             return self._retry(action, error.retry_after, "ratelimited", claim_next=claim_next, urgent_only=urgent_only)

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import json
+import os
+import random
 import re
 import signal
+import subprocess
+import sys
+import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +28,8 @@ from supportbot.slack.worker import Done
 from supportbot.store import outbox
 from supportbot.store.db import Store
 from tests.conftest import PG_URL, _postgres_schema_url
-from tests.scenarios.harness import SIGNING_SECRET, running
+from tests.keygen import make_key
+from tests.scenarios.harness import SIGNING_SECRET, bot_environment, running
 from tests.scenarios.test_foundation import SEEN, echo_feature
 from tests.scenarios.test_run_process import bot_process
 
@@ -127,3 +134,54 @@ def test_a_handler_that_finds_no_connection_leaves_the_event_for_slacks_redelive
         again = harness.driver.redeliver(first, retry_num=1)
         assert again.status == 200
         assert [first.ts] == HANDLED, "not marked done the first time: the redelivery ran the handler"
+
+
+def test_json_logs_are_one_redacted_object_per_line_with_event_and_action_ids(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    secret = make_key("openai", random.Random(12))
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        **bot_environment(emulator, f"sqlite:///{tmp_path}/bot.db"),
+        "SUPPORTBOT_LOG_FORMAT": "json",
+    }
+    log_path = tmp_path / "bot.log"
+    # An error answer makes the outbox handler log inside its action.
+    emulator.faults.inject("chat.postEphemeral", error="internal_error", times=1)
+    with log_path.open("w") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "supportbot", "run", "--http", "--port", "0"], env=env, stderr=log_file
+        )
+        try:
+            url = _wait_for_url(log_path, process)
+            driver = SlackDriver(emulator, SIGNING_SECRET, url)
+            sent = driver.post("alice", "#support", f"my key {secret} fails")
+            assert sent.status == 200
+            assert driver.redeliver(sent, retry_num=1).status == 200
+            emulator.wait_for_call("chat.postEphemeral", timeout=10)
+            emulator.wait_until(lambda: len(emulator.calls_for("chat.postEphemeral")) >= 2, timeout=15)
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(30) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(10)
+    text = log_path.read_text()
+    assert secret not in text
+    lines = [json.loads(line) for line in text.splitlines() if line.strip()]
+    assert lines and all({"time", "level", "logger", "message"} <= set(line) for line in lines)
+    assert any(line.get("event_id") == sent.payload["event_id"] for line in lines), "the repeat is logged with its id"
+    assert any(isinstance(line.get("action_id"), int) for line in lines), "an outbox action's log names it"
+
+
+def _wait_for_url(log_path: Path, process: subprocess.Popen[bytes]) -> str:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        found = re.search(r"listening on (http://[0-9.:]+)", log_path.read_text())
+        if found:
+            return found.group(1)
+        if process.poll() is not None:
+            raise AssertionError(f"bot exited: {log_path.read_text()}")
+        time.sleep(0.05)
+    raise AssertionError("the bot never said where it listens")
