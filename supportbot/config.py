@@ -16,6 +16,8 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite:///supportbot.db"
+# prometheus_client reads its multiprocess folder from this variable, in every process.
+METRICS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -66,6 +68,8 @@ class Settings:
     db_statement_timeout: int = 15
     db_pool_timeout: int = 2
     log_format: Literal["text", "json"] = "text"
+    # Where the processes of `run --processes N` count their metrics (prometheus_client's multiprocess mode).
+    metrics_dir: str | None = None
     # The leads' weekly digest: weekday (0 = Monday) and hour (UTC) it is due.
     digest_day: int = 0
     digest_hour: int = 9
@@ -101,6 +105,7 @@ class Settings:
             db_statement_timeout=reader.integer("SUPPORTBOT_DB_STATEMENT_TIMEOUT", 15, low=1, high=3600),
             db_pool_timeout=reader.integer("SUPPORTBOT_DB_POOL_TIMEOUT", 2, low=1, high=300),
             log_format=reader.log_format("SUPPORTBOT_LOG_FORMAT"),
+            metrics_dir=reader.secret(METRICS_DIR_ENV),
             digest_day=reader.weekday("SUPPORTBOT_DIGEST_DAY", default=0),
             digest_hour=reader.integer("SUPPORTBOT_DIGEST_HOUR", 9, low=0, high=23),
         )
@@ -137,6 +142,12 @@ class Settings:
             )
             if not value
         ]
+
+
+def export_metrics_dir(folder: str) -> None:
+    """Hand the metrics folder to prometheus_client, which reads it from the environment (in the
+    processes forked after this, too)."""
+    os.environ[METRICS_DIR_ENV] = folder
 
 
 class _Reader:

@@ -179,7 +179,8 @@ def _serve_prefork(settings: Settings, *, host: str, port: int, threads: int, pr
         click.echo(f"supportbot run: {error}", err=True)
         sys.exit(EXIT_CONFIG)
     # Before any child counts anything: they sum their metrics through this folder.
-    metrics_dir, metrics_dir_created = prepare_multiprocess_dir()
+    metrics_dir, metrics_dir_created = prepare_multiprocess_dir(settings.metrics_dir)
+    settings = settings.with_overrides(metrics_dir=metrics_dir)
     listener = socket.create_server((host, port), backlog=2048)
     listener.set_inheritable(True)
     bound_host, bound_port = listener.getsockname()[:2]
@@ -222,7 +223,7 @@ def _serve_prefork(settings: Settings, *, host: str, port: int, threads: int, pr
         except InterruptedError:
             continue
         started = children.pop(pid, time.monotonic())
-        mark_process_dead(pid)
+        mark_process_dead(pid, metrics_dir)
         if stopping["now"]:
             continue
         _log.error("supportbot process %s exited (status %s); starting another", pid, status)

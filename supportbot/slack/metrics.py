@@ -16,7 +16,8 @@ from collections.abc import Iterable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess, values
 
-MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+from supportbot.config import export_metrics_dir
+
 _LABEL = re.compile(r"[a-z][a-z0-9_.]{0,39}")
 
 
@@ -25,18 +26,13 @@ def safe_label(value: str, fallback: str = "other") -> str:
     return value if _LABEL.fullmatch(value) else fallback
 
 
-def multiprocess_dir() -> str | None:
-    """The folder the processes of one bot count into, when prometheus_client's multiprocess mode is on."""
-    return os.environ.get(MULTIPROC_ENV) or None
-
-
-def prepare_multiprocess_dir() -> tuple[str, bool]:
+def prepare_multiprocess_dir(configured: str | None) -> tuple[str, bool]:
     """Before forking: make sure the children count into one folder, empty at start.
 
     An operator's ``PROMETHEUS_MULTIPROC_DIR`` is used (and emptied of old counts); otherwise a fresh
     temporary folder, which the caller removes at exit. Returns (folder, created here).
     """
-    folder = multiprocess_dir()
+    folder = configured
     created = folder is None
     if folder is None:
         folder = tempfile.mkdtemp(prefix="supportbot-metrics-")
@@ -45,23 +41,22 @@ def prepare_multiprocess_dir() -> tuple[str, bool]:
         # Counts left by an earlier run would be added to this one's.
         for stale in glob.glob(os.path.join(folder, "*.db")):
             os.remove(stale)
-    os.environ[MULTIPROC_ENV] = folder
+    export_metrics_dir(folder)
     # prometheus_client picks its value class when first imported, maybe before this was set.
     values.ValueClass = values.get_value_class()  # type: ignore[no-untyped-call]
     return folder, created
 
 
-def mark_process_dead(pid: int) -> None:
+def mark_process_dead(pid: int, folder: str) -> None:
     """A child exited: drop its live-only gauges (its counters stay in the sum, as they must)."""
-    folder = multiprocess_dir()
-    if folder is not None:
-        multiprocess.mark_process_dead(pid, folder)  # type: ignore[no-untyped-call]
+    multiprocess.mark_process_dead(pid, folder)  # type: ignore[no-untyped-call]
 
 
 class Metrics:
     """One registry per runtime, so several apps in one process (tests) do not collide."""
 
-    def __init__(self) -> None:
+    def __init__(self, multiprocess_dir: str | None = None) -> None:
+        self._multiprocess_dir = multiprocess_dir
         self.registry = CollectorRegistry()
         self.events = Counter("supportbot_events", "Slack events received, by type", ["type"], registry=self.registry)
         self.duplicate_events = Counter(
@@ -148,7 +143,7 @@ class Metrics:
                 self.outbox_oldest_seconds.labels(label).set(0)
 
     def exposition(self) -> bytes:
-        folder = multiprocess_dir()
+        folder = self._multiprocess_dir
         if folder is None:
             return generate_latest(self.registry)
         # Each scrape reads every process's files afresh (a new registry: nothing is cached).

@@ -96,7 +96,7 @@ class Runtime:
         if not settings.slack_bot_token:
             raise ValueError("SLACK_BOT_TOKEN is required to build the bot")
         clock = clock or SystemClock()
-        metrics = port.metrics if port is not None else Metrics()
+        metrics = port.metrics if port is not None else Metrics(multiprocess_dir=settings.metrics_dir)
         port = port or SlackPort(
             bot_token=settings.slack_bot_token,
             admin_token=settings.slack_admin_user_token,
