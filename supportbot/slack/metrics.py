@@ -103,7 +103,7 @@ class Metrics:
         )
         self.outbox_oldest_seconds = Gauge(
             "supportbot_outbox_oldest_pending_seconds",
-            "Age of the oldest unfinished outbox action, by kind (0 when there is none)",
+            "How long the oldest due outbox action has waited for a worker, by kind (0: none waiting)",
             ["kind"],
             multiprocess_mode="mostrecent",
             registry=self.registry,

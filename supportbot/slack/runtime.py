@@ -181,7 +181,7 @@ class Runtime:
             _log.warning("metrics: could not read the outbox depth (%s)", type(error).__name__)
             return
         self.metrics.set_outbox_depth(
-            ((row.kind, row.unfinished, row.oldest_seconds) for row in depth), kinds=self.worker.kinds
+            ((row.kind, row.unfinished, row.oldest_due_seconds) for row in depth), kinds=self.worker.kinds
         )
 
     def health(self) -> dict[str, object]:
