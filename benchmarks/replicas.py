@@ -28,26 +28,24 @@ import http.client
 import json
 import os
 import random
-import re
 import statistics
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
 from sqlalchemy import text
 
-from benchmarks.leak_latency import percentile
+from benchmarks.leak_latency import SECRET, percentile, start_bot
 from supportbot.emulator import Emulator, SlackDriver
 from supportbot.emulator.fakekeys import fake_key
 from supportbot.store import migrate
 from supportbot.store.db import Store
 
-SECRET = "benchmark-signing-secret-0123456789"  # noqa: S105 - for the local emulator only
 PROVIDERS = ("openai", "anthropic", "deepseek", "gateway", "openrouter", "groq", "github", "google")
 CHANNELS = ("#support", "#general")
 AUTHORS = ("alice", "li.wei", "sam", "wang", "lee", "admin")
@@ -101,37 +99,6 @@ def reset_database(admin_url: str, name: str) -> str:
 def drop_database(admin_url: str, name: str) -> None:
     with psycopg.connect(admin_url, connect_timeout=3, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def start_replica(emulator: Emulator, database_url: str, name: str) -> tuple[subprocess.Popen[str], str]:
-    env = {
-        **{key: value for key, value in os.environ.items() if key.startswith(("PATH", "HOME", "LANG", "PYTHON"))},
-        "SLACK_BOT_TOKEN": emulator.bot_token,
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_ADMIN_USER_TOKEN": emulator.admin_token,
-        "SUPPORTBOT_SLACK_API_URL": emulator.api_url,
-        "DATABASE_URL": database_url,
-        "SUPPORTBOT_AGENT_CHANNEL": "G0AGENTS1",
-        "SUPPORTBOT_FINGERPRINT_SECRET": "benchmark-fingerprint-secret-0123",
-        "SUPPORTBOT_LOG_LEVEL": "WARNING",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "supportbot", "run", "--http", "--port", "0"],
-        env=env,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stderr is not None
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        line = process.stderr.readline()
-        match = re.search(r"listening on (http://[0-9.:]+)", line)
-        if match:
-            threading.Thread(target=lambda: [None for _ in process.stderr or []], daemon=True).start()
-            return process, match.group(1)
-        if process.poll() is not None:
-            raise SystemExit(f"replica {name} did not start: {line.strip()}")
-    raise SystemExit(f"replica {name} did not say where it listens within 60 s")
 
 
 class Balancer:
@@ -261,12 +228,14 @@ def redeliver(balancer: Balancer, driver: SlackDriver, event: Event, retry_num: 
 
 
 def work_left(store: Store) -> tuple[int, int]:
-    """(actions due or in hand, actions scheduled for later)."""
+    """(actions still to do: in hand, due, retrying or waiting on those; actions deliberately scheduled
+    for later, such as re-checks)."""
     with store.session() as session:
         row = session.execute(
             text(
-                "SELECT count(*) FILTER (WHERE status = 'claimed' OR (status = 'pending' AND not_before <= now())),"
-                " count(*) FILTER (WHERE status IN ('pending', 'waiting') AND not_before > now())"
+                "SELECT count(*) FILTER (WHERE status IN ('claimed', 'waiting')"
+                "   OR (status = 'pending' AND (not_before <= now() OR attempts > 0))),"
+                " count(*) FILTER (WHERE status = 'pending' AND attempts = 0 AND not_before > now())"
                 " FROM outbox"
             )
         ).one()
@@ -314,7 +283,7 @@ def main() -> None:
     parser.add_argument("--kill-seconds", type=float, default=20.0)
     parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--database", default="supportbot_bench_replicas")
-    parser.add_argument("--wait", type=float, default=150.0, help="longest wait for the work to finish")
+    parser.add_argument("--wait", type=float, default=90.0, help="longest wait for the work to finish")
     args = parser.parse_args()
     rng = random.Random(20261204)
     database_url = reset_database(args.admin_url, args.database)
@@ -324,8 +293,9 @@ def main() -> None:
     rows: list[tuple[str, list[Event]]] = []
     with Emulator() as emulator:
         slack_limits(emulator)
-        replica_a, url_a = start_replica(emulator, database_url, "A")
-        replica_b, url_b = start_replica(emulator, database_url, "B")
+        # Each replica is `supportbot run --http --processes 1` on the shared database.
+        replica_a, url_a = start_bot(emulator, Path("unused.db"), 1, database_url)
+        replica_b, url_b = start_bot(emulator, Path("unused.db"), 1, database_url)
         processes = {"A": replica_a, "B": replica_b}
         sampling = threading.Event()
 
@@ -384,6 +354,9 @@ def main() -> None:
                         " WHERE status NOT IN ('done') GROUP BY 1, 2, 3 ORDER BY 4 DESC"
                     )
                 ).all()
+                gave_up = session.execute(
+                    text("SELECT count(*) FROM outbox WHERE status = 'failed' AND last_error = 'ratelimited'")
+                ).scalar_one()
                 handled = {
                     str(row[0])
                     for row in session.execute(text("SELECT event_id FROM processed_events WHERE status = 'done'"))
@@ -417,12 +390,13 @@ def main() -> None:
     unhandled = len(event_ids - handled)
     print(
         "all work done after the last event: "
-        + (f"{done_at - last_sent:.1f} s" if done_at else f"not within {args.wait:g} s ({due} actions due or in hand)")
+        + (f"{done_at - last_sent:.1f} s" if done_at else f"not within {args.wait:g} s ({due} actions left)")
         + f"; {later} action(s) scheduled for later (re-checks)"
     )
     print(
         f"lost: {len(leaks) - len(deleted)} leaks not deleted, {len(leaks) - len(reposted)} not reposted masked, "
-        f"{max(0, len(leaks) - warnings)} authors not warned, {unhandled} events never handled; "
+        f"{max(0, len(leaks) - warnings)} authors not warned, {unhandled} events never handled, "
+        f"{gave_up} actions given up on Slack's rate limit; "
         f"doubled: {doubled} identical Slack writes"
     )
     for kind, status, error, count in unfinished:
