@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
+import threading
 from types import FrameType
 
 import click
@@ -106,8 +108,27 @@ def _serve(settings: Settings, *, use_http: bool, host: str, port: int, threads:
         bot.runtime.store.close()
 
 
+# Set once the serving loop has returned and the orderly stop is under way.
+_stopping = threading.Event()
+_insisting = threading.Event()
+
+
 def _raise_exit(signum: int, _frame: FrameType | None) -> None:
+    """SIGTERM/SIGINT: stop serving (waitress and Bolt's Socket Mode stop on SystemExit).
+
+    Python runs the handler wherever the main thread happens to be, and an exception raised inside a
+    destructor (``__del__``, e.g. while a regex is collected during start-up) is printed and
+    ignored. So the request is repeated every second until the stop is under way.
+    """
+    if not _stopping.is_set() and not _insisting.is_set():
+        _insisting.set()
+        threading.Thread(target=_repeat_until_stopping, args=(signum,), name="stop-request", daemon=True).start()
     raise SystemExit(0)
+
+
+def _repeat_until_stopping(signum: int) -> None:
+    while not _stopping.wait(1.0):
+        os.kill(os.getpid(), signum)
 
 
 def _serve_http(wsgi: object, *, host: str, port: int, threads: int) -> None:
@@ -135,6 +156,7 @@ def _serve_http(wsgi: object, *, host: str, port: int, threads: int) -> None:
     try:
         server.run()  # waitress finishes in-flight requests on SystemExit/KeyboardInterrupt
     finally:
+        _stopping.set()
         server.close()
 
 
@@ -151,6 +173,7 @@ def _serve_socket_mode(app: object, app_token: str) -> None:
     except (SystemExit, KeyboardInterrupt):
         pass
     finally:
+        _stopping.set()
         handler.close()  # type: ignore[no-untyped-call]
 
 
@@ -164,7 +187,6 @@ def _serve_prefork(settings: Settings, *, host: str, port: int, threads: int, pr
     each finishing what it has in hand. Metrics are counted into a folder the parent prepares
     (prometheus_client's multiprocess mode), so a scrape of any child reports all of them.
     """
-    import os
     import shutil
     import socket
     import time
@@ -235,6 +257,22 @@ def _serve_prefork(settings: Settings, *, host: str, port: int, threads: int, pr
         shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
+def _stop_with_parent(interval: float = 1.0) -> None:
+    """A child whose parent died (SIGKILL, the OOM killer) stops as if told to, instead of serving the
+    socket on its own while a supervisor starts a new parent beside it."""
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        _log.warning("supportbot process %s: the parent process is gone; stopping", os.getpid())
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def _serve_child(settings: Settings, listener: object, *, threads: int) -> None:
     import waitress
 
@@ -243,6 +281,7 @@ def _serve_child(settings: Settings, listener: object, *, threads: int) -> None:
 
     signal.signal(signal.SIGTERM, _raise_exit)
     signal.signal(signal.SIGINT, _raise_exit)
+    _stop_with_parent()
     sys.setswitchinterval(0.0005)
     bot = create_bot(settings, http_threads=threads)
     bot.start()
@@ -258,6 +297,7 @@ def _serve_child(settings: Settings, listener: object, *, threads: int) -> None:
     try:
         server.run()
     finally:
+        _stopping.set()
         server.close()
         bot.stop()
         bot.runtime.store.close()

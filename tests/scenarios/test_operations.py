@@ -185,3 +185,32 @@ def _wait_for_url(log_path: Path, process: subprocess.Popen[bytes]) -> str:
             raise AssertionError(f"bot exited: {log_path.read_text()}")
         time.sleep(0.05)
     raise AssertionError("the bot never said where it listens")
+
+
+def _group_members(group: int) -> list[int]:
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                stat = (entry / "stat").read_text()
+                fields = stat[stat.rindex(")") + 2 :].split()
+                if int(fields[2]) == group and fields[0] != "Z":
+                    members.append(int(entry.name))
+    return members
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_children_stop_when_the_parent_is_killed(emulator: Emulator, tmp_path: Path) -> None:
+    with bot_process(emulator, tmp_path / "bot.db", "--processes", "2") as (process, _url):
+        deadline = time.monotonic() + 30
+        while len(_group_members(process.pid)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        children = [pid for pid in _group_members(process.pid) if pid != process.pid]
+        assert len(children) == 2
+        process.kill()  # the parent only, as the OOM killer would
+        process.wait(10)
+        deadline = time.monotonic() + 30
+        while _group_members(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _group_members(process.pid) == [], "no child serves on without its parent"
