@@ -28,6 +28,7 @@ _COMMANDS: dict[str, str] = {
     "report": "Write a self-contained HTML report for team leads.",
     "manifest": "Print the Slack app manifest for this configuration.",
     "db": "Database maintenance (migrations).",
+    "check": "Check the configuration before going live (tokens, scopes, channels, database).",
 }
 
 

@@ -19,6 +19,8 @@ import regex
 from supportbot.revoke.urls import webhook_url_problem
 
 DEFAULT_DATABASE_URL = "sqlite:///supportbot.db"
+# prometheus_client reads its multiprocess folder from this variable, in every process.
+METRICS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 _CHANNEL_ID = regex.compile(r"^[CGD][A-Z0-9]{2,}$")
 _USER_ID = regex.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -71,6 +73,13 @@ class Settings:
     db_wait_seconds: int = 10
     event_retention_days: int = 3
     outbox_retention_days: int = 14
+    # PostgreSQL: give up rather than hang, so Slack's redelivery can try again (seconds).
+    db_connect_timeout: int = 5
+    db_statement_timeout: int = 15
+    db_pool_timeout: int = 2
+    log_format: Literal["text", "json"] = "text"
+    # Where the processes of `run --processes N` count their metrics (prometheus_client's multiprocess mode).
+    metrics_dir: str | None = None
     # The leads' weekly digest: weekday (0 = Monday) and hour (UTC) it is due.
     digest_day: int = 0
     digest_hour: int = 9
@@ -116,6 +125,11 @@ class Settings:
             db_wait_seconds=reader.integer("SUPPORTBOT_DB_WAIT_SECONDS", 10, low=1, high=120),
             event_retention_days=reader.integer("SUPPORTBOT_EVENT_RETENTION_DAYS", 3, low=1, high=365),
             outbox_retention_days=reader.integer("SUPPORTBOT_OUTBOX_RETENTION_DAYS", 14, low=1, high=3650),
+            db_connect_timeout=reader.integer("SUPPORTBOT_DB_CONNECT_TIMEOUT", 5, low=2, high=300),
+            db_statement_timeout=reader.integer("SUPPORTBOT_DB_STATEMENT_TIMEOUT", 15, low=1, high=3600),
+            db_pool_timeout=reader.integer("SUPPORTBOT_DB_POOL_TIMEOUT", 2, low=1, high=300),
+            log_format=reader.log_format("SUPPORTBOT_LOG_FORMAT"),
+            metrics_dir=reader.secret(METRICS_DIR_ENV),
             digest_day=reader.weekday("SUPPORTBOT_DIGEST_DAY", default=0),
             digest_hour=reader.integer("SUPPORTBOT_DIGEST_HOUR", 9, low=0, high=23),
             revoke_mode=reader.revoke_mode("SUPPORTBOT_REVOKE"),
@@ -180,6 +194,12 @@ def _check_revocation(settings: Settings, problems: list[str]) -> None:
         problems.append(
             "SUPPORTBOT_REVOKE_ONEAPI_REDIS_URL: needs SUPPORTBOT_REVOKE_ONEAPI_DATABASE_URL (the key is read there)"
         )
+
+
+def export_metrics_dir(folder: str) -> None:
+    """Hand the metrics folder to prometheus_client, which reads it from the environment (in the
+    processes forked after this, too)."""
+    os.environ[METRICS_DIR_ENV] = folder
 
 
 class _Reader:
@@ -354,6 +374,14 @@ class _Reader:
             self._bad(name, f"'{value}' is not one of DEBUG, INFO, WARNING, ERROR")
             return "INFO"
         return value
+
+    def log_format(self, name: str) -> Literal["text", "json"]:
+        value = (self._raw(name) or "text").lower()
+        if value == "json":
+            return "json"
+        if value != "text":
+            self._bad(name, f"'{value}' is not a log format (text or json)")
+        return "text"
 
     def weekday(self, name: str, *, default: int) -> int:
         value = (self._raw(name) or WEEKDAYS[default]).lower()

@@ -9,11 +9,16 @@ values, Slack tokens, long opaque tokens) that needs no configuration and is alw
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Literal
 
 import regex
 
@@ -89,8 +94,27 @@ class _Redactor:
 
 
 redact = _Redactor()
+# What a log line is about, for machines: Slack's event id, the outbox action's id.
+_event_id: ContextVar[str | None] = ContextVar("supportbot_event_id", default=None)
+_action_id: ContextVar[int | None] = ContextVar("supportbot_action_id", default=None)
+
+
+@contextmanager
+def log_context(*, event_id: str | None = None, action_id: int | None = None) -> Iterator[None]:
+    """Tag every log record made inside the block (in this thread) with an event or action id."""
+    event_token = _event_id.set(event_id[:64]) if event_id is not None else None
+    action_token = _action_id.set(action_id) if action_id is not None else None
+    try:
+        yield
+    finally:
+        if action_token is not None:
+            _action_id.reset(action_token)
+        if event_token is not None:
+            _event_id.reset(event_token)
+
+
 _install_lock = threading.Lock()
-_state = {"installed": False}
+_state: dict[str, object] = {"installed": False, "format": "text"}
 
 
 def _redacting_factory(base: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
@@ -102,6 +126,8 @@ def _redacting_factory(base: Callable[..., logging.LogRecord]) -> Callable[..., 
             message = str(record.msg)
         record.msg = redact(message)
         record.args = None
+        record.event_id = _event_id.get()
+        record.action_id = _action_id.get()
         if record.exc_info and record.exc_info[0] is not None:
             formatted = "".join(traceback.format_exception(*record.exc_info))
             record.exc_text = redact(formatted.rstrip("\n"))
@@ -123,16 +149,56 @@ def install_redaction(scrubber: Scrubber | None = None) -> None:
         redact.register(scrubber)
 
 
-def configure_logging(level: str = "INFO") -> None:
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, and the event and action ids.
+
+    Records reach it already redacted (message, traceback, stack) by the record factory above.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for name in ("event_id", "action_id"):
+            value = getattr(record, name, None)
+            if value is not None:
+                line[name] = value
+        if record.exc_text:
+            line["exception"] = record.exc_text
+        if record.stack_info:
+            line["stack"] = record.stack_info
+        return json.dumps(line, ensure_ascii=False)
+
+
+LogFormat = Literal["text", "json"]
+
+
+def configure_logging(level: str = "INFO", log_format: LogFormat = "text") -> None:
     """Send logs to stderr with redaction on; quieten libraries that log request bodies."""
     install_redaction()
+    _state["format"] = log_format
     root = logging.getLogger()
     if not any(getattr(handler, "_supportbot", False) for handler in root.handlers):
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(
+            JsonFormatter()
+            if log_format == "json"
+            else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        )
         handler._supportbot = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(level)
     # slack_sdk logs whole request and response bodies at DEBUG; even redacted they are noise.
     for noisy in ("slack_sdk", "slack_bolt", "urllib3", "waitress.queue", "alembic.runtime.migration"):
         logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLevelName(level)))
+
+
+def announce(message: str, logger: str = "supportbot.run") -> None:
+    """A line for whoever started the bot (where it listens), at any log level, in the log's format."""
+    if _state["format"] == "json":
+        record = logging.getLogger(logger).makeRecord(logger, logging.INFO, __file__, 0, message, (), None)
+        message = JsonFormatter().format(record)
+    print(message, file=sys.stderr, flush=True)

@@ -19,6 +19,12 @@ PG_URL = os.environ.get("SUPPORTBOT_TEST_DATABASE_URL")
 def pytest_configure(config: pytest.Config) -> None:
     # Redaction is process-wide in the product; tests see log records exactly as production does.
     install_redaction()
+    if os.environ.get("CI") and not PG_URL:
+        # In CI a run that skipped every PostgreSQL test must not pass.
+        raise pytest.UsageError(
+            "CI is set but SUPPORTBOT_TEST_DATABASE_URL is not: every PostgreSQL test would be skipped. "
+            "Run through scripts/test with a server on 127.0.0.1:5432, or set SUPPORTBOT_TEST_DATABASE_URL."
+        )
 
 
 @pytest.fixture

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
+import threading
 from types import FrameType
 
 import click
 
 from supportbot.commands._common import EXIT_CONFIG, load_settings
 from supportbot.config import Settings
-from supportbot.logsafe import configure_logging
+from supportbot.logsafe import announce, configure_logging
 
 _log = logging.getLogger("supportbot.run")
 
@@ -58,7 +60,7 @@ def command(use_http: bool, host: str, port: int, threads: int, processes: int) 
     SQLite databases are migrated automatically; PostgreSQL needs 'supportbot db upgrade' first.
     """
     settings = load_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     if use_http:
         missing = settings.missing_for_http()
         if missing:
@@ -90,7 +92,7 @@ def _serve(settings: Settings, *, use_http: bool, host: str, port: int, threads:
     # should get the interpreter back quickly, so hand the GIL over every 0.5 ms instead of 5 ms.
     sys.setswitchinterval(0.0005)
     try:
-        bot = create_bot(settings)
+        bot = create_bot(settings, http_threads=threads)
     except (AppStartError, StoreError) as error:
         click.echo(f"supportbot run: {error}", err=True)
         sys.exit(EXIT_CONFIG)
@@ -106,8 +108,27 @@ def _serve(settings: Settings, *, use_http: bool, host: str, port: int, threads:
         bot.runtime.store.close()
 
 
+# Set once the serving loop has returned and the orderly stop is under way.
+_stopping = threading.Event()
+_insisting = threading.Event()
+
+
 def _raise_exit(signum: int, _frame: FrameType | None) -> None:
+    """SIGTERM/SIGINT: stop serving (waitress and Bolt's Socket Mode stop on SystemExit).
+
+    Python runs the handler wherever the main thread happens to be, and an exception raised inside a
+    destructor (``__del__``, e.g. while a regex is collected during start-up) is printed and
+    ignored. So the request is repeated every second until the stop is under way.
+    """
+    if not _stopping.is_set() and not _insisting.is_set():
+        _insisting.set()
+        threading.Thread(target=_repeat_until_stopping, args=(signum,), name="stop-request", daemon=True).start()
     raise SystemExit(0)
+
+
+def _repeat_until_stopping(signum: int) -> None:
+    while not _stopping.wait(1.0):
+        os.kill(os.getpid(), signum)
 
 
 def _serve_http(wsgi: object, *, host: str, port: int, threads: int) -> None:
@@ -131,10 +152,11 @@ def _serve_http(wsgi: object, *, host: str, port: int, threads: int) -> None:
         server.effective_host,
         server.effective_port,
     )
-    click.echo(f"supportbot: listening on http://{server.effective_host}:{server.effective_port}", err=True)
+    announce(f"supportbot: listening on http://{server.effective_host}:{server.effective_port}")
     try:
         server.run()  # waitress finishes in-flight requests on SystemExit/KeyboardInterrupt
     finally:
+        _stopping.set()
         server.close()
 
 
@@ -151,6 +173,7 @@ def _serve_socket_mode(app: object, app_token: str) -> None:
     except (SystemExit, KeyboardInterrupt):
         pass
     finally:
+        _stopping.set()
         handler.close()  # type: ignore[no-untyped-call]
 
 
@@ -161,13 +184,15 @@ def _serve_prefork(settings: Settings, *, host: str, port: int, threads: int, pr
     socket and forks the children; each child builds its own bot (database connections, HTTP pool
     to Slack, outbox workers) and serves the shared socket. The outbox and the event dedupe are
     already safe for several processes. A child that dies is replaced; SIGTERM stops them all,
-    each finishing what it has in hand.
+    each finishing what it has in hand. Metrics are counted into a folder the parent prepares
+    (prometheus_client's multiprocess mode), so a scrape of any child reports all of them.
     """
-    import os
+    import shutil
     import socket
     import time
 
     from supportbot.slack.bot import prepare_store
+    from supportbot.slack.metrics import mark_process_dead, prepare_multiprocess_dir
     from supportbot.store.db import StoreError
 
     try:
@@ -175,10 +200,13 @@ def _serve_prefork(settings: Settings, *, host: str, port: int, threads: int, pr
     except StoreError as error:
         click.echo(f"supportbot run: {error}", err=True)
         sys.exit(EXIT_CONFIG)
+    # Before any child counts anything: they sum their metrics through this folder.
+    metrics_dir, metrics_dir_created = prepare_multiprocess_dir(settings.metrics_dir)
+    settings = settings.with_overrides(metrics_dir=metrics_dir)
     listener = socket.create_server((host, port), backlog=2048)
     listener.set_inheritable(True)
     bound_host, bound_port = listener.getsockname()[:2]
-    click.echo(f"supportbot: listening on http://{bound_host}:{bound_port} ({processes} processes)", err=True)
+    announce(f"supportbot: listening on http://{bound_host}:{bound_port} ({processes} processes)")
     children: dict[int, float] = {}
     stopping = {"now": False}
 
@@ -217,6 +245,7 @@ def _serve_prefork(settings: Settings, *, host: str, port: int, threads: int, pr
         except InterruptedError:
             continue
         started = children.pop(pid, time.monotonic())
+        mark_process_dead(pid, metrics_dir)
         if stopping["now"]:
             continue
         _log.error("supportbot process %s exited (status %s); starting another", pid, status)
@@ -224,6 +253,24 @@ def _serve_prefork(settings: Settings, *, host: str, port: int, threads: int, pr
             time.sleep(1)  # a process that dies at once would otherwise be respawned in a tight loop
         spawn()
     listener.close()
+    if metrics_dir_created:
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _stop_with_parent(interval: float = 1.0) -> None:
+    """A child whose parent died (SIGKILL, the OOM killer) stops as if told to, instead of serving the
+    socket on its own while a supervisor starts a new parent beside it."""
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        _log.warning("supportbot process %s: the parent process is gone; stopping", os.getpid())
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _serve_child(settings: Settings, listener: object, *, threads: int) -> None:
@@ -234,8 +281,9 @@ def _serve_child(settings: Settings, listener: object, *, threads: int) -> None:
 
     signal.signal(signal.SIGTERM, _raise_exit)
     signal.signal(signal.SIGINT, _raise_exit)
+    _stop_with_parent()
     sys.setswitchinterval(0.0005)
-    bot = create_bot(settings)
+    bot = create_bot(settings, http_threads=threads)
     bot.start()
     server = waitress.create_server(
         bot.wsgi,
@@ -249,6 +297,7 @@ def _serve_child(settings: Settings, listener: object, *, threads: int) -> None:
     try:
         server.run()
     finally:
+        _stopping.set()
         server.close()
         bot.stop()
         bot.runtime.store.close()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from supportbot.manifest import BOT_SCOPES, USER_SCOPES
+
 HOME_TEAM: Final = "T0HOME001"
 EXTERNAL_TEAM: Final = "T0EXTRN01"
 APP_ID: Final = "A0APP0001"
@@ -39,6 +41,10 @@ ADMIN_TOKEN: Final = "xoxp-emulator-admin-token"  # noqa: S105
 # The app-level token a Socket Mode app opens its connection with.
 APP_TOKEN: Final = "xapp-emulator-app-token"  # noqa: S105
 USER_TOKEN_PREFIX: Final = "xoxp-emulator-user-"  # noqa: S105
+
+# What the installed app was granted, as the x-oauth-scopes header lists it: the manifest's scopes.
+GRANTED_BOT_SCOPES: Final = BOT_SCOPES
+GRANTED_USER_SCOPES: Final = USER_SCOPES
 
 
 def user_token_for(name: str) -> str:

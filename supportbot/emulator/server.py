@@ -239,6 +239,8 @@ class Emulator:
             body = rejected.body()
         elif method not in NO_AUTH and actor.kind == "none":
             body = {"ok": False, "error": "not_authed"}
+        elif method not in NO_AUTH and self.workspace.is_revoked(token):
+            body = {"ok": False, "error": "token_revoked"}
         elif method not in NO_AUTH and actor.kind == "unknown":
             body = {"ok": False, "error": "invalid_auth"}
         elif (wait := self.rate_limits.check(method, _channel_of(params))) is not None:
@@ -254,6 +256,9 @@ class Emulator:
             except Exception:
                 log.exception("emulator bug answering %s", method)
                 status, body = 500, {"ok": False, "error": "internal_error"}
+            if token and method not in NO_AUTH:
+                # Slack lists the token's granted scopes on every authenticated answer.
+                headers["x-oauth-scopes"] = ",".join(self.workspace.scopes_for(token))
         self._log.add(
             method=method,
             status=status,

@@ -89,6 +89,9 @@ class Workspace:
         self._modal_stacks: dict[str, list[str]] = {}
         self._homes: dict[str, str] = {}
         self._tokens: dict[str, str] = {}
+        # Scopes a token was granted (Slack reports them in the x-oauth-scopes header); revoked tokens.
+        self._scopes: dict[str, tuple[str, ...]] = {}
+        self._revoked: set[str] = set()
         self._activity: list[Activity] = []
         self._last_ts_us = 0
         self.bot = User(bot_user_id, bot_name, bot_name, self.home.id, is_bot=True, bot_id=bot_id, role="bot")
@@ -195,10 +198,33 @@ class Workspace:
             self.require_user(user_id)
             self._tokens[token] = user_id
 
-    def revoke_token(self, token: str) -> str:
+    def forget_token(self, token: str) -> str:
         """Make ``token`` unknown (Slack then answers ``invalid_auth``); returns whose it was, to restore it."""
         with self.lock:
             return self._tokens.pop(token)
+
+    def set_scopes(self, token: str, scopes: Iterable[str]) -> None:
+        """What the app was granted for ``token`` (the default: everything the manifest asks for)."""
+        with self.lock:
+            self._scopes[token] = tuple(scopes)
+
+    def scopes_for(self, token: str) -> tuple[str, ...]:
+        with self.lock:
+            if token in self._scopes:
+                return self._scopes[token]
+            user_id = self._tokens.get(token)
+            if user_id is None:
+                return ()
+            return d.GRANTED_BOT_SCOPES if user_id == self.bot.id else d.GRANTED_USER_SCOPES
+
+    def revoke_token(self, token: str) -> None:
+        """From now on Slack answers ``token_revoked`` for this token (an uninstall, a rotated token)."""
+        with self.lock:
+            self._revoked.add(token)
+
+    def is_revoked(self, token: str | None) -> bool:
+        with self.lock:
+            return token is not None and token in self._revoked
 
     # ------------------------------------------------------------------ lookups
 

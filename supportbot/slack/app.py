@@ -12,9 +12,11 @@ from typing import Any
 from slack_bolt import Ack, App, BoltRequest, BoltResponse
 
 from supportbot.config import Settings
+from supportbot.logsafe import log_context
 from supportbot.messages import Message
 from supportbot.scrub import echo
 from supportbot.slack.errors import SlackError
+from supportbot.slack.metrics import safe_label
 from supportbot.slack.parse import message_from_event
 from supportbot.slack.router import CommandRequest, EventContext
 from supportbot.slack.runtime import Runtime
@@ -117,7 +119,8 @@ def _is_own(runtime: Runtime, message: Message) -> bool:
 def _event_listener(runtime: Runtime) -> Callable[..., None]:
     def handle_event(body: dict[str, Any], ack: Ack, request: BoltRequest) -> None:
         ack()
-        with runtime.in_flight:
+        event_id = body.get("event_id")
+        with runtime.in_flight, log_context(event_id=event_id if isinstance(event_id, str) else None):
             _handle_event(runtime, body, is_retry=_is_retry(request))
 
     return handle_event
@@ -141,7 +144,7 @@ def _handle_event(runtime: Runtime, body: dict[str, Any], *, is_retry: bool = Fa
     if not isinstance(event, dict):
         return
     event_type = str(event.get("type") or "unknown")
-    runtime.metrics.events.labels(event_type[:40]).inc()
+    runtime.metrics.events.labels(safe_label(event_type)).inc()
     event_id = body.get("event_id") if isinstance(body.get("event_id"), str) else None
     now = runtime.clock.now()
     context = EventContext(envelope=body, event=event, received_at=now)
@@ -158,6 +161,7 @@ def _handle_event(runtime: Runtime, body: dict[str, Any], *, is_retry: bool = Fa
                 )
         except Exception as error:
             if is_transient_db_error(error):
+                _log.warning("event %s: database busy or unreachable (%s); Slack will retry", event_id, _kind(error))
                 raise Redeliver(f"event {event_id}: the database cannot be reached to claim it") from None
             raise
         if state == "done":
@@ -214,7 +218,7 @@ def _run_handlers(runtime: Runtime, event_type: str, message: Message | None, co
                 raise _FailedClosed from None
             if is_transient_db_error(error):
                 failure = failure or "database busy or unreachable"
-                _log.warning("%s: database busy or unreachable; Slack will retry the event", name)
+                _log.warning("%s: database busy or unreachable (%s); Slack will retry the event", name, _kind(error))
             else:
                 # A bug: retrying would only repeat it, and could repeat what other handlers did.
                 _log.exception("%s failed", name)
@@ -232,6 +236,12 @@ def _run_handlers(runtime: Runtime, event_type: str, message: Message | None, co
     except _FailedClosed:
         pass
     return failure
+
+
+def _kind(error: BaseException) -> str:
+    """Which failure, for the log: the class names only (a driver's message may quote SQL parameters)."""
+    cause = getattr(error, "orig", None)
+    return type(error).__name__ + (f"/{type(cause).__name__}" if cause is not None else "")
 
 
 def _support_listener(runtime: Runtime) -> Callable[..., None]:

@@ -15,12 +15,29 @@ from supportbot.slack.http import Reply, WsgiApp
 from supportbot.slack.runtime import Runtime
 from supportbot.slack.scheduler import DEFAULT_INTERVAL
 from supportbot.store import migrate
-from supportbot.store.db import Store, StoreError
+from supportbot.store.db import PoolSettings, Store, StoreError
+
+DEFAULT_HTTP_THREADS = 16
 
 
-def prepare_store(settings: Settings) -> Store:
+def pool_settings(settings: Settings, *, http_threads: int = DEFAULT_HTTP_THREADS) -> PoolSettings:
+    """PostgreSQL connections for every thread that may hold one, and the configured time limits."""
+    return PoolSettings.for_threads(
+        http_threads=http_threads,
+        outbox_threads=settings.outbox_threads,
+        pool_timeout=settings.db_pool_timeout,
+        connect_timeout=settings.db_connect_timeout,
+        statement_timeout=settings.db_statement_timeout,
+    )
+
+
+def prepare_store(settings: Settings, *, http_threads: int = DEFAULT_HTTP_THREADS) -> Store:
     """Open the database; migrate SQLite automatically, insist PostgreSQL was migrated on purpose."""
-    store = Store(settings.database_url, wait_seconds=settings.db_wait_seconds)
+    store = Store(
+        settings.database_url,
+        pool_settings(settings, http_threads=http_threads),
+        wait_seconds=settings.db_wait_seconds,
+    )
     try:
         if not store.ping():
             raise StoreError(f"cannot connect to the database {store.display_url}")
@@ -70,10 +87,11 @@ def create_bot(
     poll_interval: float = 1.0,
     instance: str | None = None,
     schedule_interval: float = DEFAULT_INTERVAL,
+    http_threads: int = DEFAULT_HTTP_THREADS,
 ) -> Bot:
     install_redaction()
     owned = store is None
-    store = store or prepare_store(settings)
+    store = store or prepare_store(settings, http_threads=http_threads)
     runtime: Runtime | None = None
     try:
         runtime = Runtime.create(

@@ -88,6 +88,7 @@ class WsgiApp:
                 ready = self._runtime.readiness()
                 status, headers, body = _json_reply(200 if ready.ready else 503, ready.as_json())
             elif path == "/metrics" and method == "GET":
+                self._runtime.sample_metrics()
                 status, headers, body = (
                     200,
                     {"Content-Type": "text/plain; version=0.0.4"},

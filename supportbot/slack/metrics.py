@@ -1,14 +1,62 @@
-"""Prometheus metrics. Labels are our own identifiers (methods, kinds, rule ids), never user text."""
+"""Prometheus metrics. Labels are our own identifiers (methods, kinds, rule ids), never user text.
+
+With ``run --processes N`` every process counts into files in ``PROMETHEUS_MULTIPROC_DIR``
+(prometheus_client's multiprocess mode, prepared by the parent before it forks), and
+:meth:`Metrics.exposition` sums them, so whichever process answers a scrape reports the whole
+bot and Prometheus never sees a counter go backwards.
+"""
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+import glob
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess, values
+
+from supportbot.config import export_metrics_dir
+
+_LABEL = re.compile(r"[a-z][a-z0-9_.]{0,39}")
+
+
+def safe_label(value: str, fallback: str = "other") -> str:
+    """A label value only if it looks like one of Slack's or our identifiers; anything else is ``fallback``."""
+    return value if _LABEL.fullmatch(value) else fallback
+
+
+def prepare_multiprocess_dir(configured: str | None) -> tuple[str, bool]:
+    """Before forking: make sure the children count into one folder, empty at start.
+
+    An operator's ``PROMETHEUS_MULTIPROC_DIR`` is used (and emptied of old counts); otherwise a fresh
+    temporary folder, which the caller removes at exit. Returns (folder, created here).
+    """
+    folder = configured
+    created = folder is None
+    if folder is None:
+        folder = tempfile.mkdtemp(prefix="supportbot-metrics-")
+    else:
+        os.makedirs(folder, exist_ok=True)
+        # Counts left by an earlier run would be added to this one's.
+        for stale in glob.glob(os.path.join(folder, "*.db")):
+            os.remove(stale)
+    export_metrics_dir(folder)
+    # prometheus_client picks its value class when first imported, maybe before this was set.
+    values.ValueClass = values.get_value_class()  # type: ignore[no-untyped-call]
+    return folder, created
+
+
+def mark_process_dead(pid: int, folder: str) -> None:
+    """A child exited: drop its live-only gauges (its counters stay in the sum, as they must)."""
+    multiprocess.mark_process_dead(pid, folder)  # type: ignore[no-untyped-call]
 
 
 class Metrics:
     """One registry per runtime, so several apps in one process (tests) do not collide."""
 
-    def __init__(self) -> None:
+    def __init__(self, multiprocess_dir: str | None = None) -> None:
+        self._multiprocess_dir = multiprocess_dir
         self.registry = CollectorRegistry()
         self.events = Counter("supportbot_events", "Slack events received, by type", ["type"], registry=self.registry)
         self.duplicate_events = Counter(
@@ -44,8 +92,21 @@ class Metrics:
             ["method"],
             registry=self.registry,
         )
+        # Sampled from the database when scraped: every process sees the same table, so the latest
+        # sample from any of them is the truth ("mostrecent" across processes).
         self.outbox_pending = Gauge(
-            "supportbot_outbox_pending", "Outbox actions not yet finished (sampled)", registry=self.registry
+            "supportbot_outbox_pending",
+            "Outbox actions not yet finished (waiting, pending or claimed), by kind",
+            ["kind"],
+            multiprocess_mode="mostrecent",
+            registry=self.registry,
+        )
+        self.outbox_oldest_seconds = Gauge(
+            "supportbot_outbox_oldest_pending_seconds",
+            "How long the oldest due outbox action has waited for a worker, by kind (0: none waiting)",
+            ["kind"],
+            multiprocess_mode="mostrecent",
+            registry=self.registry,
         )
         self.action_latency = Histogram(
             "supportbot_action_latency_seconds",
@@ -79,5 +140,25 @@ class Metrics:
             "supportbot_handler_errors", "Listener failures, by listener", ["listener"], registry=self.registry
         )
 
+    def set_outbox_depth(self, depth: Iterable[tuple[str, int, float]], kinds: Iterable[str]) -> None:
+        """Record (kind, unfinished, oldest age in seconds) rows; every other known kind reads 0."""
+        seen: set[str] = set()
+        for kind, pending, oldest in depth:
+            label = safe_label(kind)
+            seen.add(label)
+            self.outbox_pending.labels(label).set(pending)
+            self.outbox_oldest_seconds.labels(label).set(max(0.0, oldest))
+        for kind in kinds:
+            label = safe_label(kind)
+            if label not in seen:
+                self.outbox_pending.labels(label).set(0)
+                self.outbox_oldest_seconds.labels(label).set(0)
+
     def exposition(self) -> bytes:
-        return generate_latest(self.registry)
+        folder = self._multiprocess_dir
+        if folder is None:
+            return generate_latest(self.registry)
+        # Each scrape reads every process's files afresh (a new registry: nothing is cached).
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry, path=folder)  # type: ignore[no-untyped-call]
+        return generate_latest(registry)

@@ -120,7 +120,24 @@ class SlackPort:
                 attempt += 1
                 self._sleep(delay)
 
+    def granted(
+        self,
+        method: str = "auth.test",
+        *,
+        token: TokenKind = "bot",  # noqa: S107 - names which token to use; it is not one
+    ) -> tuple[dict[str, Any], frozenset[str] | None]:
+        """Call ``method`` once and return its data with the scopes Slack says the token was granted
+        (the ``x-oauth-scopes`` header; None when Slack did not send it)."""
+        data, headers = self._exchange(method, token, {})
+        listed = headers.get("x-oauth-scopes")
+        if listed is None:
+            return data, None
+        return data, frozenset(scope.strip() for scope in listed.split(",") if scope.strip())
+
     def _call_once(self, method: str, token: TokenKind, params: dict[str, Any]) -> dict[str, Any]:
+        return self._exchange(method, token, params)[0]
+
+    def _exchange(self, method: str, token: TokenKind, params: dict[str, Any]) -> tuple[dict[str, Any], httpx.Headers]:
         secret = self._tokens.get(token)
         if secret is None:
             raise SlackApiError(method, "no_admin_token")
@@ -170,7 +187,7 @@ class SlackPort:
                 raise SlackTokenRejected(method, code)
             raise SlackApiError(method, code)
         self.metrics.slack_calls.labels(method, "ok").inc()
-        return data
+        return data, response.headers
 
     def _find_tagged(self, token: TokenKind, params: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any] | None:
         """The message an earlier attempt posted with ``metadata``, if Slack shows one; None otherwise

@@ -31,7 +31,7 @@ from supportbot.slack.readiness import Readiness, TokenHealth, readiness
 from supportbot.slack.router import CommandRouter, EventRouter
 from supportbot.slack.scheduler import DEFAULT_INTERVAL, Scheduler
 from supportbot.slack.worker import OutboxWorker
-from supportbot.store import secrets
+from supportbot.store import outbox_stats, secrets
 from supportbot.store.db import Store
 from supportbot.store.dbclock import DatabaseClock
 
@@ -102,7 +102,7 @@ class Runtime:
         if not settings.slack_bot_token:
             raise ValueError("SLACK_BOT_TOKEN is required to build the bot")
         clock = clock or SystemClock()
-        metrics = port.metrics if port is not None else Metrics()
+        metrics = port.metrics if port is not None else Metrics(multiprocess_dir=settings.metrics_dir)
         port = port or SlackPort(
             bot_token=settings.slack_bot_token,
             admin_token=settings.slack_admin_user_token,
@@ -201,6 +201,18 @@ class Runtime:
     def readiness(self) -> Readiness:
         """Ready: Slack accepts our tokens and the database answers within a bounded wait."""
         return readiness(self.store, self.tokens)
+
+    def sample_metrics(self) -> None:
+        """Refresh the gauges read from the database (outbox depth and age), just before a scrape."""
+        try:
+            with self.store.session() as session:
+                depth = outbox_stats.depth_by_kind(session, now=self.clock.now())
+        except Exception as error:  # the counters are still worth serving without the gauges
+            _log.warning("metrics: could not read the outbox depth (%s)", type(error).__name__)
+            return
+        self.metrics.set_outbox_depth(
+            ((row.kind, row.unfinished, row.oldest_due_seconds) for row in depth), kinds=self.worker.kinds
+        )
 
     def health(self) -> dict[str, object]:
         database = self.store.ping()

@@ -26,6 +26,7 @@ from typing import Any
 from sqlmodel import Session
 
 from supportbot.clock import Clock
+from supportbot.logsafe import log_context
 from supportbot.slack.action_tag import acting_for
 from supportbot.slack.errors import SlackError, SlackRateLimited, SlackTokenRejected
 from supportbot.slack.metrics import Metrics
@@ -321,7 +322,7 @@ class OutboxWorker:
         with self._running_lock:
             self._running.add(action.id)
         try:
-            with acting_for(action.id, look_first=action.outcome_unknown):
+            with log_context(action_id=action.id), acting_for(action.id, look_first=action.outcome_unknown):
                 outcome = handler(action)
         except SlackRateLimited as error:
             self._metrics.rate_limit_waits.labels(error.method).inc()

@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,13 @@ except ImportError:  # pragma: no cover - not on Windows; threads still take tur
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DisconnectionError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DBAPIError,
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session, create_engine
 
@@ -107,13 +114,64 @@ def is_transient_db_error(error: BaseException) -> bool:
     """Whether ``error`` means "the database cannot be used right now" (a retry later can succeed):
     unreachable or restarting server, dropped connection, a full pool, a writer turn not given in
     time. Such a failure at an event's claim answers Slack with 5xx so it redelivers."""
-    return isinstance(error, (OperationalError, DisconnectionError, PoolTimeout, StoreError))
+    return isinstance(error, StoreError) or is_transient_postgres_error(error)
+
+
+@dataclass(frozen=True)
+class PoolSettings:
+    """How the bot uses a PostgreSQL server: enough connections for every thread, and no endless waits.
+
+    ``size`` should cover every thread that holds a session at once (HTTP threads, outbox workers,
+    the scheduler); ``overflow`` is headroom for the odd extra (a scrape, a prompt deletion).
+    A thread that finds the pool empty waits ``pool_timeout`` seconds and then fails, like a
+    connection that takes longer than ``connect_timeout`` or a statement longer than
+    ``statement_timeout``: the event is answered 5xx and Slack delivers it again.
+    """
+
+    size: int = 10
+    overflow: int = 10
+    pool_timeout: float = 30.0
+    connect_timeout: float | None = None
+    statement_timeout: float | None = None
+
+    @classmethod
+    def for_threads(
+        cls,
+        *,
+        http_threads: int,
+        outbox_threads: int,
+        pool_timeout: float,
+        connect_timeout: float,
+        statement_timeout: float,
+    ) -> PoolSettings:
+        # One connection per HTTP thread and outbox worker, the scheduler, a /metrics or /readyz check.
+        return cls(
+            size=http_threads + outbox_threads + 2,
+            overflow=4,
+            pool_timeout=pool_timeout,
+            connect_timeout=connect_timeout,
+            statement_timeout=statement_timeout,
+        )
+
+
+def is_transient_postgres_error(error: BaseException) -> bool:
+    """Whether a PostgreSQL failure may pass if the work is tried again (by Slack's redelivery).
+
+    Yes for: no connection free in the pool (``sqlalchemy.exc.TimeoutError``), a connection that
+    cannot be made or was lost (``OperationalError``, ``InterfaceError``, an invalidated
+    connection), and a statement cancelled by ``statement_timeout`` (psycopg's ``QueryCanceled`` is
+    an ``OperationalError``). No for constraint violations and programming errors: a retry would
+    fail the same way.
+    """
+    if isinstance(error, (PoolTimeout, DisconnectionError, OperationalError, InterfaceError)):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
 
 
 class Store:
     """One database: an engine, short transactions, and a health check."""
 
-    def __init__(self, url: str, *, wait_seconds: float = 10.0) -> None:
+    def __init__(self, url: str, pool: PoolSettings | None = None, *, wait_seconds: float = 10.0) -> None:
         self.url = url
         self.wait_seconds = wait_seconds
         parsed = make_url(url)
@@ -129,7 +187,21 @@ class Store:
             self.engine = create_engine(url, connect_args={"timeout": wait_seconds, "check_same_thread": False})
             _configure_sqlite(self.engine, wait_seconds)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+            pool = pool or PoolSettings()
+            connect_args: dict[str, Any] = {}
+            if pool.connect_timeout is not None:
+                # libpq counts whole seconds (and treats 1 as 2).
+                connect_args["connect_timeout"] = max(2, round(pool.connect_timeout))
+            self.engine = create_engine(
+                url,
+                pool_pre_ping=True,
+                pool_size=pool.size,
+                max_overflow=pool.overflow,
+                pool_timeout=pool.pool_timeout,
+                connect_args=connect_args,
+            )
+            if pool.statement_timeout is not None:
+                _set_statement_timeout(self.engine, pool.statement_timeout)
 
     @staticmethod
     def _ensure_sqlite_folder(database: str | None) -> None:
@@ -185,6 +257,21 @@ class Store:
         self.engine.dispose()
         if isinstance(self._writer, _WriterTurns):
             self._writer.close()
+
+
+def _set_statement_timeout(engine: Engine, seconds: float) -> None:
+    milliseconds = max(1, round(seconds * 1000))
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Outside a transaction, or the pool's rollback on check-in would undo the SET.
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute(f"SET statement_timeout = {milliseconds}")
+        finally:
+            dbapi_connection.autocommit = autocommit
 
 
 def _configure_sqlite(engine: Engine, wait_seconds: float) -> None:

@@ -191,7 +191,7 @@ def test_a_rejected_token_turns_readyz_503_pauses_the_outbox_and_both_recover_wi
     url = f"sqlite:///{tmp_path}/token.db"
     with running(emulator, url, http=True, env={"SUPPORTBOT_AUTH_CHECK_SECONDS": "5"}) as slack:
         assert _readyz(slack) == 200
-        owner = emulator.workspace.revoke_token(emulator.bot_token)
+        owner = emulator.workspace.forget_token(emulator.bot_token)
         began = time.monotonic()
         emulator.wait_until(lambda: _readyz(slack) == 503, timeout=60)
         assert time.monotonic() - began < 60, "503 within a minute"

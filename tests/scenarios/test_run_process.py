@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import re
@@ -39,6 +40,7 @@ def bot_process(
         env=env,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # so the whole group (pre-forked children too) can be killed at the end
     )
     assert process.stderr is not None
     url = ""
@@ -57,8 +59,8 @@ def bot_process(
     try:
         yield process, url
     finally:
-        if process.poll() is None:
-            process.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # a child that outlived its parent holds stderr open
         process.wait(30)
         reader.join(5)
         process.stderr.close()

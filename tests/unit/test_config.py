@@ -15,6 +15,8 @@ def test_empty_environment_gives_safe_defaults() -> None:
     assert settings.api_base_urls == ()
     assert settings.default_language == "en"
     assert (settings.digest_day, settings.digest_hour) == (0, 9)
+    assert settings.log_format == "text"
+    assert (settings.db_connect_timeout, settings.db_statement_timeout, settings.db_pool_timeout) == (5, 15, 2)
     assert settings.missing_for_http() == ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]
 
 
@@ -101,6 +103,9 @@ def test_secret_values_are_never_echoed_in_errors_or_repr() -> None:
         ("SUPPORTBOT_DIGEST_DAY", "friyay", "not a weekday"),
         ("SUPPORTBOT_DIGEST_HOUR", "24", "out of range"),
         ("SUPPORTBOT_DIGEST_HOUR", "9am", "not a whole number"),
+        ("SUPPORTBOT_LOG_FORMAT", "xml", "not a log format"),
+        ("SUPPORTBOT_DB_STATEMENT_TIMEOUT", "0", "out of range"),
+        ("SUPPORTBOT_DB_POOL_TIMEOUT", "soon", "not a whole number"),
     ],
 )
 def test_malformed_values_are_explained(name: str, value: str, fragment: str) -> None:

@@ -140,7 +140,7 @@ def test_a_rejected_token_pauses_nothing_is_counted_and_the_check_sees_it_work_a
     worker.register("post", post)
     with sqlite_store.session() as session:
         action = outbox.enqueue(session, "post", {}, now=clock.now())
-    owner = emulator.workspace.revoke_token(emulator.bot_token)
+    owner = emulator.workspace.forget_token(emulator.bot_token)
     assert worker.run_once() == 1
     assert health.bot_rejected() and health.rejected() == {"bot": "invalid_auth"}
     with sqlite_store.session() as session:
