@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import glob
 import os
-import re
 import tempfile
 from collections.abc import Iterable
 
+import regex
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess, values
 
 from supportbot.config import export_metrics_dir
 
-_LABEL = re.compile(r"[a-z][a-z0-9_.]{0,39}")
+_LABEL = regex.compile(r"[a-z][a-z0-9_.]{0,39}")
 
 
 def safe_label(value: str, fallback: str = "other") -> str:
     """A label value only if it looks like one of Slack's or our identifiers; anything else is ``fallback``."""
-    return value if _LABEL.fullmatch(value) else fallback
+    # Only short values can be labels: the cap keeps the match trivially cheap.
+    return value if len(value) <= 40 and _LABEL.fullmatch(value, timeout=0.1) else fallback
 
 
 def prepare_multiprocess_dir(configured: str | None) -> tuple[str, bool]:
