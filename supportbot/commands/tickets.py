@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from supportbot.commands._common import EXIT_CONFIG, load_settings, write_csv
-from supportbot.scrub import scrub
+from supportbot.text.scrub import scrub
 
 COLUMNS = (
     "id",

@@ -12,9 +12,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltRequest, BoltResponse
 
 from supportbot.config import Settings
-from supportbot.logsafe import log_context
-from supportbot.messages import Message
-from supportbot.scrub import echo
+from supportbot.infra.logsafe import log_context
 from supportbot.slack.errors import SlackError
 from supportbot.slack.metrics import safe_label
 from supportbot.slack.parse import message_from_event
@@ -23,6 +21,8 @@ from supportbot.slack.runtime import Runtime
 from supportbot.slack.signature import SignatureCheck, SignatureMiddleware
 from supportbot.store import events as event_store
 from supportbot.store.db import Store, is_transient_db_error
+from supportbot.text.messages import Message
+from supportbot.text.scrub import echo
 
 _log = logging.getLogger(__name__)
 # A claim older than this belongs to a process that died mid-event; Slack's next retry takes over.

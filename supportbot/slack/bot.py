@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from slack_bolt import App
 
-from supportbot.clock import Clock
 from supportbot.config import Settings
-from supportbot.logsafe import install_redaction
+from supportbot.infra.clock import Clock
+from supportbot.infra.logsafe import install_redaction
 from supportbot.slack.app import Feature, build_app
 from supportbot.slack.http import Reply, WsgiApp
 from supportbot.slack.runtime import Runtime

@@ -21,16 +21,16 @@ from datetime import datetime, timedelta
 from slack_bolt import App
 from sqlalchemy.exc import IntegrityError
 
-from supportbot.chat_text import for_output
-from supportbot.gaps import Window
-from supportbot.lang import Language
-from supportbot.render import Mrkdwn, RenderedMessage, mention
+from supportbot.gaps.grouping import Window
+from supportbot.gaps.weekly import Digest, DigestSchedule
+from supportbot.render.templates import Mrkdwn, RenderedMessage, mention
 from supportbot.slack.router import CommandRequest
 from supportbot.slack.runtime import Runtime
 from supportbot.slack.worker import Done
 from supportbot.store import dashboard, outbox
 from supportbot.store.outbox import ClaimedAction
-from supportbot.weekly import Digest, DigestSchedule
+from supportbot.text.chat import for_output
+from supportbot.text.lang import Language
 
 _log = logging.getLogger(__name__)
 

@@ -22,16 +22,16 @@ from typing import Any
 from slack_bolt import App
 from sqlmodel import Session
 
-from supportbot import chat_text
-from supportbot.chat_text import Scrub
-from supportbot.gaps import GapMatcher, GapSignal
-from supportbot.knowledge import KnowledgeBase
+from supportbot.gaps.grouping import GapMatcher, GapSignal
+from supportbot.knowledge.base import KnowledgeBase
 from supportbot.slack.replies import reply_target
 from supportbot.slack.runtime import Runtime
 from supportbot.slack.worker import Done, received_at
 from supportbot.store import gaps as gap_store
 from supportbot.store import outbox
 from supportbot.store.outbox import ClaimedAction
+from supportbot.text import chat as chat_text
+from supportbot.text.chat import Scrub
 
 _log = logging.getLogger(__name__)
 

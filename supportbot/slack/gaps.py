@@ -22,16 +22,16 @@ import regex
 from slack_bolt import Ack, App
 from sqlmodel import Session
 
-from supportbot.chat_text import for_output
-from supportbot.gaps import REOPEN_AFTER, GapSignal, GapSummary, Window
-from supportbot.lang import Language
-from supportbot.periods import parse_period
-from supportbot.render import Mrkdwn, RenderedMessage
-from supportbot.scrub import echo
+from supportbot.gaps.grouping import REOPEN_AFTER, GapSignal, GapSummary, Window
+from supportbot.render.templates import Mrkdwn, RenderedMessage
 from supportbot.slack.faq import FaqServices, enqueue_ephemeral
 from supportbot.slack.router import CommandRequest
 from supportbot.slack.runtime import Runtime
 from supportbot.store import gaps as gap_store
+from supportbot.text.chat import for_output
+from supportbot.text.lang import Language
+from supportbot.text.periods import parse_period
+from supportbot.text.scrub import echo
 
 _log = logging.getLogger(__name__)
 

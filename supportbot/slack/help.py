@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from supportbot.render import RenderedMessage
+from supportbot.render.templates import RenderedMessage
 from supportbot.slack.router import CommandRequest
 from supportbot.slack.runtime import Runtime
 

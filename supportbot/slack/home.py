@@ -23,14 +23,14 @@ from typing import Any
 
 from slack_bolt import App
 
-from supportbot.chat_text import for_output
-from supportbot.gaps import Window
-from supportbot.render import mention
+from supportbot.gaps.grouping import Window
+from supportbot.render.templates import mention
 from supportbot.slack.router import EventContext
 from supportbot.slack.runtime import Runtime
 from supportbot.slack.worker import Done
 from supportbot.store import dashboard, outbox
 from supportbot.store.outbox import ClaimedAction
+from supportbot.text.chat import for_output
 
 KIND = "home.publish"
 WINDOW = timedelta(days=7)

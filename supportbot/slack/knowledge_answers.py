@@ -1,6 +1,6 @@
 """Answers from the knowledge base: questions in support channels, mentions and DMs.
 
-Who gets an answer (see :mod:`supportbot.questions` for what counts as a question):
+Who gets an answer (see :mod:`supportbot.text.questions` for what counts as a question):
 
 * A question posted in a support channel (``runtime.is_support_channel``: never the agents' or
   leads' channel), by someone who is not an agent. In a thread the bot takes up at most one question
@@ -28,13 +28,9 @@ from typing import Any
 import regex
 from slack_bolt import Ack, App
 
-from supportbot import questions
-from supportbot.chat_text import plain_text
-from supportbot.gaps import GapSignal
-from supportbot.lang import Language
-from supportbot.messages import Message
-from supportbot.mrkdwn import markdown_to_mrkdwn
-from supportbot.render import Mrkdwn
+from supportbot.gaps.grouping import GapSignal
+from supportbot.render.mrkdwn import markdown_to_mrkdwn
+from supportbot.render.templates import Mrkdwn
 from supportbot.slack.errors import SlackError
 from supportbot.slack.faq import FaqServices, enqueue_ephemeral, enqueue_post
 from supportbot.slack.replies import enqueue_reply, reply_target
@@ -43,6 +39,10 @@ from supportbot.slack.runtime import Runtime
 from supportbot.slack.worker import Done, received_at
 from supportbot.store import faq as faq_store
 from supportbot.store.outbox import ClaimedAction
+from supportbot.text import questions
+from supportbot.text.chat import plain_text
+from supportbot.text.lang import Language
+from supportbot.text.messages import Message
 
 _log = logging.getLogger(__name__)
 

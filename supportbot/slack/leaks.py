@@ -24,10 +24,9 @@ from slack_bolt import Ack, App
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from supportbot.gaps import GapSignal
+from supportbot.gaps.grouping import GapSignal
 from supportbot.keys import Finding, mask_text, provider_info
-from supportbot.lang import Language, detect_language
-from supportbot.leaks import (
+from supportbot.leaks.decision import (
     PERMANENT_DELETE_ERRORS,
     chunk_mrkdwn,
     deletion_decision,
@@ -35,11 +34,8 @@ from supportbot.leaks import (
     masked_copy,
     summarise_providers,
 )
-from supportbot.messages import Message, TextPart
-from supportbot.periods import parse_period
-from supportbot.render import Mrkdwn, RenderedMessage, mention
+from supportbot.render.templates import Mrkdwn, RenderedMessage, mention
 from supportbot.revoke import LeakToRevoke, RevocableKey, key_digests
-from supportbot.scrub import echo, scrub
 from supportbot.slack.errors import SlackApiError, SlackError, SlackTokenRejected
 from supportbot.slack.replies import REPLY_AFTER
 from supportbot.slack.router import CommandRequest, EventContext
@@ -48,6 +44,10 @@ from supportbot.slack.worker import Done, Failed, FollowUp, Outcome
 from supportbot.store import leaks as leak_store
 from supportbot.store import outbox
 from supportbot.store.outbox import ClaimedAction
+from supportbot.text.lang import Language, detect_language
+from supportbot.text.messages import Message, TextPart
+from supportbot.text.periods import parse_period
+from supportbot.text.scrub import echo, scrub
 
 _log = logging.getLogger(__name__)
 

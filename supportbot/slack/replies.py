@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlmodel import Session
 
-from supportbot.messages import Message
 from supportbot.slack.router import EventContext
 from supportbot.store import outbox
 from supportbot.store.outbox import ClaimedAction
+from supportbot.text.messages import Message
 
 REPLY_AFTER = "reply_after"
 

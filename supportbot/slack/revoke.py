@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from supportbot.config import Settings
-from supportbot.render import RenderedMessage
+from supportbot.render.templates import RenderedMessage
 from supportbot.revoke import LeakToRevoke, RevocableKey, Revoker, RevokeRequest, RevokerUnavailable, combine
 from supportbot.revoke.oneapi import OneApiRevoker
 from supportbot.revoke.webhook import WebhookRevoker

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from supportbot.messages import Message
-from supportbot.render import RenderedMessage
+from supportbot.render.templates import RenderedMessage
+from supportbot.text.messages import Message
 
 _log = logging.getLogger(__name__)
 

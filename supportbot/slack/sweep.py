@@ -14,12 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from supportbot.keys import mask_text
-from supportbot.leaks import is_scannable_file
-from supportbot.messages import Message
+from supportbot.leaks.decision import is_scannable_file
 from supportbot.slack.errors import SlackRateLimited
 from supportbot.slack.leaks import LeakFeature
 from supportbot.slack.parse import message_from_event
 from supportbot.slack.runtime import Runtime
+from supportbot.text.messages import Message
 
 
 @dataclass(frozen=True)

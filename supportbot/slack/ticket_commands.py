@@ -10,15 +10,15 @@ from typing import Any
 
 import regex
 
-from supportbot import ticket_fields
-from supportbot.lang import Language
-from supportbot.render import Mrkdwn, RenderedMessage, mention
+from supportbot.render.templates import Mrkdwn, RenderedMessage, mention
 from supportbot.slack.errors import SlackError
 from supportbot.slack.router import CommandRequest
 from supportbot.slack.runtime import Runtime
 from supportbot.slack.tickets import TicketFeature, ticket_view
 from supportbot.store import tickets as ticket_store
-from supportbot.tickets import TicketDraft
+from supportbot.text.lang import Language
+from supportbot.tickets import fields as ticket_fields
+from supportbot.tickets.model import TicketDraft
 
 LIST_LIMIT = 25
 _FILTERS = {"open", "mine", "closed", "all"}

@@ -30,9 +30,8 @@ from slack_bolt import Ack, App
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
-from supportbot import ticket_fields
-from supportbot.gaps import GapSignal
-from supportbot.render import Mrkdwn, RenderedMessage, mention
+from supportbot.gaps.grouping import GapSignal
+from supportbot.render.templates import Mrkdwn, RenderedMessage, mention
 from supportbot.slack.errors import SlackApiError, SlackError
 from supportbot.slack.parse import message_from_event
 from supportbot.slack.router import EventContext
@@ -42,9 +41,8 @@ from supportbot.store import outbox
 from supportbot.store import tickets as ticket_store
 from supportbot.store.db import StoreError
 from supportbot.store.outbox import ClaimedAction
-from supportbot.ticket_prefill import Prefill, prefill_from_text
-from supportbot.ticket_time import format_local, warm_up
-from supportbot.tickets import (
+from supportbot.tickets import fields as ticket_fields
+from supportbot.tickets.model import (
     FIELD_NAMES,
     OPEN_TICKET_MODAL,
     TicketDraft,
@@ -52,6 +50,8 @@ from supportbot.tickets import (
     TicketModalRequest,
     validate_form,
 )
+from supportbot.tickets.prefill import Prefill, prefill_from_text
+from supportbot.tickets.when import format_local, warm_up
 
 _log = logging.getLogger(__name__)
 

@@ -29,10 +29,8 @@ from slack_bolt import Ack, App
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from supportbot.gaps import GapSignal
-from supportbot.lang import Language
-from supportbot.messages import Message
-from supportbot.render import Mrkdwn, RenderedMessage, mention
+from supportbot.gaps.grouping import GapSignal
+from supportbot.render.templates import Mrkdwn, RenderedMessage, mention
 from supportbot.slack.errors import SlackApiError
 from supportbot.slack.replies import enqueue_reply, reply_target
 from supportbot.slack.router import CommandRequest, EventContext
@@ -42,7 +40,9 @@ from supportbot.store import leaks as leak_store
 from supportbot.store import outbox
 from supportbot.store import triage as walk_store
 from supportbot.store.outbox import ClaimedAction
-from supportbot.tickets import OPEN_TICKET_MODAL, TicketDraft, TicketModalRequest
+from supportbot.text.lang import Language
+from supportbot.text.messages import Message
+from supportbot.tickets.model import OPEN_TICKET_MODAL, TicketDraft, TicketModalRequest
 from supportbot.triage import Check, CheckId, detect_report, diagnose, pasted_base_urls
 from supportbot.triage import checklist as machine
 from supportbot.triage.checklist import ChecklistError, ChecklistState, Transition

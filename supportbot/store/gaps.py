@@ -2,8 +2,8 @@
 
 A gap signal is one piece of evidence (a question with no confident answer, an answer marked
 unhelpful, a checklist that ended unresolved, a ticket, a key pasted again, an agent's "Log as FAQ
-gap"). Its text is stored only after scrubbing (see :mod:`supportbot.chat_text`); callers pass it
-already scrubbed. Each signal joins a gap chosen by :class:`supportbot.gaps.GapMatcher` among the
+gap"). Its text is stored only after scrubbing (see :mod:`supportbot.text.chat`); callers pass it
+already scrubbed. Each signal joins a gap chosen by :class:`supportbot.gaps.grouping.GapMatcher` among the
 recently active gaps, whose few representative signatures sit on the gap row itself, so grouping
 reads one bounded query and never scans the signals.
 
@@ -24,7 +24,7 @@ from sqlalchemy import Column, Index, Integer, Text, UniqueConstraint, case, fun
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col
 
-from supportbot.gaps import (
+from supportbot.gaps.grouping import (
     REOPEN_AFTER,
     GapCandidate,
     GapMatcher,
@@ -36,8 +36,8 @@ from supportbot.gaps import (
     gap_status,
     summarize_gaps,
 )
+from supportbot.gaps.weekly import week_start
 from supportbot.store.types import UtcDateTime, as_utc
-from supportbot.weekly import week_start
 
 #: Signatures kept per gap for matching: the first signal's and the latest few distinct ones.
 REPRESENTATIVES = 6

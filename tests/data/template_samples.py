@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from supportbot.render import Mrkdwn
+from supportbot.render.templates import Mrkdwn
 
 HOSTILE = "<!channel> <@U0ADMIN01> @here & <https://evil.example|x> `code`"
 

@@ -18,14 +18,14 @@ from sqlalchemy import select
 
 from supportbot.emulator import Emulator, payloads
 from supportbot.emulator.driver import Delivery
-from supportbot.gaps import GapSignal
-from supportbot.messages import Message
+from supportbot.gaps.grouping import GapSignal
 from supportbot.slack import triage as triage_feature
 from supportbot.slack.features import FEATURES
 from supportbot.slack.router import EventContext
 from supportbot.slack.runtime import Runtime
 from supportbot.store import triage as walk_store
-from supportbot.tickets import OPEN_TICKET_MODAL, TicketModalRequest
+from supportbot.text.messages import Message
+from supportbot.tickets.model import OPEN_TICKET_MODAL, TicketModalRequest
 from supportbot.triage.probe import probe_base_url
 from tests.fakes import FakeClock
 from tests.keygen import make_key

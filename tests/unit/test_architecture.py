@@ -34,7 +34,7 @@ def _imports(path: Path) -> set[str]:
 
 def test_core_files_exist() -> None:
     names = {path.name for path in _core_files()}
-    assert {"config.py", "render.py", "messages.py"} <= names
+    assert {"config.py", "templates.py", "messages.py"} <= names
 
 
 def test_pure_core_imports_no_slack_or_database_library() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from supportbot.render import Renderer
+from supportbot.render.templates import Renderer
 from supportbot.slack.triage import button_value, gap_summary, parse_value
 from supportbot.triage import checklist
 from supportbot.triage.checklist import ChecklistError
