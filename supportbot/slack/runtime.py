@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
+from slack_bolt import App
 from sqlmodel import Session
 
 from supportbot.config import Settings
@@ -227,3 +228,7 @@ def _scanner_degraded(metrics: Metrics) -> Callable[[str], None]:
         _log.warning("key scanner: rule %s failed on a text; its long tokens were masked as suspect", rule_id)
 
     return observe
+
+
+# A feature plugs in with one function: it subscribes its listeners, outbox actions and commands.
+Feature = Callable[[App, Runtime], None]

@@ -17,9 +17,9 @@ from supportbot.emulator import Emulator
 from supportbot.emulator import defaults as d
 from supportbot.emulator.model import Message as SlackMessage
 from supportbot.gaps.grouping import GapSignal, Window
-from supportbot.slack import faq as faq_feature
-from supportbot.slack import help as help_feature
-from supportbot.slack import leaks as leak_feature
+from supportbot.slack.features import faq as faq_feature
+from supportbot.slack.features import help as help_feature
+from supportbot.slack.features import leaks as leak_feature
 from supportbot.slack.router import EventContext
 from supportbot.slack.runtime import Runtime
 from supportbot.store import faq as faq_store

@@ -19,8 +19,8 @@ from sqlalchemy import select
 from supportbot.emulator import Emulator, payloads
 from supportbot.emulator.driver import Delivery
 from supportbot.gaps.grouping import GapSignal
-from supportbot.slack import triage as triage_feature
 from supportbot.slack.features import FEATURES
+from supportbot.slack.features import triage as triage_feature
 from supportbot.slack.router import EventContext
 from supportbot.slack.runtime import Runtime
 from supportbot.store import triage as walk_store
@@ -543,7 +543,7 @@ class _Website(BaseHTTPRequestHandler):
 @pytest.fixture
 def slack_without_tickets(emulator: Emulator, database_url: str) -> Iterator[Harness]:
     """The app without its tickets feature, so a test can answer the ticket request itself."""
-    from supportbot.slack import tickets as tickets_feature
+    from supportbot.slack.features import tickets as tickets_feature
 
     with running(emulator, database_url, features=[f for f in FEATURES if f is not tickets_feature.register]) as h:
         yield h

@@ -28,7 +28,7 @@ from supportbot.revoke import LeakToRevoke, RevocableKey, Revoker, RevokeRequest
 from supportbot.revoke.oneapi import OneApiRevoker
 from supportbot.revoke.webhook import WebhookRevoker
 from supportbot.slack.errors import SlackError, SlackUnavailable
-from supportbot.slack.leaks import REVOCABLE_HOOK, UPDATE_CARD, tell_privately
+from supportbot.slack.features.leaks.shared import REVOCABLE_HOOK, UPDATE_CARD, tell_privately
 from supportbot.slack.runtime import Runtime
 from supportbot.slack.worker import Done, Failed, FollowUp, Outcome
 from supportbot.store import leaks as leak_store

@@ -24,7 +24,7 @@ from sqlmodel import Session
 
 from supportbot.gaps.grouping import REOPEN_AFTER, GapSignal, GapSummary, Window
 from supportbot.render.templates import Mrkdwn, RenderedMessage
-from supportbot.slack.faq import FaqServices, enqueue_ephemeral
+from supportbot.slack.features.faq.services import FaqServices, enqueue_ephemeral
 from supportbot.slack.router import CommandRequest
 from supportbot.slack.runtime import Runtime
 from supportbot.store import gaps as gap_store

@@ -1,11 +1,4 @@
-"""The FAQ feature: knowledge-base answers and FAQ gaps, wired into the app as one feature.
-
-:func:`register` builds the gap matcher over the runtime's knowledge base (validated when the
-runtime was built: a broken deployment folder stops the start with every problem listed) and
-hands both to the two halves:
-:mod:`supportbot.slack.knowledge_answers` (questions, answers, feedback buttons) and
-:mod:`supportbot.slack.gaps` (gap signals from every feature, the "Log as FAQ gap" shortcut and
-``/support gaps``). The small outbox handlers both halves post through live here.
+"""What the FAQ feature's two halves share: storing gap signals, and the small outbox posts both make.
 
 Scrubbing. Every text this feature keeps passes :meth:`FaqServices.storable`: Slack markup
 flattened and mentions dropped, the key scanner's ``scrub`` (keys masked, credential header values
@@ -19,7 +12,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from slack_bolt import App
 from sqlmodel import Session
 
 from supportbot.gaps.grouping import GapMatcher, GapSignal
@@ -121,20 +113,7 @@ class FaqServices:
         )
 
 
-def register(app: App, runtime: Runtime) -> None:
-    from supportbot.slack import gaps, knowledge_answers  # noqa: PLC0415 - they import this module
-
-    kb = runtime.knowledge
-    for warning in kb.warnings:
-        _log.warning("knowledge base: %s", warning)
-    services = FaqServices(runtime, kb, GapMatcher.for_knowledge(kb), runtime.scrub)
-    _register_outbox(runtime)
-    runtime.worker.register(GAP_RECORD, services.record_queued)
-    knowledge_answers.install(app, runtime, services)
-    gaps.install(app, runtime, services)
-
-
-def _register_outbox(runtime: Runtime) -> None:
+def register_outbox(runtime: Runtime) -> None:
     port = runtime.port
 
     def params(payload: dict[str, Any], *names: str) -> dict[str, Any]:

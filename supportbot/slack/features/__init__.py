@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from supportbot.slack import delivery, digest, home, leaks, revoke, tickets, triage
-from supportbot.slack import faq as faq_feature
-from supportbot.slack import help as help_feature
-from supportbot.slack.app import Feature
+from supportbot.slack.features import delivery, digest, home, leaks, revoke, tickets, triage
+from supportbot.slack.features import faq as faq_feature
+from supportbot.slack.features import help as help_feature
+from supportbot.slack.runtime import Feature
 
 FEATURES: list[Feature] = [
     help_feature.register,

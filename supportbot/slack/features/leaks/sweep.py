@@ -16,7 +16,7 @@ from typing import Any
 from supportbot.keys import mask_text
 from supportbot.leaks.decision import is_scannable_file
 from supportbot.slack.errors import SlackRateLimited
-from supportbot.slack.leaks import LeakFeature
+from supportbot.slack.features.leaks.interception import Interceptor
 from supportbot.slack.parse import message_from_event
 from supportbot.slack.runtime import Runtime
 from supportbot.text.messages import Message
@@ -89,7 +89,7 @@ def _replies(runtime: Runtime, channel: str, thread_ts: str, wait: Callable[[flo
 
 def sweep_channel(
     runtime: Runtime,
-    feature: LeakFeature,
+    feature: Interceptor,
     channel: str,
     *,
     oldest: datetime,
@@ -127,7 +127,7 @@ def sweep_channel(
 
 
 def _sweep_message(
-    runtime: Runtime, feature: LeakFeature, message: Message, report: SweepReport, *, dry_run: bool
+    runtime: Runtime, feature: Interceptor, message: Message, report: SweepReport, *, dry_run: bool
 ) -> None:
     findings = runtime.scanner.find(message.text) if message.text else []
     extra = [finding for part in message.extra_texts for finding in runtime.scanner.find(part.text)]

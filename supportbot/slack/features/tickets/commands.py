@@ -12,9 +12,10 @@ import regex
 
 from supportbot.render.templates import Mrkdwn, RenderedMessage, mention
 from supportbot.slack.errors import SlackError
+from supportbot.slack.features.tickets.desk import TicketDesk
+from supportbot.slack.features.tickets.shared import ticket_view
 from supportbot.slack.router import CommandRequest
 from supportbot.slack.runtime import Runtime
-from supportbot.slack.tickets import TicketFeature, ticket_view
 from supportbot.store import tickets as ticket_store
 from supportbot.text.lang import Language
 from supportbot.tickets import fields as ticket_fields
@@ -27,8 +28,8 @@ _MENTION = regex.compile(r"^<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>$")
 _USER_ID = regex.compile(r"^[UW][A-Z0-9]{2,}$")
 
 
-def register(runtime: Runtime, feature: TicketFeature) -> None:
-    commands = TicketCommands(runtime, feature)
+def register(runtime: Runtime, desk: TicketDesk) -> None:
+    commands = TicketCommands(runtime, desk)
     runtime.commands.add("tickets", commands.tickets, role="agent")
     runtime.commands.add("ticket", commands.ticket, role="agent")
     runtime.commands.add("assign", commands.assign, role="agent")
@@ -38,9 +39,9 @@ def register(runtime: Runtime, feature: TicketFeature) -> None:
 
 
 class TicketCommands:
-    def __init__(self, runtime: Runtime, feature: TicketFeature) -> None:
+    def __init__(self, runtime: Runtime, desk: TicketDesk) -> None:
         self.runtime = runtime
-        self.feature = feature
+        self.desk = desk
 
     def tickets(self, request: CommandRequest) -> RenderedMessage:
         which = request.args[0].lower() if request.args else "open"
@@ -80,7 +81,7 @@ class TicketCommands:
         if found is None:
             return self._result(request, "not_found", ticket=number)
         text = self.runtime.renderer.text(
-            "tickets/detail", self._language(request), **self.feature.display(found, link=True)
+            "tickets/detail", self._language(request), **self.desk.display(found, link=True)
         )
         return RenderedMessage(text=text, blocks=[])
 
@@ -88,7 +89,7 @@ class TicketCommands:
         if not request.trigger_id:
             return self._result(request, "cannot_open")
         try:
-            self.feature.open_modal(
+            self.desk.open_modal(
                 request.trigger_id, request.user_id, TicketDraft(source="command"), note_channel=request.channel_id
             )
         except SlackError:
@@ -107,7 +108,7 @@ class TicketCommands:
             target = resolved
         if not self.runtime.roles.is_agent(target):
             return self._result(request, "not_agent", who=mention(target, "—"))
-        outcome, who = self.feature.change(number, "assign", by=request.user_id, assignee=target)
+        outcome, who = self.desk.change(number, "assign", by=request.user_id, assignee=target)
         return self._result(request, outcome, ticket=number, who=who)
 
     def close(self, request: CommandRequest) -> RenderedMessage:
@@ -116,14 +117,14 @@ class TicketCommands:
             return self._result(request, "usage_close")
         typed = request.rest.split(None, 1)
         reason = ticket_fields.close_reason(typed[1], self.runtime.scanner) if len(typed) > 1 else None
-        outcome, who = self.feature.change(number, "close", by=request.user_id, reason=reason)
+        outcome, who = self.desk.change(number, "close", by=request.user_id, reason=reason)
         return self._result(request, outcome, ticket=number, who=who)
 
     def reopen(self, request: CommandRequest) -> RenderedMessage:
         number = _number(request.args[0]) if len(request.args) == 1 else None
         if number is None:
             return self._result(request, "usage_reopen")
-        outcome, who = self.feature.change(number, "reopen", by=request.user_id)
+        outcome, who = self.desk.change(number, "reopen", by=request.user_id)
         return self._result(request, outcome, ticket=number, who=who)
 
     def scan(self, request: CommandRequest) -> RenderedMessage:
@@ -162,7 +163,7 @@ class TicketCommands:
     def _result(
         self, request: CommandRequest, outcome: str, *, ticket: int = 0, who: Mrkdwn | None = None
     ) -> RenderedMessage:
-        text = self.feature.result_text(outcome, request.user_id, ticket=ticket, who=who)
+        text = self.desk.result_text(outcome, request.user_id, ticket=ticket, who=who)
         return RenderedMessage(text=text, blocks=[])
 
 

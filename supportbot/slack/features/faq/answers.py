@@ -32,7 +32,7 @@ from supportbot.gaps.grouping import GapSignal
 from supportbot.render.mrkdwn import markdown_to_mrkdwn
 from supportbot.render.templates import Mrkdwn
 from supportbot.slack.errors import SlackError
-from supportbot.slack.faq import FaqServices, enqueue_ephemeral, enqueue_post
+from supportbot.slack.features.faq.services import FaqServices, enqueue_ephemeral, enqueue_post
 from supportbot.slack.replies import enqueue_reply, reply_target
 from supportbot.slack.router import EventContext
 from supportbot.slack.runtime import Runtime
