@@ -59,7 +59,8 @@ def command(period: tuple[str, timedelta], fmt: str, state: str, limit: int, exa
     from supportbot.gaps.grouping import Window
     from supportbot.infra.clock import SystemClock
     from supportbot.store import gaps as gap_store
-    from supportbot.text.chat import for_output, key_scrubber
+    from supportbot.text.chat import for_output
+    from supportbot.text.scrub import key_scrubber
 
     settings = load_settings()
     label, length = period

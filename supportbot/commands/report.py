@@ -45,7 +45,8 @@ def command(html_path: Path, weeks: int, gap_count: int) -> None:
     from supportbot.formats.report_html import render_report
     from supportbot.infra.clock import SystemClock
     from supportbot.store import dashboard
-    from supportbot.text.chat import for_output, key_scrubber
+    from supportbot.text.chat import for_output
+    from supportbot.text.scrub import key_scrubber
 
     settings = load_settings()
     folder = html_path.expanduser().resolve().parent

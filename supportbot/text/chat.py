@@ -24,7 +24,7 @@ import regex
 from supportbot.text.messages import unescape_slack
 
 if TYPE_CHECKING:
-    from supportbot.config import Settings
+    pass
 
 Scrub = Callable[[str], str]
 
@@ -48,20 +48,6 @@ _PARTS = regex.compile(r"[-_/+=]")
 def identity(text: str) -> str:
     """A scrub that changes nothing (tests of the flattening alone)."""
     return text
-
-
-def key_scrubber(settings: Settings) -> Scrub:
-    """The one scrub (:mod:`supportbot.text.scrub`) with this deployment's rules, for code with no running bot.
-
-    Scrubbing masks keys and removes credential values; the fingerprint secret plays no part in it,
-    so a throwaway one serves and the deployment's secret is never needed here.
-    """
-    import secrets  # noqa: PLC0415 - only this function needs it
-
-    from supportbot.keys import Scanner  # noqa: PLC0415 - the rules compile on first use only
-    from supportbot.text.scrub import Scrubber  # noqa: PLC0415 - it builds on this module
-
-    return Scrubber(Scanner.from_settings(settings, fingerprint_secret=secrets.token_hex(16)))
 
 
 def plain_text(slack_text: str) -> str:

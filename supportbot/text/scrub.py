@@ -21,6 +21,7 @@ from typing import Protocol
 
 import regex
 
+from supportbot.config import Settings
 from supportbot.text.chat import hide_token_like
 
 REMOVED = "[removed]"
@@ -116,3 +117,16 @@ class Scrubber:
 
 
 Scrub = Callable[[str], str]
+
+
+def key_scrubber(settings: Settings) -> Scrub:
+    """The one scrub (:mod:`supportbot.text.scrub`) with this deployment's rules, for code with no running bot.
+
+    Scrubbing masks keys and removes credential values; the fingerprint secret plays no part in it,
+    so a throwaway one serves and the deployment's secret is never needed here.
+    """
+    import secrets  # noqa: PLC0415 - only this function needs it
+
+    from supportbot.keys import Scanner  # noqa: PLC0415 - the rules compile on first use only
+
+    return Scrubber(Scanner.from_settings(settings, fingerprint_secret=secrets.token_hex(16)))
