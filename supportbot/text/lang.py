@@ -7,6 +7,11 @@ from typing import Literal
 Language = Literal["en", "zh"]
 
 
+def as_language(value: object) -> Language:
+    """A stored or received language code as a supported language: ``"zh"`` stays, anything else is English."""
+    return "zh" if value == "zh" else "en"
+
+
 def _is_han(char: str) -> bool:
     code = ord(char)
     return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF

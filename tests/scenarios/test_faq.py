@@ -190,7 +190,7 @@ def _claims_401(app: App, runtime: Runtime) -> None:
 
     def triage(message: Message, context: EventContext) -> None:
         if "401" in message.text:
-            context.notes["triage"] = True
+            context.triage_took = True
 
     runtime.events.on_message("triage", triage, order=30)
 

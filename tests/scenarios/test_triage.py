@@ -128,7 +128,7 @@ def test_near_misses_start_nothing(emulator: Emulator, database_url: str) -> Non
 
     def later_feature(app: App, runtime: Runtime) -> None:
         def record(message: Message, context: EventContext) -> None:
-            notes.append(dict(context.notes))
+            notes.append({"triage": context.triage_took})
 
         runtime.events.on_message("recorder", record, order=50)
 

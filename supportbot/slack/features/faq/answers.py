@@ -6,7 +6,7 @@ Who gets an answer (see :mod:`supportbot.text.questions` for what counts as a qu
   leads' channel), by someone who is not an agent. In a thread the bot takes up at most one question
   on its own; follow-ups in that thread are the people's conversation.
 * A message that mentions the bot, or a direct message to it, whoever wrote it.
-* Not a message the 401 triage already took up (``context.notes["triage"]``), not an edit, not a bot.
+* Not a message the 401 triage already took up (``context.triage_took``), not an edit, not a bot.
 
 Mentions are answered from the ``message`` event, which arrives with every ``app_mention`` (the
 app subscribes to both) and which the key interceptor has already masked; the ``app_mention``
@@ -41,7 +41,7 @@ from supportbot.store import faq as faq_store
 from supportbot.store.outbox import ClaimedAction
 from supportbot.text import questions
 from supportbot.text.chat import plain_text
-from supportbot.text.lang import Language
+from supportbot.text.lang import Language, as_language
 from supportbot.text.messages import Message
 
 _log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ class _Answers:
 
     def on_message(self, message: Message, context: EventContext) -> None:
         runtime = self.runtime
-        if context.notes.get("triage") or message.is_edit or message.is_bot or not message.user:
+        if context.triage_took or message.is_edit or message.is_bot or not message.user:
             return
         if message.subtype not in _WRITTEN or message.user == runtime.bot_user_id:
             return
@@ -152,7 +152,7 @@ class _Answers:
                     text = runtime.renderer.text("knowledge/no_answer", language, in_dm=message.is_dm)
                     payload = {"text": str(text), "received_at": received_at(now)}
                     enqueue_reply(session, context, message, "faq.post", payload, now=now)
-        context.notes["knowledge"] = "answered" if answer else "unanswered"
+        context.knowledge = "answered" if answer else "unanswered"
 
     def post_answer(self, action: ClaimedAction) -> Done:
         payload = action.payload
@@ -258,7 +258,7 @@ class _Answers:
                 )
                 return
             notice = runtime.renderer.text(
-                "knowledge/human_requested", _language(question.language), agents_alerted=agent_channel is not None
+                "knowledge/human_requested", as_language(question.language), agents_alerted=agent_channel is not None
             )
             enqueue_post(session, runtime, channel=question.channel, text=str(notice), thread_ts=question.thread_root)
             if agent_channel is not None:
@@ -310,10 +310,6 @@ class _Answers:
             unfurl_links=False,
         )
         return Done(result={"ts": data.get("ts")})
-
-
-def _language(value: str) -> Language:
-    return "zh" if value == "zh" else "en"
 
 
 def _click(body: dict[str, Any]) -> Click | None:

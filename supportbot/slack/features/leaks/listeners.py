@@ -12,12 +12,10 @@ from supportbot.leaks.decision import (
 from supportbot.slack.features.leaks.interception import Interceptor
 from supportbot.slack.features.leaks.shared import (
     RECHECK,
-    SCANNED,
     UPDATE_CARD,
     incident_group,
 )
-from supportbot.slack.replies import REPLY_AFTER
-from supportbot.slack.router import EventContext
+from supportbot.slack.router import ArrivalScan, EventContext
 from supportbot.slack.runtime import Runtime
 from supportbot.store import leaks as leak_store
 from supportbot.store import outbox
@@ -30,10 +28,11 @@ class LeakListeners:
         self.interceptor = interceptor
 
     def on_message(self, message: Message, context: EventContext) -> Message | None:
-        scanned = context.notes.pop(SCANNED, None)
-        findings, extra = (
-            scanned[1:] if scanned is not None and scanned[0] is message else self.interceptor.scan(message)
-        )
+        scanned, context.arrival_scan = context.arrival_scan, None
+        if scanned is not None and scanned.message is message:
+            findings, extra = scanned.findings, scanned.extra
+        else:
+            findings, extra = self.interceptor.scan(message)
         files = [
             file
             for file in message.files
@@ -54,9 +53,9 @@ class LeakListeners:
             source="message",
             revocable=revocable,
         )
-        context.notes["leak"] = result.incident_id
+        context.leak_incident = result.incident_id
         if result.repost_action is not None:
-            context.notes[REPLY_AFTER] = result.repost_action
+            context.reply_after = result.repost_action
         masked_parts = tuple(
             TextPart(part.source, mask_text(part.text, part_findings)) if part_findings else part
             for part, part_findings in extra
@@ -67,7 +66,7 @@ class LeakListeners:
         """Start deleting a message that holds a key at once; :meth:`on_message` records it and does the rest."""
         runtime = self.runtime
         findings, extra = self.interceptor.scan(message)
-        context.notes[SCANNED] = (message, findings, extra)  # scanned once: on_message takes these
+        context.arrival_scan = ArrivalScan(message, findings, extra)  # scanned once: on_message takes these
         if not findings and not any(part_findings for _, part_findings in extra):
             return
         if deletion_decision(message, has_admin_token=runtime.port.has_admin, home_team=runtime.team_id).possible:

@@ -27,7 +27,6 @@ UPDATE_CARD = "leak.update_card"
 HANDLED_ACTION = "leak_handled"
 # Announced (in the incident's transaction) when a leak holds API keys that may be disabled at their source.
 REVOCABLE_HOOK = "leak_revocable"
-SCANNED = "leak.scanned"  # context note: the arrival scan's findings
 SECTION_LIMIT = 2900
 MAX_RECHECKS = 2
 # A leaked key stays visible until its deletion works: keep trying through Slack outages for hours.

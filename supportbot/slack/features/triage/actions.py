@@ -23,7 +23,7 @@ from supportbot.slack.worker import Done, FollowUp, Outcome
 from supportbot.store import outbox
 from supportbot.store import triage as walk_store
 from supportbot.store.outbox import ClaimedAction
-from supportbot.text.lang import Language
+from supportbot.text.lang import as_language
 from supportbot.triage.probe import ProbeResult, apply_probe
 from supportbot.triage.walk import (
     check_from_json,
@@ -132,7 +132,7 @@ class TriageActions:
 
     def do_note(self, action: ClaimedAction) -> Outcome:
         payload = action.payload
-        language: Language = "zh" if payload.get("lang") == "zh" else "en"
+        language = as_language(payload.get("lang"))
         requester = payload.get("requester")
         text = self.runtime.renderer.text(
             "triage/note", language, kind=str(payload.get("kind") or ""), requester=mention(requester)
@@ -164,7 +164,7 @@ class TriageActions:
             checks = updated
         if not findings:
             return Done(result={"changed": False})
-        language: Language = "zh" if row.language == "zh" else "en"
+        language = as_language(row.language)
         for result in findings:
             text = runtime.renderer.text(
                 "triage/probe",

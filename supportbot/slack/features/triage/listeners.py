@@ -39,10 +39,10 @@ class TriageListeners:
             checks = diagnose(message.text, runtime.settings, scrub=runtime.scrub)
             if not checks:
                 return
-        context.notes["triage"] = True
+        context.triage_took = True
         # Deciding to start is all that happens before Slack's acknowledgement; diagnosing, recording
         # the walk and posting follow from the outbox (chained after a masked repost, if any).
-        incident = context.notes.get("leak")
+        incident = context.leak_incident
         payload = {
             "origin": message.ts,
             "text": message.text,  # the masked copy when a key was intercepted; cleared once started

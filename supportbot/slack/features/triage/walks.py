@@ -26,7 +26,7 @@ from supportbot.slack.runtime import Runtime
 from supportbot.store import leaks as leak_store
 from supportbot.store import outbox
 from supportbot.store import triage as walk_store
-from supportbot.text.lang import Language
+from supportbot.text.lang import Language, as_language
 from supportbot.text.messages import Message
 from supportbot.triage import Check, diagnose, pasted_base_urls
 from supportbot.triage import checklist as machine
@@ -211,7 +211,7 @@ class Walks:
         """The checklist message for the walk as it stands now."""
         assert row.id is not None
         state = row.checklist()
-        language: Language = "zh" if state.language == "zh" else "en"
+        language = as_language(state.language)
         renderer = self.runtime.renderer
         findings = [
             renderer.text(
