@@ -13,7 +13,6 @@ until its attempts run out ("failed").
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -29,6 +28,7 @@ from supportbot.revoke.oneapi import OneApiRevoker
 from supportbot.revoke.webhook import WebhookRevoker
 from supportbot.slack.errors import SlackError, SlackUnavailable
 from supportbot.slack.features.leaks.shared import REVOCABLE_HOOK, UPDATE_CARD, tell_privately
+from supportbot.slack.interaction import Interaction
 from supportbot.slack.runtime import Runtime
 from supportbot.slack.worker import Done, Failed, FollowUp, Outcome
 from supportbot.store import leaks as leak_store
@@ -220,12 +220,10 @@ class RevokeFeature:
     def on_click(self, ack: Ack, body: dict[str, Any]) -> None:
         ack()
         runtime = self.runtime
-        user = str((body.get("user") or {}).get("id") or "")
-        container = body.get("container") or {}
-        channel = str((body.get("channel") or {}).get("id") or container.get("channel_id") or "")
-        try:
-            incident_id = int(json.loads((body.get("actions") or [{}])[0].get("value") or "{}").get("incident"))
-        except (TypeError, ValueError, AttributeError):
+        interaction = Interaction.parse(body)
+        user, channel = interaction.user, interaction.where
+        incident_id = interaction.value_number("incident")
+        if incident_id is None:
             return
         with runtime.store.session() as session:
             incident = session.get(leak_store.LeakIncident, incident_id)
@@ -234,7 +232,7 @@ class RevokeFeature:
         language = runtime.language_for(user)
         if user != incident.author and not runtime.roles.is_agent(user):
             _log.info("leak %s: disable refused for someone who is neither the author nor an agent", incident_id)
-            self._answer(channel, user, language, "refused", container)
+            self._answer(channel, user, language, "refused", interaction.container_thread_ts)
             return
         now = runtime.clock.now()
         keys: list[RevocableKey] = []
@@ -267,15 +265,20 @@ class RevokeFeature:
             state = "expired"
         else:
             state = "already"
-        self._answer(channel, user, language, state, container, masked=", ".join(key.masked for key in keys))
+        self._answer(
+            channel,
+            user,
+            language,
+            state,
+            interaction.container_thread_ts,
+            masked=", ".join(key.masked for key in keys),
+        )
 
-    def _answer(
-        self, channel: str, user: str, language: str, state: str, container: dict[str, Any], *, masked: str = ""
-    ) -> None:
+    def _answer(self, channel: str, user: str, language: str, state: str, thread_ts: str, *, masked: str = "") -> None:
         text = self.runtime.renderer.text("leak/revoke_click", language, state=state, masked=masked)  # type: ignore[arg-type]
         try:
             tell_privately(
-                self.runtime, channel, user, RenderedMessage(text=text, blocks=[]), thread_ts=container.get("thread_ts")
+                self.runtime, channel, user, RenderedMessage(text=text, blocks=[]), thread_ts=thread_ts or None
             )
         except SlackError as error:
             # Only the answer to a click is lost; what the click asked for is already in the outbox.

@@ -33,6 +33,7 @@ from supportbot.render.mrkdwn import markdown_to_mrkdwn
 from supportbot.render.templates import Mrkdwn
 from supportbot.slack.errors import SlackError
 from supportbot.slack.features.faq.services import FaqServices, enqueue_ephemeral, enqueue_post
+from supportbot.slack.interaction import Interaction
 from supportbot.slack.replies import enqueue_reply, reply_target
 from supportbot.slack.router import EventContext
 from supportbot.slack.runtime import Runtime
@@ -313,9 +314,7 @@ class _Answers:
 
 
 def _click(body: dict[str, Any]) -> Click | None:
-    user = (body.get("user") or {}).get("id")
-    actions = body.get("actions") or []
-    value = actions[0].get("value") if actions and isinstance(actions[0], dict) else None
-    if not isinstance(user, str) or not isinstance(value, str) or not value.isdigit():
+    interaction = Interaction.parse(body)
+    if not interaction.user or not interaction.action_value.isdigit():
         return None
-    return Click(user=user, question_id=int(value))
+    return Click(user=interaction.user, question_id=int(interaction.action_value))

@@ -25,6 +25,7 @@ from sqlmodel import Session
 from supportbot.gaps.grouping import REOPEN_AFTER, GapSignal, GapSummary, Window
 from supportbot.render.templates import Mrkdwn, RenderedMessage
 from supportbot.slack.features.faq.services import FaqServices, enqueue_ephemeral
+from supportbot.slack.interaction import Interaction
 from supportbot.slack.router import CommandRequest
 from supportbot.slack.runtime import Runtime
 from supportbot.store import gaps as gap_store
@@ -67,11 +68,10 @@ class _Gaps:
     def on_gap_log(self, ack: Ack, body: dict[str, Any]) -> None:
         ack()
         runtime = self.runtime
-        user = (body.get("user") or {}).get("id")
-        channel = (body.get("channel") or {}).get("id")
-        message = body.get("message") or {}
+        interaction = Interaction.parse(body)
+        user, channel, message = interaction.user, interaction.channel, interaction.message
         ts = message.get("ts")
-        if not isinstance(user, str) or not isinstance(channel, str) or not isinstance(ts, str):
+        if not user or not channel or not isinstance(ts, str):
             return
         language = runtime.language_for(user)
         thread_ts = message.get("thread_ts") if isinstance(message.get("thread_ts"), str) else None

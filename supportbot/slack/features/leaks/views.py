@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt import Ack
@@ -16,6 +15,7 @@ from supportbot.slack.features.leaks.shared import (
     incident_group,
     someone,
 )
+from supportbot.slack.interaction import Interaction
 from supportbot.slack.runtime import Runtime
 from supportbot.store import leaks as leak_store
 from supportbot.store import outbox
@@ -65,14 +65,13 @@ class AlertCards:
 
     def on_handled_click(self, ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        user = str((body.get("user") or {}).get("id") or "")
-        actions = body.get("actions") or [{}]
-        try:
-            incident_id = int(json.loads(actions[0].get("value") or "{}").get("incident"))
-        except (TypeError, ValueError):
+        interaction = Interaction.parse(body)
+        user = interaction.user
+        incident_id = interaction.value_number("incident")
+        if incident_id is None:
             return
         if not self.runtime.roles.is_agent(user):
-            channel = str((body.get("channel") or {}).get("id") or "")
+            channel = interaction.channel
             language = self.runtime.language_for(user)
             if channel:
                 self.runtime.port.call(

@@ -123,12 +123,3 @@ def view_metadata(view: Mapping[str, Any]) -> dict[str, str]:
     if not isinstance(data, dict):
         return {}
     return {str(key): value for key, value in data.items() if isinstance(value, str) and len(value) <= 64}
-
-
-def ticket_of(body: Mapping[str, Any]) -> int | None:
-    actions = body.get("actions") or [{}]
-    try:
-        value = json.loads(actions[0].get("value") or "{}")
-        return int(value.get("ticket"))
-    except (TypeError, ValueError, AttributeError):
-        return None

@@ -14,10 +14,10 @@ from supportbot.slack.features.tickets.shared import (
     Filing,
     form_values,
     initial_draft,
-    ticket_of,
     ts_time,
     view_metadata,
 )
+from supportbot.slack.interaction import Interaction
 from supportbot.slack.parse import message_from_event
 from supportbot.slack.runtime import Runtime
 from supportbot.store.db import StoreError
@@ -47,7 +47,7 @@ class TicketViews:
 
     def on_submit(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         runtime = self.runtime
-        user = str((body.get("user") or {}).get("id") or "")
+        user = Interaction.parse(body).user
         language = runtime.language_for(user)
         tz = runtime.directory.timezone(user)
         values = form_values(view)
@@ -89,17 +89,15 @@ class TicketViews:
     def on_shortcut(self, ack: Ack, body: dict[str, Any]) -> None:
         ack()
         runtime = self.runtime
-        user = str((body.get("user") or {}).get("id") or "")
-        channel = str((body.get("channel") or {}).get("id") or "")
-        raw = body.get("message")
-        raw_message: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        interaction = Interaction.parse(body)
+        user, channel, raw_message = interaction.user, interaction.channel, interaction.message
         if not runtime.roles.is_agent(user):
             _log.info("ticket shortcut refused for a non-agent")
             if channel:
                 self.desk.note(channel=channel, user=user, text=self.desk.result_text("not_allowed", user))
             return
         message = message_from_event({**raw_message, "type": "message", "channel": channel})
-        trigger = str(body.get("trigger_id") or "")
+        trigger = interaction.trigger_id
         if message is None or not trigger:
             return
         prefill = prefill_from_text("\n".join(part.text for part in message.texts()), runtime.scanner)
@@ -129,9 +127,9 @@ class TicketViews:
 
     def _on_card_click(self, ack: Ack, body: dict[str, Any], what: str) -> None:
         ack()
-        user = str((body.get("user") or {}).get("id") or "")
-        channel = str((body.get("channel") or {}).get("id") or "")
-        ticket_id = ticket_of(body)
+        interaction = Interaction.parse(body)
+        user, channel = interaction.user, interaction.channel
+        ticket_id = interaction.value_number("ticket")
         if ticket_id is None:
             return
         if not self.runtime.roles.is_agent(user):

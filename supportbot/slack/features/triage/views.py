@@ -15,6 +15,7 @@ from supportbot.slack.features.triage.shared import (
     walk_group,
 )
 from supportbot.slack.features.triage.walks import Walks
+from supportbot.slack.interaction import Interaction
 from supportbot.slack.runtime import Runtime
 from supportbot.store import outbox
 from supportbot.store import triage as walk_store
@@ -38,11 +39,9 @@ class TriageInteractions:
     def on_shortcut(self, ack: Ack, body: dict[str, Any]) -> None:
         ack()
         runtime = self.runtime
-        agent = str((body.get("user") or {}).get("id") or "")
-        channel = str((body.get("channel") or {}).get("id") or "")
-        raw_message = body.get("message")
-        message: dict[str, Any] = raw_message if isinstance(raw_message, dict) else {}
-        ts = str(message.get("ts") or body.get("message_ts") or "")
+        interaction = Interaction.parse(body)
+        agent, channel, message = interaction.user, interaction.channel, interaction.message
+        ts = interaction.message_ts
         if not agent or not channel or not ts:
             return
         thread_ts = str(message.get("thread_ts") or ts)
@@ -74,14 +73,11 @@ class TriageInteractions:
     def on_click(self, ack: Ack, body: dict[str, Any]) -> None:
         ack()
         runtime = self.runtime
-        user = str((body.get("user") or {}).get("id") or "")
-        actions = body.get("actions") or [{}]
-        action_id = str(actions[0].get("action_id") or "")
-        container = body.get("container") or {}
-        channel = str((body.get("channel") or {}).get("id") or container.get("channel_id") or "")
-        message_ts = str(container.get("message_ts") or (body.get("message") or {}).get("ts") or "")
+        interaction = Interaction.parse(body)
+        user, action_id, channel = interaction.user, interaction.action_id, interaction.where
+        message_ts = interaction.message_ts
         try:
-            walk_id, walk_number, step = parse_value(str(actions[0].get("value") or ""))
+            walk_id, walk_number, step = parse_value(interaction.action_value)
         except ChecklistError:
             return
         with runtime.store.session() as session:
@@ -127,7 +123,7 @@ class TriageInteractions:
             return
         _log.info("walk %s: %s on %s -> %s", walk_id, action_id, step, transition.effect)
         if transition.effect == "open_ticket":
-            self._open_ticket(row, transition.state, previous, user=user, trigger_id=str(body.get("trigger_id") or ""))
+            self._open_ticket(row, transition.state, previous, user=user, trigger_id=interaction.trigger_id)
 
     def _open_ticket(
         self,
