@@ -86,7 +86,6 @@ NOT_YET_SPLIT = {
     "emulator/workspace.py": 793,
     "emulator/driver.py": 700,
     "keys/scanner.py": 631,
-    "triage/words.py": 602,
     "store/outbox.py": 576,
     "triage/diagnose.py": 554,
     "store/gaps.py": 527,
