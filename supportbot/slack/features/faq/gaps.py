@@ -29,6 +29,7 @@ from supportbot.slack.interaction import Interaction
 from supportbot.slack.router import CommandRequest
 from supportbot.slack.runtime import Runtime
 from supportbot.store import gaps as gap_store
+from supportbot.store.gap_tables import AmbiguousGap
 from supportbot.text.chat import for_output
 from supportbot.text.lang import Language
 from supportbot.text.periods import parse_period
@@ -181,7 +182,7 @@ class _Gaps:
         with self.runtime.store.session() as session:
             try:
                 gap = gap_store.find_gap(session, ref)
-            except gap_store.AmbiguousGap as error:
+            except AmbiguousGap as error:
                 return self._problem(language, "ambiguous", ref, choices=list(error.keys))
             if gap is None:
                 return self._problem(language, "no_gap", ref)

@@ -21,6 +21,7 @@ from supportbot.slack.runtime import Runtime
 from supportbot.slack.worker import Done, received_at
 from supportbot.store import gaps as gap_store
 from supportbot.store import outbox
+from supportbot.store.gap_tables import Recorded
 from supportbot.store.outbox import ClaimedAction
 from supportbot.text import chat as chat_text
 from supportbot.text.chat import Scrub
@@ -76,9 +77,7 @@ class FaqServices:
 
         return Done(apply=record)
 
-    def record_signal(
-        self, session: Session, signal: GapSignal, *, source_ref: str | None = None
-    ) -> gap_store.Recorded | None:
+    def record_signal(self, session: Session, signal: GapSignal, *, source_ref: str | None = None) -> Recorded | None:
         """Store a gap signal in ``session``'s transaction; announce a reopened gap to the leads."""
         # Emitters pass scrubbed text; scrubbing again costs little and covers a careless emitter.
         clean = replace(signal, text=self.storable(signal.text))
@@ -87,7 +86,7 @@ class FaqServices:
             self._announce_reopened(session, recorded, clean)
         return recorded
 
-    def _announce_reopened(self, session: Session, recorded: gap_store.Recorded, signal: GapSignal) -> None:
+    def _announce_reopened(self, session: Session, recorded: Recorded, signal: GapSignal) -> None:
         channel = self.runtime.settings.leads_channel
         gap = gap_store.gap_by_key(session, recorded.gap_key)
         if channel is None or gap is None or gap.answered_at is None:
