@@ -22,7 +22,7 @@ from supportbot.tickets.fields import FieldError, looks_secret
 from supportbot.tickets.when import TimeFieldError, parse_when
 
 OPEN_TICKET_MODAL = "tickets.open_modal"
-"""Hook request name: ``runtime.hooks.request(OPEN_TICKET_MODAL, TicketModalRequest(...))``."""
+"""Name of the hook request ``supportbot.slack.hooks.OPEN_TICKET_FORM`` (payload: a TicketModalRequest)."""
 
 
 @dataclass(frozen=True)

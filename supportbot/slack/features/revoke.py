@@ -27,7 +27,8 @@ from supportbot.revoke import LeakToRevoke, RevocableKey, Revoker, RevokeRequest
 from supportbot.revoke.oneapi import OneApiRevoker
 from supportbot.revoke.webhook import WebhookRevoker
 from supportbot.slack.errors import SlackError, SlackUnavailable
-from supportbot.slack.features.leaks.shared import REVOCABLE_HOOK, UPDATE_CARD, tell_privately
+from supportbot.slack.features.leaks.shared import UPDATE_CARD, tell_privately
+from supportbot.slack.hooks import LEAK_REVOCABLE
 from supportbot.slack.interaction import Interaction
 from supportbot.slack.runtime import Runtime
 from supportbot.slack.worker import Done, Failed, FollowUp, Outcome
@@ -55,7 +56,7 @@ def register(app: App, runtime: Runtime) -> None:
 
 def register_actions(runtime: Runtime) -> RevokeFeature:
     feature = RevokeFeature(runtime, build_revokers(runtime.settings))
-    runtime.hooks.on(REVOCABLE_HOOK, feature.on_leak)
+    runtime.hooks.on(LEAK_REVOCABLE, feature.on_leak)
     runtime.worker.register(REVOKE, feature.do_revoke)
     runtime.worker.register(NOTIFY, feature.do_notify)
     return feature

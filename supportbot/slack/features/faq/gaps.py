@@ -1,6 +1,6 @@
 """FAQ gaps in Slack: signals from other features, the "Log as FAQ gap" shortcut, ``/support gaps``.
 
-* Other features announce gap signals with ``runtime.hooks.emit("gap_signal", session, GapSignal(…))``
+* Other features announce gap signals with ``runtime.hooks.emit(GAP_SIGNAL, session, GapSignal(…))``
   (a 401 checklist that ended unresolved, a ticket filed, a key pasted again); they are stored in the
   emitter's transaction, so a signal exists exactly when what caused it was committed.
 * Agents log any message as a gap with the message shortcut ``gap_log``; the confirmation is private.
@@ -25,6 +25,7 @@ from sqlmodel import Session
 from supportbot.gaps.grouping import REOPEN_AFTER, GapSignal, GapSummary, Window
 from supportbot.render.templates import Mrkdwn, RenderedMessage
 from supportbot.slack.features.faq.services import FaqServices, enqueue_ephemeral
+from supportbot.slack.hooks import GAP_SIGNAL
 from supportbot.slack.interaction import Interaction
 from supportbot.slack.router import CommandRequest
 from supportbot.slack.runtime import Runtime
@@ -46,7 +47,7 @@ _CHANNEL_ID = regex.compile(r"^[CG][A-Z0-9]{2,}$")
 
 def install(app: App, runtime: Runtime, faq: FaqServices) -> None:
     feature = _Gaps(runtime, faq)
-    runtime.hooks.on("gap_signal", feature.on_gap_signal)
+    runtime.hooks.on(GAP_SIGNAL, feature.on_gap_signal)
     app.shortcut("gap_log")(feature.on_gap_log)
     runtime.commands.add("gaps", feature.command, role="lead")
 
@@ -58,7 +59,8 @@ class _Gaps:
 
     # -- signals from other features ----------------------------------------------------------------
 
-    def on_gap_signal(self, session: Session, payload: Any) -> None:
+    def on_gap_signal(self, session: Session, payload: GapSignal) -> None:
+        # Typed for our callers; a plain-named emit (a test, a plug-in) may still hand over something else.
         if not isinstance(payload, GapSignal):
             _log.error("gap_signal hook got a %s, not a GapSignal; ignored", type(payload).__name__)
             return

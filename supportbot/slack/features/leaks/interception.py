@@ -23,7 +23,6 @@ from supportbot.slack.features.leaks.shared import (
     DELETE,
     DELETE_BUDGET,
     REPOST,
-    REVOCABLE_HOOK,
     SCAN_FILE,
     WARN,
     FileLeak,
@@ -32,6 +31,7 @@ from supportbot.slack.features.leaks.shared import (
     incident_group,
     repeat_summary,
 )
+from supportbot.slack.hooks import GAP_SIGNAL, LEAK_REVOCABLE
 from supportbot.slack.runtime import Runtime
 from supportbot.store import leaks as leak_store
 from supportbot.store import outbox
@@ -193,7 +193,7 @@ class Interceptor:
             outbox.enqueue(session, ALERT, {**warn, "reason": decision.reason}, now=now, group_key=group)
         if revocable:
             runtime.hooks.emit(
-                REVOCABLE_HOOK,
+                LEAK_REVOCABLE,
                 session,
                 LeakToRevoke(
                     incident=incident_id,
@@ -208,7 +208,7 @@ class Interceptor:
             )
         if repeat_author:
             runtime.hooks.emit(
-                "gap_signal",
+                GAP_SIGNAL,
                 session,
                 GapSignal(
                     kind="repeat_leak",

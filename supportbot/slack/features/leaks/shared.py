@@ -25,8 +25,6 @@ RECHECK = "leak.recheck"
 SCAN_FILE = "leak.scan_file"
 UPDATE_CARD = "leak.update_card"
 HANDLED_ACTION = "leak_handled"
-# Announced (in the incident's transaction) when a leak holds API keys that may be disabled at their source.
-REVOCABLE_HOOK = "leak_revocable"
 SECTION_LIMIT = 2900
 MAX_RECHECKS = 2
 # A leaked key stays visible until its deletion works: keep trying through Slack outages for hours.

@@ -26,15 +26,15 @@ from supportbot.slack.features.tickets.shared import (
     UPDATE_CARD,
 )
 from supportbot.slack.features.tickets.views import TicketViews
+from supportbot.slack.hooks import OPEN_TICKET_FORM
 from supportbot.slack.runtime import Runtime
-from supportbot.tickets.model import OPEN_TICKET_MODAL
 from supportbot.tickets.when import warm_up
 
 
 def register(app: App, runtime: Runtime) -> None:
     desk = TicketDesk(runtime)
     views = TicketViews(runtime, desk)
-    runtime.hooks.answer(OPEN_TICKET_MODAL, views.on_open_request)
+    runtime.hooks.answer(OPEN_TICKET_FORM, views.on_open_request)
     app.view(MODAL)(views.on_submit)
     app.shortcut(SHORTCUT)(views.on_shortcut)
     app.action(ASSIGN_ACTION)(views.on_assign_click)

@@ -23,6 +23,7 @@ from supportbot.slack.features.tickets.shared import (
     ticket_view,
     utc,
 )
+from supportbot.slack.hooks import GAP_SIGNAL
 from supportbot.slack.runtime import Runtime
 from supportbot.store import outbox
 from supportbot.store import tickets as ticket_store
@@ -135,7 +136,7 @@ class TicketDesk:
                 text=self.result_text("filed", filing.filed_by, ticket=ticket.id),
             )
         runtime.hooks.emit(
-            "gap_signal",
+            GAP_SIGNAL,
             session,
             GapSignal(
                 kind="ticket",

@@ -15,11 +15,12 @@ from supportbot.slack.features.triage.shared import (
     walk_group,
 )
 from supportbot.slack.features.triage.walks import Walks
+from supportbot.slack.hooks import OPEN_TICKET_FORM
 from supportbot.slack.interaction import Interaction
 from supportbot.slack.runtime import Runtime
 from supportbot.store import outbox
 from supportbot.store import triage as walk_store
-from supportbot.tickets.model import OPEN_TICKET_MODAL, TicketDraft, TicketModalRequest
+from supportbot.tickets.model import TicketDraft, TicketModalRequest
 from supportbot.triage import checklist as machine
 from supportbot.triage.checklist import ChecklistError, ChecklistState, Transition
 from supportbot.triage.walk import (
@@ -149,7 +150,7 @@ class TriageInteractions:
             source="triage",
         )
         answered = runtime.hooks.request(
-            OPEN_TICKET_MODAL, TicketModalRequest(trigger_id=trigger_id, user_id=user, draft=draft)
+            OPEN_TICKET_FORM, TicketModalRequest(trigger_id=trigger_id, user_id=user, draft=draft)
         )
         now = runtime.clock.now()
         with runtime.transaction() as session:

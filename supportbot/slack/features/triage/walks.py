@@ -20,6 +20,7 @@ from supportbot.slack.features.triage.shared import (
     Started,
     walk_group,
 )
+from supportbot.slack.hooks import GAP_SIGNAL
 from supportbot.slack.replies import enqueue_reply
 from supportbot.slack.router import EventContext
 from supportbot.slack.runtime import Runtime
@@ -195,7 +196,7 @@ class Walks:
         if not walk_store.claim_gap_signal(session, row.id):
             return
         self.runtime.hooks.emit(
-            "gap_signal",
+            GAP_SIGNAL,
             session,
             GapSignal(
                 kind="checklist_unresolved",
