@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+# The one table of Slack's Block Kit limits: the bot checks against it before sending, and the emulator
+# (supportbot/emulator/blockkit.py) rejects what breaks it, the way Slack does.
 MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100
+HOME_BLOCKS = 100
 MESSAGE_TEXT = 40_000
 SECTION_TEXT = 3_000
 FIELD_TEXT = 2_000
@@ -25,6 +28,14 @@ INPUT_LABEL = 2_000
 PLACEHOLDER = 150
 INITIAL_VALUE = 3_000
 OPTION_TEXT = 75
+OPTION_VALUE = 150
+OPTIONS = 100
+BUTTON_URL = 3_000
+INPUT_HINT = 2_000
+IMAGE_ALT = 2_000
+MARKDOWN_TEXT = 12_000
+CALLBACK_ID = 255
+EXTERNAL_ID = 255
 
 
 class BlockKitError(ValueError):
