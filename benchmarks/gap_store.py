@@ -17,8 +17,8 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from benchmarks.timing import report, timed
-from supportbot.gaps import GapMatcher, GapSignal, Window
-from supportbot.knowledge import KnowledgeBase
+from supportbot.gaps.grouping import GapMatcher, GapSignal, Window
+from supportbot.knowledge.base import KnowledgeBase
 from supportbot.store import gaps as gap_store
 from supportbot.store import migrate
 from supportbot.store.db import Store

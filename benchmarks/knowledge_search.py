@@ -18,8 +18,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from supportbot.gaps import GapCandidate, GapMatcher, GapSignal
-from supportbot.knowledge import KnowledgeBase
+from supportbot.gaps.grouping import GapCandidate, GapMatcher, GapSignal
+from supportbot.knowledge.base import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parents[1]
 

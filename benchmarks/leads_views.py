@@ -19,11 +19,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from benchmarks.timing import report, timed
-from supportbot.dashboard import Overview
-from supportbot.gaps import GapMatcher, GapSignal, Window
-from supportbot.knowledge import KnowledgeBase
-from supportbot.render import Renderer
-from supportbot.report_html import render_report
+from supportbot.formats.report_html import render_report
+from supportbot.gaps.dashboard import Overview
+from supportbot.gaps.grouping import GapMatcher, GapSignal, Window
+from supportbot.knowledge.base import KnowledgeBase
+from supportbot.render.templates import Renderer
 from supportbot.store import dashboard, migrate
 from supportbot.store import gaps as gap_store
 from supportbot.store import leaks as leak_store

@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from supportbot.keys import Scanner
-from supportbot.ticket_prefill import prefill_from_text
-from supportbot.ticket_time import parse_when, warm_up
+from supportbot.tickets.prefill import prefill_from_text
+from supportbot.tickets.when import parse_when, warm_up
 
 SIZE = 40_000
 rng = random.Random(11)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from opencc_purepy import OpenCC
 
-from supportbot.knowledge import KnowledgeBase
-from supportbot.lang import detect_language
+from supportbot.knowledge.base import KnowledgeBase
+from supportbot.text.lang import detect_language
 
 ROOT = Path(__file__).resolve().parents[1]
 

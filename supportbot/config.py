@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import regex
 
 from supportbot.revoke.urls import webhook_url_problem
+from supportbot.text.lang import Language
 
 DEFAULT_DATABASE_URL = "sqlite:///supportbot.db"
 # prometheus_client reads its multiprocess folder from this variable, in every process.
@@ -30,8 +31,6 @@ _TRUE = {"1", "true", "yes", "on"}
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _FALSE = {"0", "false", "no", "off", ""}
-
-Language = Literal["en", "zh"]
 
 
 class ConfigError(ValueError):

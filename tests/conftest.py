@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from supportbot.logsafe import install_redaction
+from supportbot.infra.logsafe import install_redaction
 from supportbot.store import migrate
 from supportbot.store.db import Store
 from tests.fakes import FakeClock

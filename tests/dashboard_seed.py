@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from supportbot.gaps import GapSignal, default_matcher
+from supportbot.gaps.grouping import GapSignal, default_matcher
+from supportbot.gaps.weekly import week_start
 from supportbot.store import gaps as gap_store
 from supportbot.store import leaks as leak_store
 from supportbot.store import tickets as ticket_store
@@ -18,7 +19,6 @@ from supportbot.store import triage as walk_store
 from supportbot.store.db import Store
 from supportbot.triage import checklist
 from supportbot.triage.checks import CheckId
-from supportbot.weekly import week_start
 
 INVOICE = ["can I get an invoice for my top-up?", "怎么开发票", "how do I get a VAT invoice"]
 HOSTILE_QUESTION = "<script>alert(1)</script> & <b>bold</b> do you support claude models?"

@@ -16,7 +16,7 @@ def command(as_json: bool) -> None:
 
     One line per check, then a summary. Exit status 0 when nothing failed, 1 otherwise.
     """
-    from supportbot.logsafe import configure_logging
+    from supportbot.infra.logsafe import configure_logging
     from supportbot.slack.preflight import run_checks
 
     configure_logging("ERROR")

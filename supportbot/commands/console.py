@@ -51,7 +51,7 @@ def command(script: Path | None, database: str, fresh: bool, no_admin_token: boo
     from supportbot.emulator import Emulator, SlackDriver
     from supportbot.emulator.console import Console, repl, run_script
     from supportbot.emulator.fakekeys import expand
-    from supportbot.logsafe import configure_logging
+    from supportbot.infra.logsafe import configure_logging
     from supportbot.slack.app import AppStartError
     from supportbot.slack.bot import create_bot
     from supportbot.store.db import StoreError

@@ -18,7 +18,7 @@ _EXAMPLE_CHARS = 70
 
 
 def _period(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, timedelta]:
-    from supportbot.periods import parse_period
+    from supportbot.text.periods import parse_period
 
     try:
         return value.strip().lower(), parse_period(value)
@@ -56,10 +56,11 @@ def command(period: tuple[str, timedelta], fmt: str, state: str, limit: int, exa
     Example texts were scrubbed before they were stored and are scrubbed again here.
     Reads DATABASE_URL.
     """
-    from supportbot.chat_text import for_output, key_scrubber
-    from supportbot.clock import SystemClock
-    from supportbot.gaps import Window
+    from supportbot.gaps.grouping import Window
+    from supportbot.infra.clock import SystemClock
     from supportbot.store import gaps as gap_store
+    from supportbot.text.chat import for_output
+    from supportbot.text.scrub import key_scrubber
 
     settings = load_settings()
     label, length = period

@@ -43,8 +43,8 @@ def command(since: str, output_format: str, limit: int) -> None:
     """
     from datetime import UTC, datetime
 
-    from supportbot.periods import parse_period
     from supportbot.store import leaks as leak_store
+    from supportbot.text.periods import parse_period
 
     try:
         period = parse_period(since)

@@ -8,7 +8,7 @@ import click
 import yaml
 
 from supportbot.commands._common import load_settings
-from supportbot.manifest import build_manifest
+from supportbot.slack.manifest import build_manifest
 
 
 @click.command("manifest")

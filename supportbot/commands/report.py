@@ -42,10 +42,11 @@ def command(html_path: Path, weeks: int, gap_count: int) -> None:
     Example texts were scrubbed before they were stored and are scrubbed again here.
     Reads DATABASE_URL.
     """
-    from supportbot.chat_text import for_output, key_scrubber
-    from supportbot.clock import SystemClock
-    from supportbot.report_html import render_report
+    from supportbot.formats.report_html import render_report
+    from supportbot.infra.clock import SystemClock
     from supportbot.store import dashboard
+    from supportbot.text.chat import for_output
+    from supportbot.text.scrub import key_scrubber
 
     settings = load_settings()
     folder = html_path.expanduser().resolve().parent

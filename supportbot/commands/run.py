@@ -13,7 +13,7 @@ import click
 
 from supportbot.commands._common import EXIT_CONFIG, load_settings
 from supportbot.config import Settings
-from supportbot.logsafe import announce, configure_logging
+from supportbot.infra.logsafe import announce, configure_logging
 
 _log = logging.getLogger("supportbot.run")
 

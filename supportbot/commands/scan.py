@@ -17,8 +17,8 @@ from typing import Any, TextIO
 import click
 
 from supportbot.commands._common import EXIT_CONFIG, load_settings
+from supportbot.formats.slack_export import ExportMessage, ExportProblem, is_slack_export, read_export
 from supportbot.keys import Finding, RulesError, Scanner, load_rules
-from supportbot.slack_export import ExportMessage, ExportProblem, is_slack_export, read_export
 
 EXIT_CLEAN = 0
 EXIT_FOUND = 1

@@ -32,15 +32,15 @@ def command(channels: tuple[str, ...], since: str, dry_run: bool) -> None:
     """
     from datetime import UTC, datetime
 
-    from supportbot.logsafe import configure_logging
-    from supportbot.periods import parse_period
+    from supportbot.infra.logsafe import configure_logging
     from supportbot.slack.app import AppStartError, identify
     from supportbot.slack.bot import prepare_store
     from supportbot.slack.errors import SlackError
-    from supportbot.slack.leaks import register_actions
+    from supportbot.slack.features.leaks import register_actions
+    from supportbot.slack.features.leaks.sweep import sweep_channel
     from supportbot.slack.runtime import Runtime
-    from supportbot.slack.sweep import sweep_channel
     from supportbot.store.db import StoreError
+    from supportbot.text.periods import parse_period
 
     settings = load_settings()
     configure_logging("WARNING")
@@ -109,7 +109,7 @@ def _waiting(seconds: float) -> None:
 
 
 def _print_report(report: object, dry_run: bool) -> None:
-    from supportbot.slack.sweep import SweepReport
+    from supportbot.slack.features.leaks.sweep import SweepReport
 
     assert isinstance(report, SweepReport)
     click.echo(

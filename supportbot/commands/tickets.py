@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import io
-import json
-import secrets
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import click
 
-from supportbot.commands._common import EXIT_CONFIG, load_settings, write_csv
-from supportbot.scrub import scrub
+from supportbot.commands._common import load_settings, open_store, write_rows
+from supportbot.text.scrub import Scrub
 
 COLUMNS = (
     "id",
@@ -70,48 +65,32 @@ def command(state: str, output_format: str) -> None:
     workflow (state, people as Slack user ids, times, the Slack thread). Error text and close
     reasons are scrubbed once more on the way out, so no key is ever printed.
     """
-    from supportbot.keys import Scanner, load_rules
-    from supportbot.store import migrate
     from supportbot.store import tickets as ticket_store
-    from supportbot.store.db import Store, StoreError
+    from supportbot.text.scrub import key_scrubber
 
     settings = load_settings()
-    database = settings.database_url.removeprefix("sqlite:///") if settings.is_sqlite else None
-    if database is not None and database != ":memory:" and not Path(database).expanduser().is_file():
-        click.echo(f"supportbot tickets: no database at {database} (has the bot run here? set DATABASE_URL)", err=True)
-        sys.exit(EXIT_CONFIG)
+    store = open_store(settings)
     try:
-        store = Store(settings.database_url)
-        if not migrate.is_current(store):
-            raise StoreError(f"{store.display_url} is not at the current schema; run 'supportbot db upgrade' first")
         with store.session() as session:
             rows = ticket_store.listing(session, state=state, limit=1_000_000)  # type: ignore[arg-type]
+    finally:
         store.close()
-    except StoreError as error:
-        click.echo(f"supportbot tickets: {error}", err=True)
-        sys.exit(EXIT_CONFIG)
-    extra = [settings.rules_file] if settings.rules_file is not None else []
-    # Only masking is needed here: a throwaway fingerprint secret, no fingerprint is printed.
-    scanner = Scanner(load_rules(*extra), fingerprint_secret=secrets.token_hex(16))
-    records = [_record(row, scanner) for row in rows]
-    if output_format == "json":
-        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
-    elif output_format == "csv":
-        buffer = io.StringIO()
-        write_csv(buffer, records, list(COLUMNS))
-        click.echo(buffer.getvalue(), nl=False)
-    else:
+    scrub = key_scrubber(settings)
+    records = [_record(row, scrub) for row in rows]
+    if output_format == "table":
         click.echo(_table(records, state))
+    else:
+        write_rows(records, list(COLUMNS), output_format)
 
 
-def _record(row: Any, scanner: Any) -> dict[str, Any]:
+def _record(row: Any, scrub: Scrub) -> dict[str, Any]:
     record: dict[str, Any] = {}
     for name in COLUMNS:
         value = getattr(row, name)
         if isinstance(value, datetime):
             value = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         elif name in {"error_text", "close_reason"} and value:
-            value = scrub(value, scanner)
+            value = scrub(value)
         record[name] = value
     return record
 

@@ -11,34 +11,39 @@ import secrets
 from typing import Any, Final, Literal
 
 from supportbot.emulator.model import JSONDict
+from supportbot.render.blockkit import (
+    ACTION_ID,
+    ACTIONS_ELEMENTS,
+    BLOCK_ID,
+    BUTTON_TEXT,
+    BUTTON_URL,
+    BUTTON_VALUE,
+    CALLBACK_ID,
+    CONTEXT_ELEMENTS,
+    EXTERNAL_ID,
+    FIELD_TEXT,
+    FIELDS,
+    HEADER_TEXT,
+    HOME_BLOCKS,
+    IMAGE_ALT,
+    INPUT_HINT,
+    INPUT_LABEL,
+    MARKDOWN_TEXT,
+    MESSAGE_BLOCKS,
+    MODAL_BUTTON,
+    MODAL_TITLE,
+    OPTION_TEXT,
+    OPTION_VALUE,
+    OPTIONS,
+    PLACEHOLDER,
+    PRIVATE_METADATA,
+    SECTION_TEXT,
+    VIEW_BLOCKS,
+)
 
 Surface = Literal["message", "modal", "home"]
 
-MAX_BLOCKS: Final = {"message": 50, "modal": 100, "home": 100}
-SECTION_TEXT: Final = 3000
-SECTION_FIELDS: Final = 10
-FIELD_TEXT: Final = 2000
-HEADER_TEXT: Final = 150
-BLOCK_ID: Final = 255
-ACTION_ID: Final = 255
-BUTTON_TEXT: Final = 75
-BUTTON_VALUE: Final = 2000
-BUTTON_URL: Final = 3000
-ACTIONS_ELEMENTS: Final = 25
-CONTEXT_ELEMENTS: Final = 10
-INPUT_LABEL: Final = 2000
-INPUT_HINT: Final = 2000
-PLACEHOLDER: Final = 150
-OPTIONS: Final = 100
-OPTION_TEXT: Final = 75
-OPTION_VALUE: Final = 150
-IMAGE_ALT: Final = 2000
-MARKDOWN_TEXT: Final = 12000
-MODAL_TITLE: Final = 24
-MODAL_BUTTON: Final = 24
-PRIVATE_METADATA: Final = 3000
-CALLBACK_ID: Final = 255
-EXTERNAL_ID: Final = 255
+MAX_BLOCKS: Final = {"message": MESSAGE_BLOCKS, "modal": VIEW_BLOCKS, "home": HOME_BLOCKS}
 
 _KNOWN_BLOCKS: Final = frozenset(
     {
@@ -139,8 +144,8 @@ def _block(check: _Checker, block: Any, pointer: str, seen_ids: set[str]) -> Non
             if not isinstance(fields, list):
                 check.add("must be an array", f"{pointer}/fields")
             else:
-                if len(fields) > SECTION_FIELDS:
-                    check.add(f"must provide no more than {SECTION_FIELDS} items", f"{pointer}/fields")
+                if len(fields) > FIELDS:
+                    check.add(f"must provide no more than {FIELDS} items", f"{pointer}/fields")
                 for i, item in enumerate(fields):
                     check.text_object(item, FIELD_TEXT, f"{pointer}/fields/{i}")
         if "accessory" in block:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from supportbot.manifest import BOT_SCOPES, USER_SCOPES
+from supportbot.slack.manifest import BOT_SCOPES, USER_SCOPES
 
 HOME_TEAM: Final = "T0HOME001"
 EXTERNAL_TEAM: Final = "T0EXTRN01"

@@ -9,7 +9,8 @@ Build one :class:`Scanner` per process and share it::
 
 from supportbot.keys.masking import mask_text
 from supportbot.keys.rules import Provider, Rule, RulesError, default_rules, load_rules, parse_rules, provider_info
-from supportbot.keys.scanner import SUSPECT, Finding, Scanner, ScanResult, find_keys
+from supportbot.keys.scanner import SUSPECT, Scanner, find_keys
+from supportbot.keys.spans import Finding, ScanResult
 
 __all__ = [
     "SUSPECT",

@@ -20,12 +20,9 @@ shared by all threads.
 
 from __future__ import annotations
 
-import importlib
 import secrets
-from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING
 
 import ahocorasick_rs
 import regex
@@ -33,9 +30,22 @@ import regex
 from supportbot.keys.masking import fingerprint as _fingerprint
 from supportbot.keys.masking import fingerprintable, mask_key, mask_text, secret_bytes
 from supportbot.keys.normalise import INVISIBLE, View, clean_view, joined_view
-from supportbot.keys.rules import DEFAULT_RULES_NAME, Rule, check_unique, default_rules, load_rules
+from supportbot.keys.rules import Rule, check_unique, default_rules, load_rules
 from supportbot.keys.scrub import remove_header_values
 from supportbot.keys.shape import plausible_context_value, random_enough
+from supportbot.keys.spans import (
+    SUSPECT_TIER,
+    Candidate,
+    Finding,
+    ScanResult,
+    as_text,
+    data_uri_spans,
+    inside,
+    max_width,
+    merge_spans,
+    resolve,
+    trim_context_value,
+)
 
 if TYPE_CHECKING:
     from supportbot.config import Settings
@@ -55,65 +65,24 @@ WINDOW_OVERLAP = 13_000
 
 _INVISIBLE_SET = frozenset(INVISIBLE)
 _SURROGATE = regex.compile("[\ud800-\udfff]")
-_DATA_URI_HEAD = regex.compile(r"data:[A-Za-z0-9.+/-]{1,100};base64,")
-# No whitespace: a payload that ran on through spaces and line breaks swallowed the next message's key.
-_BASE64_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
-_MIN_DATA_URI_PAYLOAD = 64
 _RULES_CACHE_SIZE = 4096
 # A DFA costs a few milliseconds more to build and scans a fifth faster than the default NFA (measured).
 _DFA = ahocorasick_rs.Implementation.DFA
 _MIN_POSITION_WORD = 3
 # Texts longer than this are matched rule by rule only around each rule's keywords.
 REGION_MIN = 8_192
-# Rules that can match more than this are matched over the whole text.
-_MAX_REGION_WIDTH = 20_000
-_PACKAGED = f"supportbot/keys/{DEFAULT_RULES_NAME}"
 _WHITESPACE = regex.compile(r"\s+")
 # Prefixes that can open a key cut by a line break: key characters, perhaps ending in a dot ("AQ.").
 _JOINABLE = regex.compile(r"^[A-Za-z0-9_-]++\.?$")
 # Two-character keywords ("sk", "e.") are no key prefix worth bridging a line break for.
 _MIN_JOIN_WORD = 3
-_ITALIC_OPENER = regex.compile(r"(?:^|(?<=\s))_")
 # What a key could be when no rule can say: a long run of key characters holding a letter and a digit.
 _OPAQUE = regex.compile(r"(?<![A-Za-z0-9_+/=.-])[A-Za-z0-9_+/=.-]{16,}+")
 _HAS_DIGIT = regex.compile(r"[0-9]")
 _HAS_LETTER = regex.compile(r"[A-Za-z]")
 _SUSPECT_RULE = Rule(id=SUSPECT, regex=_OPAQUE.pattern, keywords=(), provider="unknown", boundaries=False)
-_SUSPECT_TIER = 2
 # The suspect pass is one simple linear pattern; it gets its own budget, as the rules' may be what ran out.
 _SUSPECT_TIMEOUT_SECONDS = 1.0
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One key in a text. Holds no part of the key beyond what ``masked`` shows."""
-
-    start: int
-    end: int
-    rule: str
-    provider: str
-    masked: str
-    key_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class ScanResult:
-    """What :meth:`Scanner.scan` found, and which rules could not check all of the text."""
-
-    findings: list[Finding]
-    #: Rule ids (or ``"scanner"``) that errored or timed out; the text they could not vouch for is
-    #: covered by ``suspect`` findings instead.
-    degraded: tuple[str, ...] = ()
-
-
-class _Candidate(NamedTuple):
-    start: int
-    end: int
-    tier: int
-    order: int
-    rule: Rule
-    key: str
-    prefix: str
 
 
 class Scanner:
@@ -159,7 +128,7 @@ class Scanner:
             tuple(index for index in self._by_keyword.get(pattern, ()) if index not in self._short_rules)
             for pattern in positioned
         ]
-        self._widths = tuple(_max_width(rule) for rule in chosen)
+        self._widths = tuple(max_width(rule) for rule in chosen)
         # Rules matched over the whole of a long text: no bounded width, or keywords too short to place.
         self._anywhere = frozenset(self._short_rules) | {i for i, width in enumerate(self._widths) if width is None}
         self._rules_cache: dict[frozenset[str], list[Rule]] = {}
@@ -215,13 +184,13 @@ class Scanner:
 
     def mask(self, text: str, findings: Sequence[Finding] | None = None) -> str:
         """``text`` with every key replaced by its masked form."""
-        text = _as_text(text)
+        text = as_text(text)
         return mask_text(text, self.find(text) if findings is None else findings)
 
     def scrub(self, text: str) -> str:
         """For anything stored or shown: keys masked and credential header values removed."""
         try:
-            text = _as_text(text)
+            text = as_text(text)
             return remove_header_values(self.mask(text), timeout=self._timeout)
         except Exception:
             return WITHHELD
@@ -240,11 +209,11 @@ class Scanner:
             return set(self._automaton.find_matches_as_strings(cleaned, overlapping=True))
 
     def _scan(self, text: object, *, first_only: bool) -> ScanResult:
-        plain = _as_text(text)
+        plain = as_text(text)
         degraded: list[str] = []
         try:
             candidates = self._windows(plain, degraded, first_only=first_only)
-            findings = [self._finding(item) for item in _resolve(candidates)]
+            findings = [self._finding(item) for item in resolve(candidates)]
         except Exception:
             degraded.append(SCANNER_FAILED)
             findings = [self._finding(item) for item in self._suspects(View(plain), 0)]
@@ -259,10 +228,10 @@ class Scanner:
                     continue
         return ScanResult(findings, unique)
 
-    def _windows(self, text: str, degraded: list[str], *, first_only: bool) -> list[_Candidate]:
+    def _windows(self, text: str, degraded: list[str], *, first_only: bool) -> list[Candidate]:
         if len(text) <= MAX_WINDOW:
             return self._candidates(text, degraded, first_only=first_only)
-        found: list[_Candidate] = []
+        found: list[Candidate] = []
         start = 0
         while start < len(text):
             piece = self._candidates(text[start : start + MAX_WINDOW], degraded, first_only=first_only)
@@ -274,7 +243,7 @@ class Scanner:
             start += MAX_WINDOW - WINDOW_OVERLAP
         return found
 
-    def _candidates(self, text: str, degraded: list[str], *, first_only: bool) -> list[_Candidate]:
+    def _candidates(self, text: str, degraded: list[str], *, first_only: bool) -> list[Candidate]:
         if not text:
             return []
         lowered = text.lower()
@@ -302,7 +271,7 @@ class Scanner:
         regions = None
         if positions is not None and len(lowered) == len(view.text):  # else a position could be off
             regions = self._keyword_regions(positions, len(view.text))
-        excluded = _data_uri_spans(text) if "base64," in text else []
+        excluded = data_uri_spans(text) if "base64," in text else []
         found = self._match(view, rules, excluded, degraded, regions, first_only=first_only)
         if found and first_only:
             return found
@@ -341,13 +310,13 @@ class Scanner:
         for index, points in starts.items():
             width = self._widths[index]
             if width is not None:
-                regions[index] = _merge([(point - width, point + width + 1) for point in points], length)
+                regions[index] = merge_spans([(point - width, point + width + 1) for point in points], length)
         return regions
 
     def _seam_regions(self, joined: View) -> dict[int, list[tuple[int, int]]]:
         seams = joined.seams()
         return {
-            index: _merge([(point - width - 1, point + width + 1) for point in seams], len(joined.text))
+            index: merge_spans([(point - width - 1, point + width + 1) for point in seams], len(joined.text))
             for index, width in enumerate(self._widths)
             if width is not None
         }
@@ -398,10 +367,10 @@ class Scanner:
         regions: dict[int, list[tuple[int, int]]] | None,
         *,
         first_only: bool,
-    ) -> list[_Candidate]:
+    ) -> list[Candidate]:
         text = view.text
         whole = [(0, len(text))]
-        found: list[_Candidate] = []
+        found: list[Candidate] = []
         for rule in rules:
             index = self._order[rule.id]
             spans = whole if regions is None else regions.get(index, whole if index in self._anywhere else [])
@@ -415,7 +384,7 @@ class Scanner:
                             continue  # cut by the region's end; the key's own region holds all of it
                         candidate = self._check(view, rule, match)
                         checked = match.end()
-                        if candidate is None or _inside(candidate, excluded):
+                        if candidate is None or inside(candidate, excluded):
                             continue
                         found.append(candidate)
                         if first_only:
@@ -428,10 +397,10 @@ class Scanner:
                     return found
         return found
 
-    def _suspects(self, view: View, start: int) -> list[_Candidate]:
+    def _suspects(self, view: View, start: int) -> list[Candidate]:
         """Every long opaque token in ``view.text[start:]``, as ``suspect`` candidates."""
         text = view.text
-        found: list[_Candidate] = []
+        found: list[Candidate] = []
         try:
             for match in _OPAQUE.finditer(text, start, timeout=_SUSPECT_TIMEOUT_SECONDS):
                 token = match.group().rstrip(".")
@@ -443,12 +412,12 @@ class Scanner:
             return [self._suspect(view, start, len(text))] if start < len(text) else []
         return found
 
-    def _suspect(self, view: View, start: int, end: int) -> _Candidate:
+    def _suspect(self, view: View, start: int, end: int) -> Candidate:
         original_start, original_end = view.to_original(start, end)
         key = _normalise_key(view.text[start:end])
-        return _Candidate(original_start, original_end, _SUSPECT_TIER, 0, _SUSPECT_RULE, key, "")
+        return Candidate(original_start, original_end, SUSPECT_TIER, 0, _SUSPECT_RULE, key, "")
 
-    def _check(self, view: View, rule: Rule, match: regex.Match[str]) -> _Candidate | None:
+    def _check(self, view: View, rule: Rule, match: regex.Match[str]) -> Candidate | None:
         text = view.text
         if rule.has_key_group:
             start, end = match.span("key")
@@ -457,7 +426,7 @@ class Scanner:
         else:
             start, end = match.span()
         if rule.context:
-            end = _trim_context_value(text, start, end)
+            end = trim_context_value(text, start, end)
         elif (
             text[end - 1] == "_"
             and start > 0
@@ -476,7 +445,7 @@ class Scanner:
         elif not random_enough(secret, rule.entropy):
             return None
         original_start, original_end = view.to_original(start, end)
-        return _Candidate(
+        return Candidate(
             original_start,
             original_end,
             1 if rule.context else 0,
@@ -500,7 +469,7 @@ class Scanner:
                 best = key[: len(keyword)]
         return best
 
-    def _finding(self, candidate: _Candidate) -> Finding:
+    def _finding(self, candidate: Candidate) -> Finding:
         lasting = fingerprintable(
             candidate.key[len(candidate.prefix) :], machine_made=candidate.rule.entropy is not None
         )
@@ -514,116 +483,11 @@ class Scanner:
         )
 
 
-def _as_text(text: object) -> str:
-    if isinstance(text, str):
-        return text
-    if isinstance(text, bytes | bytearray):
-        return bytes(text).decode("utf-8", "replace")
-    return ""
-
-
 def _normalise_key(key: str) -> str:
     cleaned = _WHITESPACE.sub("", key)
     if any(char in _INVISIBLE_SET for char in cleaned):
         cleaned = "".join(char for char in cleaned if char not in _INVISIBLE_SET)
     return cleaned
-
-
-def _trim_context_value(text: str, start: int, end: int) -> int:
-    """Drop chat punctuation and Slack markup that the loose value pattern swallowed at the end."""
-    while end > start:
-        last = text[end - 1]
-        if last in ".~":
-            end -= 1  # a full stop, or the closing mark of ~strike~
-        elif last == "_" and _ITALIC_OPENER.search(text, 0, start):
-            end -= 1  # the closing mark of _italic_
-        else:
-            break
-    return end
-
-
-def _data_uri_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of ``data:<type>;base64,<payload>`` (images pasted inline): random, and never a key.
-
-    Plain string operations: a character-class run over kilobytes of base64 is the slowest thing the
-    regex module does here.
-    """
-    spans: list[tuple[int, int]] = []
-    marker = text.find("base64,")
-    while marker >= 0:
-        head = text.rfind("data:", max(0, marker - 110), marker)
-        body = marker + len("base64,")
-        if head >= 0 and _DATA_URI_HEAD.fullmatch(text, head, body):
-            end = body
-            while True:  # in pieces: slicing the whole rest of a long text for each image costs more
-                piece = text[end : end + 8192]
-                run = len(piece) - len(piece.lstrip(_BASE64_CHARS))
-                end += run
-                if run < len(piece) or not piece:
-                    break
-            if end - body >= _MIN_DATA_URI_PAYLOAD:
-                spans.append((head, end))
-            body = max(body, end)
-        marker = text.find("base64,", body)
-    return spans
-
-
-def _merge(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for low, high in sorted(spans):
-        start, end = max(0, low), min(length, high)
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _max_width(rule: Rule) -> int | None:
-    """The longest text ``rule`` can match, if its pattern says and it is one of ours, else None.
-
-    Only packaged rules are matched by region: each of their matches holds one of their keywords,
-    which a deployment's rule file does not promise.
-    """
-    if rule.source != _PACKAGED:
-        return None
-    try:
-        parser: Any = importlib.import_module("re._parser")
-        _, high = parser.parse(rule.pattern.pattern).getwidth()
-    except Exception:
-        return None
-    return int(high) if high <= _MAX_REGION_WIDTH else None
-
-
-def _inside(candidate: _Candidate, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= candidate.start and candidate.end <= end for start, end in spans)
-
-
-def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
-    """Non-overlapping choice: specific rules first (longest, then earliest rule), then context rules,
-    then suspects."""
-    if len(candidates) <= 1:
-        return candidates
-    chosen: list[_Candidate] = []  # sorted by start and, as they never overlap, by end
-    starts: list[int] = []
-    for tier in (0, 1, _SUSPECT_TIER):
-        # Specific formats: the longest match wins. Context rules: the more specific rule (earlier in
-        # the file, e.g. MISTRAL_API_KEY over any *_API_KEY) wins even if the generic value runs longer.
-        ranked = sorted(
-            (item for item in candidates if item.tier == tier),
-            key=lambda item: (
-                (item.start, item.start - item.end, item.order) if tier == 0 else (item.start, item.order, 0)
-            ),
-        )
-        for item in ranked:
-            index = bisect_right(starts, item.start)
-            if index > 0 and chosen[index - 1].end > item.start:
-                continue
-            if index < len(chosen) and chosen[index].start < item.end:
-                continue
-            chosen.insert(index, item)
-            starts.insert(index, item.start)
-    return chosen
 
 
 def find_keys(text: str, scanner: Scanner) -> list[Finding]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -12,24 +12,22 @@ from typing import Any
 from slack_bolt import Ack, App, BoltRequest, BoltResponse
 
 from supportbot.config import Settings
-from supportbot.logsafe import log_context
-from supportbot.messages import Message
-from supportbot.scrub import echo
+from supportbot.infra.logsafe import log_context
 from supportbot.slack.errors import SlackError
 from supportbot.slack.metrics import safe_label
 from supportbot.slack.parse import message_from_event
 from supportbot.slack.router import CommandRequest, EventContext
-from supportbot.slack.runtime import Runtime
+from supportbot.slack.runtime import Feature, Runtime
 from supportbot.slack.signature import SignatureCheck, SignatureMiddleware
 from supportbot.store import events as event_store
 from supportbot.store.db import Store, is_transient_db_error
+from supportbot.text.messages import Message
+from supportbot.text.scrub import echo
 
 _log = logging.getLogger(__name__)
 # A claim older than this belongs to a process that died mid-event; Slack's next retry takes over.
 STALE_CLAIM = timedelta(seconds=60)
 REDELIVER_STATUS = 503
-
-Feature = Callable[[App, Runtime], None]
 
 
 class AppStartError(RuntimeError):
@@ -48,7 +46,7 @@ class Redeliver(TransientFailure):
     """
 
 
-def build_app(settings: Settings, store: Store, *, runtime: Runtime, features: list[Feature] | None = None) -> App:
+def build_app(settings: Settings, store: Store, *, runtime: Runtime, features: Sequence[Feature]) -> App:
     """Build the Bolt app for ``runtime`` (which holds ``settings`` and ``store``).
 
     Calls ``auth.test`` once, so a wrong token or an unreachable Slack is reported at start-up.
@@ -75,9 +73,8 @@ def build_app(settings: Settings, store: Store, *, runtime: Runtime, features: l
     )
     app.event(re.compile(r".*"))(_event_listener(runtime))
     app.command("/support")(_support_listener(runtime))
-    from supportbot.slack.features import FEATURES  # noqa: PLC0415 - features import this module
-
-    for feature in features if features is not None else FEATURES:
+    # Features are handed in (``bot.create_bot`` passes ``slack.features.FEATURES``): the app never imports them.
+    for feature in features:
         feature(app, runtime)
     _register_catch_alls(app)
     app.error(_answer_error)

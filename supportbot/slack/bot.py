@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from slack_bolt import App
 
-from supportbot.clock import Clock
 from supportbot.config import Settings
-from supportbot.logsafe import install_redaction
-from supportbot.slack.app import Feature, build_app
+from supportbot.infra.clock import Clock
+from supportbot.infra.logsafe import install_redaction
+from supportbot.slack.app import build_app
+from supportbot.slack.features import FEATURES
 from supportbot.slack.http import Reply, WsgiApp
-from supportbot.slack.runtime import Runtime
+from supportbot.slack.runtime import Feature, Runtime
 from supportbot.slack.scheduler import DEFAULT_INTERVAL
 from supportbot.store import migrate
 from supportbot.store.db import PoolSettings, Store, StoreError
@@ -82,7 +83,7 @@ def create_bot(
     *,
     store: Store | None = None,
     clock: Clock | None = None,
-    features: list[Feature] | None = None,
+    features: Sequence[Feature] | None = None,
     worker_threads: int | None = None,
     poll_interval: float = 1.0,
     instance: str | None = None,
@@ -103,7 +104,7 @@ def create_bot(
             instance=instance,
             schedule_interval=schedule_interval,
         )
-        app = build_app(settings, store, runtime=runtime, features=features)
+        app = build_app(settings, store, runtime=runtime, features=FEATURES if features is None else features)
     except BaseException:
         # Leave nothing open behind a failed start: the HTTP pool to Slack, the database.
         if runtime is not None:

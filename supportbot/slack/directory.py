@@ -19,9 +19,9 @@ from datetime import UTC, tzinfo
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from supportbot.lang import Language, language_from_locale
 from supportbot.slack.errors import SlackError
 from supportbot.slack.port import SlackPort
+from supportbot.text.lang import Language, language_from_locale
 
 _log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from supportbot.messages import FileRef, Message, TextPart, unescape_slack
+from supportbot.text.messages import FileRef, Message, TextPart, unescape_slack
 
 # Message subtypes that carry something a person wrote; others (joins, topic changes…) are skipped.
 _CONTENT_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message", "bot_message"}

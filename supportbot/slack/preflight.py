@@ -16,9 +16,9 @@ from typing import Any
 
 from supportbot.config import ConfigError, Settings
 from supportbot.keys import Scanner
-from supportbot.knowledge import KnowledgeBase
-from supportbot.manifest import BOT_SCOPES, USER_SCOPES
+from supportbot.knowledge.base import KnowledgeBase
 from supportbot.slack.errors import SlackError
+from supportbot.slack.manifest import BOT_SCOPES, USER_SCOPES
 from supportbot.slack.port import SlackPort
 from supportbot.store import migrate
 from supportbot.store.db import PoolSettings, Store, StoreError

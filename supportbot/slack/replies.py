@@ -2,7 +2,7 @@
 
 When the key interceptor deletes a leaking message, the conversation continues under the masked
 copy it reposts, whose ``ts`` is known only once the repost has happened. The interceptor leaves
-the repost's outbox action in ``context.notes["reply_after"]``; :func:`enqueue_reply` chains a
+the repost's outbox action in ``context.reply_after``; :func:`enqueue_reply` chains a
 reply after it, and :func:`reply_target` picks the repost's thread when it exists, or the
 original thread when the repost did not happen (deletion refused: the original is still there).
 """
@@ -14,12 +14,10 @@ from typing import Any
 
 from sqlmodel import Session
 
-from supportbot.messages import Message
 from supportbot.slack.router import EventContext
 from supportbot.store import outbox
 from supportbot.store.outbox import ClaimedAction
-
-REPLY_AFTER = "reply_after"
+from supportbot.text.messages import Message
 
 
 def enqueue_reply(
@@ -35,8 +33,8 @@ def enqueue_reply(
 ) -> outbox.Enqueued:
     """Enqueue an action that posts into ``message``'s conversation (payload gets channel/thread_ts)."""
     body = {**payload, "channel": message.channel, "thread_ts": message.reply_thread_ts}
-    anchor = context.notes.get(REPLY_AFTER)
-    if isinstance(anchor, int):
+    anchor = context.reply_after
+    if anchor is not None:
         return outbox.enqueue(
             session,
             kind,

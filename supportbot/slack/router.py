@@ -15,16 +15,26 @@ from __future__ import annotations
 import logging
 import shlex
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from supportbot.messages import Message
-from supportbot.render import RenderedMessage
+from supportbot.keys import Finding
+from supportbot.render.templates import RenderedMessage
+from supportbot.text.messages import Message, TextPart
 
 _log = logging.getLogger(__name__)
 
 Role = Literal["anyone", "agent", "lead"]
+
+
+@dataclass(frozen=True)
+class ArrivalScan:
+    """The keys found in a message when it arrived (only in memory, never stored)."""
+
+    message: Message
+    findings: list[Finding]
+    extra: list[tuple[TextPart, list[Finding]]]
 
 
 @dataclass
@@ -32,8 +42,12 @@ class EventContext:
     envelope: Mapping[str, Any]
     event: Mapping[str, Any]
     received_at: datetime
-    # Features leave notes for the handlers after them (e.g. "a key was intercepted here").
-    notes: dict[str, Any] = field(default_factory=dict)
+    # What earlier handlers found out, for the handlers after them (typed: no feature reads a guessed key).
+    arrival_scan: ArrivalScan | None = None  # the leak scan made on arrival: the interceptor does not scan twice
+    leak_incident: int | None = None  # a key was intercepted in this message
+    reply_after: int | None = None  # the outbox action replies chain after (the masked repost)
+    triage_took: bool = False  # the message is a 401 report the checklist took
+    knowledge: Literal["answered", "unanswered"] | None = None  # what the knowledge base made of it
 
     @property
     def event_id(self) -> str | None:

@@ -12,16 +12,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
+from slack_bolt import App
 from sqlmodel import Session
 
-from supportbot.clock import Clock, SystemClock
 from supportbot.config import Settings
+from supportbot.infra.clock import Clock, SystemClock
+from supportbot.infra.logsafe import install_redaction
 from supportbot.keys import Scanner
-from supportbot.knowledge import KnowledgeBase
-from supportbot.lang import Language, detect_language
-from supportbot.logsafe import install_redaction
-from supportbot.render import Renderer
-from supportbot.scrub import Scrubber
+from supportbot.knowledge.base import KnowledgeBase
+from supportbot.render.templates import Renderer
 from supportbot.slack.directory import Directory, Roles
 from supportbot.slack.hooks import Hooks
 from supportbot.slack.metrics import Metrics
@@ -34,6 +33,8 @@ from supportbot.slack.worker import OutboxWorker
 from supportbot.store import outbox_stats, secrets
 from supportbot.store.db import Store
 from supportbot.store.dbclock import DatabaseClock
+from supportbot.text.lang import Language, detect_language
+from supportbot.text.scrub import Scrubber
 
 _log = logging.getLogger(__name__)
 
@@ -175,7 +176,7 @@ class Runtime:
 
     @property
     def scrub(self) -> Scrubber:
-        """The one scrub for customer text that is stored or reposted (see :mod:`supportbot.scrub`)."""
+        """The one scrub for customer text that is stored or reposted (see :mod:`supportbot.text.scrub`)."""
         return Scrubber(self.scanner)
 
     def language_for(self, user_id: str | None, text: str | None = None) -> Language:
@@ -227,3 +228,7 @@ def _scanner_degraded(metrics: Metrics) -> Callable[[str], None]:
         _log.warning("key scanner: rule %s failed on a text; its long tokens were masked as suspect", rule_id)
 
     return observe
+
+
+# A feature plugs in with one function: it subscribes its listeners, outbox actions and commands.
+Feature = Callable[[App, Runtime], None]

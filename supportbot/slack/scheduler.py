@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
-from supportbot.clock import Clock
+from supportbot.infra.clock import Clock
 
 _log = logging.getLogger(__name__)
 

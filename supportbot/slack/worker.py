@@ -25,8 +25,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from supportbot.clock import Clock
-from supportbot.logsafe import log_context
+from supportbot.infra.clock import Clock
+from supportbot.infra.logsafe import log_context
 from supportbot.slack.action_tag import acting_for
 from supportbot.slack.errors import SlackError, SlackRateLimited, SlackTokenRejected
 from supportbot.slack.metrics import Metrics

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from supportbot.dashboard import (
+from supportbot.gaps.dashboard import (
     AgentOverview,
     Checklist,
     Leaker,
@@ -22,13 +22,13 @@ from supportbot.dashboard import (
     WeekFigures,
     gap_lines,
 )
-from supportbot.gaps import Trend, Window
+from supportbot.gaps.grouping import Trend, Window
+from supportbot.gaps.weekly import WEEK, bucket_by_week, week_starts
 from supportbot.store import gaps as gap_store
 from supportbot.store import leaks as leak_store
 from supportbot.store import tickets as ticket_store
 from supportbot.store import triage as triage_store
 from supportbot.store.types import as_utc
-from supportbot.weekly import WEEK, bucket_by_week, week_starts
 
 Clean = Callable[[str], str]
 

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from supportbot.clock import Clock, utc
+from supportbot.infra.clock import Clock, utc
 from supportbot.store.db import Store
 
 _log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from sqlalchemy import Column, Index, Integer, Text, UniqueConstraint, func, sel
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col
 
-from supportbot.gaps import Window
+from supportbot.gaps.grouping import Window
 from supportbot.store.types import UtcDateTime
 
 Vote = Literal["helpful", "unhelpful"]

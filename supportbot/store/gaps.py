@@ -2,8 +2,8 @@
 
 A gap signal is one piece of evidence (a question with no confident answer, an answer marked
 unhelpful, a checklist that ended unresolved, a ticket, a key pasted again, an agent's "Log as FAQ
-gap"). Its text is stored only after scrubbing (see :mod:`supportbot.chat_text`); callers pass it
-already scrubbed. Each signal joins a gap chosen by :class:`supportbot.gaps.GapMatcher` among the
+gap"). Its text is stored only after scrubbing (see :mod:`supportbot.text.chat`); callers pass it
+already scrubbed. Each signal joins a gap chosen by :class:`supportbot.gaps.grouping.GapMatcher` among the
 recently active gaps, whose few representative signatures sit on the gap row itself, so grouping
 reads one bounded query and never scans the signals.
 
@@ -15,16 +15,14 @@ the App Home, the weekly digest and the HTML report): :func:`top_gaps` for a win
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import Column, Index, Integer, Text, UniqueConstraint, case, func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel, col
+from sqlmodel import Session, col
 
-from supportbot.gaps import (
+from supportbot.gaps.grouping import (
     REOPEN_AFTER,
     GapCandidate,
     GapMatcher,
@@ -36,8 +34,9 @@ from supportbot.gaps import (
     gap_status,
     summarize_gaps,
 )
-from supportbot.store.types import UtcDateTime, as_utc
-from supportbot.weekly import week_start
+from supportbot.gaps.weekly import week_start
+from supportbot.store.gap_tables import AmbiguousGap, Gap, GapSignalRow, Recorded, WeekCount
+from supportbot.store.types import as_utc
 
 #: Signatures kept per gap for matching: the first signal's and the latest few distinct ones.
 REPRESENTATIVES = 6
@@ -50,87 +49,6 @@ TITLE_CHARS = 200
 
 StateFilter = Literal["open", "answered", "reopened", "all"]
 STATE_FILTERS: tuple[StateFilter, ...] = ("open", "answered", "reopened", "all")
-
-
-class Gap(SQLModel, table=True):
-    __tablename__ = "gaps"
-    __table_args__ = (
-        UniqueConstraint("key", name="uq_gaps_key"),
-        Index("ix_gaps_last_seen", "last_seen"),
-    )
-
-    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
-    key: str = Field(max_length=64)
-    title: str | None = Field(default=None, max_length=200)
-    language: str = Field(max_length=8)
-    first_seen: datetime = Field(sa_type=UtcDateTime)
-    last_seen: datetime = Field(sa_type=UtcDateTime)
-    signal_count: int = Field(default=0)
-    # JSON list of stored signatures (Signature.dumps), at most REPRESENTATIVES.
-    signatures: str = Field(sa_column=Column(Text, nullable=False))
-    answered_entry_id: str | None = Field(default=None, max_length=64)
-    answered_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
-    answered_by: str | None = Field(default=None, max_length=32)
-    # When the gap reopened after being answered (set once per answer; cleared by a new answer).
-    reopened_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
-
-
-class GapSignalRow(SQLModel, table=True):
-    __tablename__ = "gap_signals"
-    __table_args__ = (
-        Index("ix_gap_signals_gap_at", "gap_id", "at"),
-        Index("ix_gap_signals_at", "at"),
-        UniqueConstraint("source_ref", name="uq_gap_signals_source_ref"),
-    )
-
-    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
-    gap_id: int = Field(foreign_key="gaps.id")
-    kind: str = Field(max_length=32)
-    at: datetime = Field(sa_type=UtcDateTime)
-    channel_id: str | None = Field(default=None, max_length=32)
-    user_id: str | None = Field(default=None, max_length=32)
-    entry_id: str | None = Field(default=None, max_length=64)
-    checklist_step: str | None = Field(default=None, max_length=64)
-    # Scrubbed by the caller before it gets here; never the raw message.
-    text: str = Field(sa_column=Column(Text, nullable=False))
-    language: str = Field(max_length=8)
-    signature: str = Field(sa_column=Column(Text, nullable=False))
-    # A natural key of what caused the signal (e.g. "q:C123:1700000000.000100"), so a retried event
-    # or a second click records nothing twice. Null for signals other features emit.
-    source_ref: str | None = Field(default=None, max_length=160)
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """What :func:`record_signal` did."""
-
-    gap_key: str
-    gap_id: int
-    signal_id: int
-    is_new_gap: bool
-    count: int
-    """Signals in the gap, this one included."""
-    reopened: bool
-    """True when this signal reopened a gap a lead had marked answered."""
-    answered_entry_id: str | None = None
-
-
-@dataclass(frozen=True)
-class WeekCount:
-    start: datetime
-    """Monday 00:00 UTC."""
-    signals: int
-    new_gaps: int
-    by_kind: dict[str, int]
-
-
-class AmbiguousGap(LookupError):
-    """A gap reference matches several gaps; ``keys`` lists some of them."""
-
-    def __init__(self, ref: str, keys: Sequence[str]) -> None:
-        self.ref = ref
-        self.keys = tuple(keys)
-        super().__init__(f"'{ref}' matches several gaps: {', '.join(self.keys)}")
 
 
 # -- recording ----------------------------------------------------------------------------------

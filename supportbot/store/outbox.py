@@ -26,10 +26,24 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import and_, bindparam, case, delete, func, insert, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlmodel import Session
 
+from supportbot.store.outbox_sql import (
+    BURY,
+    CLAIM,
+    CLAIM_PG,
+    COMPLETE,
+    INSERT,
+    RELEASE,
+    RENEW,
+    RESULTS,
+    STATUS,
+    STATUS_LOCKED,
+    TABLE,
+    UNCLAIM,
+)
 from supportbot.store.tables import OutboxAction
 from supportbot.store.types import as_utc
 
@@ -41,124 +55,6 @@ URGENT = 0
 NORMAL = 5
 # How long an action keeps trying through transient failures, from when it could first run.
 DEFAULT_BUDGET = timedelta(hours=2)
-_TABLE = OutboxAction.__table__  # type: ignore[attr-defined]
-# Built once: constructing a statement costs more than running it on SQLite.
-_INSERT = insert(_TABLE).returning(_TABLE.c.id)
-_STATUS = select(_TABLE.c.status).where(_TABLE.c.id == bindparam("id"))
-_STATUS_LOCKED = _STATUS.with_for_update()
-_WITHIN_BUDGET = or_(_TABLE.c.give_up_at.is_(None), _TABLE.c.give_up_at > bindparam("now"))
-_LOST = and_(_TABLE.c.status == "claimed", _TABLE.c.lease_until < bindparam("lease_now"))
-_READY = or_(
-    and_(_TABLE.c.status == "pending", _TABLE.c.not_before <= bindparam("now")),
-    and_(_LOST, _TABLE.c.attempts < _TABLE.c.max_attempts, _WITHIN_BUDGET),
-)
-
-
-def _claim_statement(skip_locked: bool) -> Any:
-    chosen = (
-        select(_TABLE.c.id)
-        .where(_READY)
-        .where(_TABLE.c.priority <= bindparam("max_priority"))
-        .order_by(_TABLE.c.priority, _TABLE.c.id)
-        .limit(bindparam("limit"))
-    )
-    if skip_locked:
-        # PostgreSQL may run an IN (subquery … LIMIT n FOR UPDATE SKIP LOCKED) more than once and so
-        # claim more than n rows; a MATERIALIZED CTE is evaluated exactly once.
-        picked = chosen.with_for_update(skip_locked=True).cte("picked").prefix_with("MATERIALIZED")
-        target = select(picked.c.id).scalar_subquery()
-    else:
-        target = chosen.scalar_subquery()
-    return (
-        update(_TABLE)
-        .where(_TABLE.c.id.in_(target))
-        .where(_READY)
-        .values(
-            status="claimed",
-            claimed_by=bindparam("instance"),
-            lease_until=bindparam("lease_until"),
-            attempts=_TABLE.c.attempts + 1,
-            updated_at=bindparam("now"),
-        )
-        .returning(
-            _TABLE.c.id,
-            _TABLE.c.kind,
-            _TABLE.c.payload,
-            _TABLE.c.attempts,
-            _TABLE.c.max_attempts,
-            _TABLE.c.group_key,
-            _TABLE.c.after_id,
-            _TABLE.c.priority,
-            _TABLE.c.last_error,
-        )
-    )
-
-
-_CLAIM = _claim_statement(skip_locked=False)
-_CLAIM_PG = _claim_statement(skip_locked=True)
-_UNCLAIM = (
-    update(_TABLE)
-    .where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
-    .where(_TABLE.c.status == "claimed")
-    .where(_TABLE.c.claimed_by == bindparam("instance"))
-    .values(
-        status="pending", claimed_by=None, lease_until=None, attempts=_TABLE.c.attempts - 1, updated_at=bindparam("now")
-    )
-)
-_RESULTS = select(_TABLE.c.id, _TABLE.c.result).where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
-_COMPLETE = (
-    update(_TABLE)
-    .where(_TABLE.c.id == bindparam("action_id"))
-    .where(_TABLE.c.status == "claimed")
-    .where(_TABLE.c.claimed_by == bindparam("instance"))
-    .values(
-        status=bindparam("new_status"),
-        finished_at=bindparam("now"),
-        updated_at=bindparam("now"),
-        lease_until=None,
-        payload="{}",
-        result=bindparam("new_result"),
-        last_error=bindparam("error"),
-    )
-)
-_RUNS = _TABLE.c.run_if.in_(bindparam("runs", expanding=True))
-_RELEASE = (
-    update(_TABLE)
-    .where(_TABLE.c.after_id.in_(bindparam("ids", expanding=True)))
-    .where(_TABLE.c.status == "waiting")
-    .values(
-        status=case((_RUNS, "pending"), else_="cancelled"),
-        finished_at=case((_RUNS, None), else_=bindparam("now")),
-        payload=case((_RUNS, _TABLE.c.payload), else_="{}"),
-        # A dependent's budget starts when it can first run, not when its chain was written.
-        give_up_at=case((_RUNS, bindparam("give_up_at")), else_=_TABLE.c.give_up_at),
-        updated_at=bindparam("now"),
-    )
-    .returning(_TABLE.c.id, _TABLE.c.status)
-)
-_RENEW = (
-    update(_TABLE)
-    .where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
-    .where(_TABLE.c.status == "claimed")
-    .where(_TABLE.c.claimed_by == bindparam("instance"))
-    .values(lease_until=bindparam("lease_until"))
-    .returning(_TABLE.c.id)
-)
-_BURY = (
-    update(_TABLE)
-    .where(_LOST)
-    .where(or_(_TABLE.c.attempts >= _TABLE.c.max_attempts, ~_WITHIN_BUDGET))
-    .values(
-        status="dead",
-        claimed_by=None,
-        lease_until=None,
-        finished_at=bindparam("now"),
-        updated_at=bindparam("now"),
-        payload="{}",
-        last_error="lease_lost",
-    )
-    .returning(_TABLE.c.id, _TABLE.c.kind, _TABLE.c.attempts)
-)
 
 
 @dataclass(frozen=True)
@@ -246,7 +142,7 @@ def enqueue(
             # A handle from an earlier transaction may be out of date: read the row, and on PostgreSQL
             # lock it, so the predecessor cannot finish between this read and our commit and miss
             # releasing a dependent it cannot see yet. (SQLite writers already take turns.)
-            statement = _STATUS_LOCKED if session.get_bind().dialect.name == "postgresql" else _STATUS
+            statement = STATUS_LOCKED if session.get_bind().dialect.name == "postgresql" else STATUS
             predecessor_status = session.connection().execute(statement, {"id": after_id}).scalar()
         if predecessor_status is None:
             raise ValueError(f"outbox action {after_id} does not exist")
@@ -257,7 +153,7 @@ def enqueue(
     new_id = (
         session.connection()
         .execute(
-            _INSERT,
+            INSERT,
             {
                 "kind": kind,
                 "payload": json.dumps(dict(payload), ensure_ascii=False, separators=(",", ":")),
@@ -307,7 +203,7 @@ def claim_ready(
 ) -> list[ClaimedAction]:
     """Claim up to ``limit`` ready actions for this instance, most urgent and oldest first."""
     lease_now = lease_now or now
-    statement = _CLAIM_PG if session.get_bind().dialect.name == "postgresql" else _CLAIM
+    statement = CLAIM_PG if session.get_bind().dialect.name == "postgresql" else CLAIM
     rows = (
         session.connection()
         .execute(
@@ -327,12 +223,12 @@ def claim_ready(
     if len(rows) > limit:
         # Never keep a claim nobody will carry out: hand back anything beyond what was asked for.
         extra = [row.id for row in rows[limit:]]
-        session.connection().execute(_UNCLAIM, {"ids": extra, "now": now, "instance": instance})
+        session.connection().execute(UNCLAIM, {"ids": extra, "now": now, "instance": instance})
         rows = rows[:limit]
     after_ids = {row.after_id for row in rows if row.after_id is not None}
     results: dict[int, Any] = {}
     if after_ids:
-        found = session.connection().execute(_RESULTS, {"ids": sorted(after_ids)}).all()
+        found = session.connection().execute(RESULTS, {"ids": sorted(after_ids)}).all()
         results = {row.id: row.result for row in found}
     return [
         ClaimedAction(
@@ -383,7 +279,7 @@ def finish(
     """:func:`complete`, also saying how many waiting actions it started. ``dead``: it gave up."""
     status = "done" if outcome == "succeeded" else "dead" if dead else "failed"
     updated = session.connection().execute(
-        _COMPLETE,
+        COMPLETE,
         {
             "action_id": action_id,
             "instance": instance,
@@ -415,9 +311,9 @@ def reschedule(
     budget can end the action. A counted failure also ends it when its attempts are spent.
     """
     row = session.execute(
-        select(
-            _TABLE.c.status, _TABLE.c.claimed_by, _TABLE.c.attempts, _TABLE.c.max_attempts, _TABLE.c.give_up_at
-        ).where(_TABLE.c.id == action_id)
+        select(TABLE.c.status, TABLE.c.claimed_by, TABLE.c.attempts, TABLE.c.max_attempts, TABLE.c.give_up_at).where(
+            TABLE.c.id == action_id
+        )
     ).first()
     if row is None or row.status != "claimed" or row.claimed_by != instance:
         return "lost"
@@ -428,19 +324,19 @@ def reschedule(
     # One last try at the deadline rather than none after it.
     not_before = now + delay if deadline is None else min(now + delay, deadline)
     result = session.execute(
-        update(_TABLE)
-        .where(_TABLE.c.id == action_id)
-        .where(_TABLE.c.status == "claimed")
-        .where(_TABLE.c.claimed_by == instance)
+        update(TABLE)
+        .where(TABLE.c.id == action_id)
+        .where(TABLE.c.status == "claimed")
+        .where(TABLE.c.claimed_by == instance)
         .values(
             status="pending",
             claimed_by=None,
             lease_until=None,
             not_before=not_before,
             # A wait that made no call keeps the earlier error: it may say an earlier call's outcome is unknown.
-            last_error=_clip(error) if counted else _TABLE.c.last_error,
+            last_error=_clip(error) if counted else TABLE.c.last_error,
             updated_at=now,
-            attempts=_TABLE.c.attempts if counted else _TABLE.c.attempts - 1,
+            attempts=TABLE.c.attempts if counted else TABLE.c.attempts - 1,
         )
     )
     return "rescheduled" if _rows(result) == 1 else "lost"
@@ -451,7 +347,7 @@ def renew_leases(session: Session, action_ids: Collection[int], *, instance: str
     if not action_ids:
         return set()
     rows = session.connection().execute(
-        _RENEW, {"ids": sorted(action_ids), "instance": instance, "lease_until": lease_until}
+        RENEW, {"ids": sorted(action_ids), "instance": instance, "lease_until": lease_until}
     )
     return {int(row.id) for row in rows}
 
@@ -463,19 +359,19 @@ def release_claims(session: Session, *, instance: str, now: datetime, keep: Coll
     claimed: if they finish, they record it; if the process dies, their lease runs out.
     """
     statement = (
-        update(_TABLE)
-        .where(_TABLE.c.status == "claimed")
-        .where(_TABLE.c.claimed_by == instance)
-        .values(status="pending", claimed_by=None, lease_until=None, attempts=_TABLE.c.attempts - 1, updated_at=now)
+        update(TABLE)
+        .where(TABLE.c.status == "claimed")
+        .where(TABLE.c.claimed_by == instance)
+        .values(status="pending", claimed_by=None, lease_until=None, attempts=TABLE.c.attempts - 1, updated_at=now)
     )
     if keep:
-        statement = statement.where(_TABLE.c.id.not_in(sorted(keep)))
+        statement = statement.where(TABLE.c.id.not_in(sorted(keep)))
     return _rows(session.execute(statement))
 
 
 def bury_lost(session: Session, *, now: datetime, lease_now: datetime | None = None) -> list[Buried]:
     """Make claims whose lease ran out with attempts or budget spent ``dead`` (nobody may claim them)."""
-    rows = session.connection().execute(_BURY, {"now": now, "lease_now": lease_now or now}).all()
+    rows = session.connection().execute(BURY, {"now": now, "lease_now": lease_now or now}).all()
     buried = [Buried(int(row.id), str(row.kind), int(row.attempts)) for row in rows]
     if buried:
         _release_dependents(session, [item.id for item in buried], "failed", now)
@@ -487,23 +383,23 @@ def prune_finished(session: Session, *, older_than: datetime, dead_older_than: d
     waiting = OutboxAction.__table__.alias("dependent")  # type: ignore[attr-defined]
     still_needed = (
         select(waiting.c.id)
-        .where(waiting.c.after_id == _TABLE.c.id)
+        .where(waiting.c.after_id == TABLE.c.id)
         .where(waiting.c.status.in_(["waiting", "pending", "claimed"]))
         .exists()
     )
     old = or_(
-        and_(_TABLE.c.status.in_(_RELEASABLE), _TABLE.c.finished_at < older_than),
-        and_(_TABLE.c.status == "dead", _TABLE.c.finished_at < dead_older_than),
+        and_(TABLE.c.status.in_(_RELEASABLE), TABLE.c.finished_at < older_than),
+        and_(TABLE.c.status == "dead", TABLE.c.finished_at < dead_older_than),
     )
-    return _rows(session.execute(delete(_TABLE).where(old).where(~still_needed)))
+    return _rows(session.execute(delete(TABLE).where(old).where(~still_needed)))
 
 
 def dead_letters(session: Session, *, limit: int = 50) -> list[tuple[int, str, str | None, datetime | None]]:
     """The most recent dead actions: (id, kind, last error, when)."""
     rows = session.execute(
-        select(_TABLE.c.id, _TABLE.c.kind, _TABLE.c.last_error, _TABLE.c.finished_at)
-        .where(_TABLE.c.status == "dead")
-        .order_by(_TABLE.c.id.desc())
+        select(TABLE.c.id, TABLE.c.kind, TABLE.c.last_error, TABLE.c.finished_at)
+        .where(TABLE.c.status == "dead")
+        .order_by(TABLE.c.id.desc())
         .limit(limit)
     ).all()
     return [
@@ -515,23 +411,23 @@ def dead_letters(session: Session, *, limit: int = 50) -> list[tuple[int, str, s
 def cancel_group(session: Session, group_key: str, *, kinds: Sequence[str], now: datetime) -> int:
     """Cancel not-yet-started actions of some kinds in a group (e.g. a re-check made moot)."""
     result = session.execute(
-        update(_TABLE)
-        .where(_TABLE.c.group_key == group_key)
-        .where(_TABLE.c.kind.in_(list(kinds)))
-        .where(_TABLE.c.status.in_(["pending", "waiting"]))
+        update(TABLE)
+        .where(TABLE.c.group_key == group_key)
+        .where(TABLE.c.kind.in_(list(kinds)))
+        .where(TABLE.c.status.in_(["pending", "waiting"]))
         .values(status="cancelled", finished_at=now, updated_at=now, payload="{}")
     )
     return _rows(result)
 
 
 def counts_by_status(session: Session) -> dict[str, int]:
-    rows = session.execute(select(_TABLE.c.status, func.count()).group_by(_TABLE.c.status)).all()
+    rows = session.execute(select(TABLE.c.status, func.count()).group_by(TABLE.c.status)).all()
     return {status: int(count) for status, count in rows}
 
 
 def next_due(session: Session) -> datetime | None:
     """When the earliest pending action becomes ready (lets the worker sleep exactly that long)."""
-    value = session.execute(select(func.min(_TABLE.c.not_before)).where(_TABLE.c.status == "pending")).scalar()
+    value = session.execute(select(func.min(TABLE.c.not_before)).where(TABLE.c.status == "pending")).scalar()
     return None if value is None else as_utc(value)
 
 
@@ -540,7 +436,7 @@ def _release_dependents(session: Session, action_ids: list[int], outcome: Outcom
     changed = (
         session.connection()
         .execute(
-            _RELEASE,
+            RELEASE,
             {"ids": action_ids, "runs": ["always", outcome], "now": now, "give_up_at": now + DEFAULT_BUDGET},
         )
         .all()

@@ -22,7 +22,7 @@ from sqlalchemy import Column, Index, Integer, Text, UniqueConstraint, or_, sele
 from sqlalchemy.engine import CursorResult
 from sqlmodel import Field, Session, SQLModel, col
 
-from supportbot.dashboard import StepLine
+from supportbot.gaps.dashboard import StepLine
 from supportbot.store.types import UtcDateTime, as_utc
 from supportbot.triage.checklist import ChecklistState, outcome_record
 from supportbot.triage.checks import CHECK_ORDER

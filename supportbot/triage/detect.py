@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import regex
 
-from supportbot.traditional import fold
+from supportbot.text.traditional import fold
 from supportbot.triage.needles import set_needles
 from supportbot.triage.text import finditer, normalize, search
 

@@ -9,7 +9,7 @@ One pass per kind of thing customers paste, all over the same normalised text:
 * paths in logs, HTML answers;
 * what the customer says in their own words, English or Chinese (:mod:`.words`).
 
-The text is folded to Simplified Chinese first (:mod:`supportbot.traditional`), so Traditional
+The text is folded to Simplified Chinese first (:mod:`supportbot.text.traditional`), so Traditional
 wording is read by the same cues; excerpts of what the customer wrote quote the original.
 
 Each pass records findings; findings of one check are merged into one :class:`Check`. When the
@@ -24,7 +24,7 @@ import sys
 from dataclasses import dataclass, field
 
 from supportbot.config import Settings
-from supportbot.traditional import Folded, fold_mapped
+from supportbot.text.traditional import Folded, fold_mapped
 from supportbot.triage import patterns as pt
 from supportbot.triage.baseurl import ROLE_FACTOR, Role, assess
 from supportbot.triage.checks import CHECK_ORDER, Check, CheckId, Finding

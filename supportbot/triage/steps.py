@@ -16,9 +16,9 @@ from pathlib import Path
 
 import regex
 
-from supportbot.frontmatter import FrontMatterError, load
-from supportbot.lang import Language
-from supportbot.paths import knowledge_dir
+from supportbot.infra.paths import knowledge_dir
+from supportbot.knowledge.frontmatter import FrontMatterError, load
+from supportbot.text.lang import Language
 from supportbot.triage.checks import CHECK_ORDER, CheckId
 
 LANGUAGES: tuple[Language, ...] = ("en", "zh")

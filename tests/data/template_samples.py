@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from supportbot.render import Mrkdwn
+from supportbot.render.templates import Mrkdwn
 
 HOSTILE = "<!channel> <@U0ADMIN01> @here & <https://evil.example|x> `code`"
 
@@ -19,7 +19,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "support/unknown_subcommand": {"subcommand": "frobnicate"},
     "support/not_allowed": {"role": "agent", "subcommand": "tickets"},
     "support/failed": {"subcommand": "tickets"},
-    # FAQ answers (supportbot/slack/knowledge_answers.py)
+    # FAQ answers (supportbot/slack/features/faq/answers.py)
     "knowledge/answer": {
         "title": "How do I rotate a key without downtime?",
         "body": Mrkdwn("1. Create a new key.\n2. Deploy it.\n3. Delete the old one: `Bearer &lt;key&gt;`"),
@@ -39,7 +39,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "channel_ref": Mrkdwn("<#C0SUPPORT1>"),
         "link": Mrkdwn("https://example.slack.com/archives/C0SUPPORT1/p1700000000000100"),  # vetted in code
     },
-    # FAQ gaps (supportbot/slack/gaps.py)
+    # FAQ gaps (supportbot/slack/features/faq/gaps.py)
     "gaps/list": {
         "period": "7d",
         "state": "open",
@@ -264,7 +264,7 @@ SAMPLES.update(
     }
 )
 
-# Leads' views (supportbot/slack/home.py, supportbot/slack/digest.py)
+# Leads' views (supportbot/slack/features/home.py, supportbot/slack/features/digest.py)
 _GAP_LINES = [
     {
         "key": "gap-3f2a9c1b7d00",

@@ -14,9 +14,9 @@ import waitress
 from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session, col
 
-from supportbot.clock import Clock
 from supportbot.config import Settings
 from supportbot.emulator import Emulator, SlackDriver
+from supportbot.infra.clock import Clock
 from supportbot.slack.bot import Bot, create_bot
 from supportbot.store import migrate, outbox
 from supportbot.store.db import Store

@@ -19,13 +19,13 @@ from sqlalchemy import select, text
 from sqlmodel import col
 
 from supportbot.emulator import Emulator
-from supportbot.messages import Message
 from supportbot.slack.features import FEATURES
 from supportbot.slack.router import EventContext
 from supportbot.slack.runtime import Runtime
 from supportbot.store import outbox
 from supportbot.store.db import DatabaseBusy
 from supportbot.store.tables import OutboxAction, ProcessedEvent
+from supportbot.text.messages import Message
 from tests.fakes import FakeClock
 from tests.keygen import make_key
 from tests.scenarios.harness import Harness, flatten, running

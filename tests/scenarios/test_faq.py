@@ -16,16 +16,16 @@ from slack_bolt import App
 from supportbot.emulator import Emulator
 from supportbot.emulator import defaults as d
 from supportbot.emulator.model import Message as SlackMessage
-from supportbot.gaps import GapSignal, Window
-from supportbot.messages import Message
-from supportbot.slack import faq as faq_feature
-from supportbot.slack import help as help_feature
-from supportbot.slack import leaks as leak_feature
+from supportbot.gaps.grouping import GapSignal, Window
+from supportbot.slack.features import faq as faq_feature
+from supportbot.slack.features import help as help_feature
+from supportbot.slack.features import leaks as leak_feature
 from supportbot.slack.router import EventContext
 from supportbot.slack.runtime import Runtime
 from supportbot.store import faq as faq_store
 from supportbot.store import gaps as gap_store
 from supportbot.store.gaps import GapSignalRow
+from supportbot.text.messages import Message
 from tests.scenarios.harness import Harness, running
 
 INVOICE = ["can I get an invoice for my top-up?", "怎么开发票", "how do I get a VAT invoice", "充值以后能开发票吗"]
@@ -190,7 +190,7 @@ def _claims_401(app: App, runtime: Runtime) -> None:
 
     def triage(message: Message, context: EventContext) -> None:
         if "401" in message.text:
-            context.notes["triage"] = True
+            context.triage_took = True
 
     runtime.events.on_message("triage", triage, order=30)
 

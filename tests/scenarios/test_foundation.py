@@ -13,12 +13,12 @@ import pytest
 from slack_bolt import App
 
 from supportbot.emulator import Emulator
-from supportbot.messages import Message
 from supportbot.slack.router import EventContext
 from supportbot.slack.runtime import Runtime
 from supportbot.slack.worker import Done
 from supportbot.store import outbox
 from supportbot.store.outbox import ClaimedAction
+from supportbot.text.messages import Message
 from tests.scenarios.harness import Harness, running, start_harness
 
 SEEN: list[tuple[str, str]] = []

@@ -21,12 +21,12 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from supportbot.emulator import Emulator, SlackDriver
-from supportbot.messages import Message
 from supportbot.slack.router import EventContext
 from supportbot.slack.runtime import Runtime
 from supportbot.slack.worker import Done
 from supportbot.store import outbox
 from supportbot.store.db import Store
+from supportbot.text.messages import Message
 from tests.conftest import PG_URL, _postgres_schema_url
 from tests.keygen import make_key
 from tests.scenarios.harness import SIGNING_SECRET, bot_environment, running

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from supportbot.cli import cli as main_cli
 from supportbot.emulator import Emulator
 from supportbot.revoke import key_sha256
-from supportbot.slack import revoke as revoke_feature
+from supportbot.slack.features import revoke as revoke_feature
 from supportbot.store import leaks as leak_store
 from supportbot.store import revoke as revoke_store
 from tests.conftest import PG_URL

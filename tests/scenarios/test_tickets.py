@@ -13,9 +13,9 @@ import pytest
 
 from supportbot.emulator import Emulator
 from supportbot.emulator.defaults import ADMIN, AGENTS, ALICE, LI_WEI, SAM, SUPPORT, WANG
-from supportbot.gaps import GapSignal
+from supportbot.gaps.grouping import GapSignal
 from supportbot.store import tickets as ticket_store
-from supportbot.tickets import OPEN_TICKET_MODAL, TicketDraft, TicketModalRequest
+from supportbot.tickets.model import OPEN_TICKET_MODAL, TicketDraft, TicketModalRequest
 from tests.fakes import FakeClock
 from tests.keygen import make_key
 from tests.scenarios.harness import Harness, running

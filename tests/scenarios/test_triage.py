@@ -18,14 +18,14 @@ from sqlalchemy import select
 
 from supportbot.emulator import Emulator, payloads
 from supportbot.emulator.driver import Delivery
-from supportbot.gaps import GapSignal
-from supportbot.messages import Message
-from supportbot.slack import triage as triage_feature
+from supportbot.gaps.grouping import GapSignal
 from supportbot.slack.features import FEATURES
+from supportbot.slack.features import triage as triage_feature
 from supportbot.slack.router import EventContext
 from supportbot.slack.runtime import Runtime
 from supportbot.store import triage as walk_store
-from supportbot.tickets import OPEN_TICKET_MODAL, TicketModalRequest
+from supportbot.text.messages import Message
+from supportbot.tickets.model import OPEN_TICKET_MODAL, TicketModalRequest
 from supportbot.triage.probe import probe_base_url
 from tests.fakes import FakeClock
 from tests.keygen import make_key
@@ -128,7 +128,7 @@ def test_near_misses_start_nothing(emulator: Emulator, database_url: str) -> Non
 
     def later_feature(app: App, runtime: Runtime) -> None:
         def record(message: Message, context: EventContext) -> None:
-            notes.append(dict(context.notes))
+            notes.append({"triage": context.triage_took})
 
         runtime.events.on_message("recorder", record, order=50)
 
@@ -543,7 +543,7 @@ class _Website(BaseHTTPRequestHandler):
 @pytest.fixture
 def slack_without_tickets(emulator: Emulator, database_url: str) -> Iterator[Harness]:
     """The app without its tickets feature, so a test can answer the ticket request itself."""
-    from supportbot.slack import tickets as tickets_feature
+    from supportbot.slack.features import tickets as tickets_feature
 
     with running(emulator, database_url, features=[f for f in FEATURES if f is not tickets_feature.register]) as h:
         yield h

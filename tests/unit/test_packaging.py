@@ -47,7 +47,7 @@ def test_installed_package_finds_its_data(wheel: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = (
-        "import supportbot.paths as p, sys; "
+        "import supportbot.infra.paths as p, sys; "
         "t = p.templates_dir(); k = p.knowledge_dir(); "
         "assert '_data' in t.parts and '_data' in k.parts, (t, k); "
         "assert (t / 'en' / 'support' / 'help.md.j2').is_file(); print('ok')"

@@ -11,8 +11,8 @@ from bs4 import BeautifulSoup, Tag
 from click.testing import CliRunner
 
 from supportbot.cli import cli
-from supportbot.clock import SystemClock
-from supportbot.gaps import GapSignal, default_matcher
+from supportbot.gaps.grouping import GapSignal, default_matcher
+from supportbot.infra.clock import SystemClock
 from supportbot.store import gaps as gap_store
 from supportbot.store import migrate
 from supportbot.store.db import Store

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 from supportbot.cli import cli
 from supportbot.emulator import Emulator
 from supportbot.emulator import defaults as d
-from supportbot.manifest import BOT_SCOPES
+from supportbot.slack.manifest import BOT_SCOPES
 from supportbot.slack.preflight import Report, run_checks
 from supportbot.store import migrate
 from supportbot.store.db import Store

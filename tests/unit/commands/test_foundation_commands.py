@@ -9,7 +9,7 @@ import yaml
 from click.testing import CliRunner
 
 from supportbot.cli import cli
-from supportbot.manifest import BOT_EVENTS, BOT_SCOPES
+from supportbot.slack.manifest import BOT_EVENTS, BOT_SCOPES
 
 
 def _run(args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

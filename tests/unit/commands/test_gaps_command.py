@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from supportbot.cli import cli
-from supportbot.clock import SystemClock
-from supportbot.gaps import GapSignal, default_matcher
+from supportbot.gaps.grouping import GapSignal, default_matcher
+from supportbot.infra.clock import SystemClock
 from supportbot.store import gaps as gap_store
 from supportbot.store.db import Store
-from tests.unit.test_chat_text import synthetic_keys
+from tests.unit.text.test_chat import synthetic_keys
 
 INVOICE = ["can I get an invoice for my top-up?", "怎么开发票", "how do I get a VAT invoice"]
 

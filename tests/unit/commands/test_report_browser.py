@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from supportbot.report_html import COLOURS
+from supportbot.formats.report_html import COLOURS
 from tests import browser
 from tests.dashboard_seed import HOSTILE_QUESTION
 from tests.unit.commands.report_fixtures import (

@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session
 
-from supportbot.clock import SystemClock
 from supportbot.emulator import Emulator
+from supportbot.infra.clock import SystemClock
 from supportbot.slack.action_tag import acting_for
 from supportbot.slack.errors import SlackTokenRejected, SlackUnavailable
 from supportbot.slack.metrics import Metrics

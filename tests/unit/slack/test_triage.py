@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from supportbot.render import Renderer
-from supportbot.slack.triage import button_value, gap_summary, parse_value
+from supportbot.render.templates import Renderer
 from supportbot.triage import checklist
 from supportbot.triage.checklist import ChecklistError
 from supportbot.triage.checks import CHECK_ORDER, CheckId
 from supportbot.triage.reasons import REASONS
+from supportbot.triage.walk import button_value, gap_summary, parse_value
 
 RENDERER = Renderer()
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from supportbot.clock import SystemClock
+from supportbot.infra.clock import SystemClock
 from supportbot.slack.errors import SlackApiError, SlackRateLimited, SlackUnavailable
 from supportbot.slack.metrics import Metrics
 from supportbot.slack.worker import Done, Failed, FollowUp, OutboxWorker, backoff

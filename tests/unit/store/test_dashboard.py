@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from supportbot.gaps import Window
+from supportbot.gaps.grouping import Window
 from supportbot.store import dashboard
 from supportbot.store.db import Store
 from tests.dashboard_seed import HOSTILE_QUESTION, INVOICE, gap_signal, leak, seed_weeks, ticket, walk

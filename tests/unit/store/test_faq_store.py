@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from supportbot.gaps import Window
+from supportbot.gaps.grouping import Window
 from supportbot.store import faq as faq_store
 from supportbot.store.db import Store
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from supportbot.gaps import REOPEN_AFTER, REPEAT_LEAK_GAP, GapMatcher, GapSignal, Window, default_matcher
+from supportbot.gaps.grouping import REOPEN_AFTER, REPEAT_LEAK_GAP, GapMatcher, GapSignal, Window, default_matcher
 from supportbot.store import gaps as gap_store
 from supportbot.store.db import Store
 

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from supportbot.keys import Scanner
-from supportbot.ticket_fields import (
+from supportbot.tickets.fields import (
     MAX_ERROR_TEXT,
     FieldError,
     close_reason,

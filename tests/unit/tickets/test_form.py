@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from supportbot.keys import Scanner
-from supportbot.tickets import FIELD_NAMES, FieldProblem, TicketFields, validate_form
+from supportbot.tickets.model import FIELD_NAMES, FieldProblem, TicketFields, validate_form
 from tests.keygen import make_key
 
 NOW = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)

@@ -14,8 +14,8 @@ from collections.abc import Callable
 import pytest
 
 from supportbot.keys import Scanner
-from supportbot.ticket_fields import FieldError, close_reason, error_text, find_masked_forms, masked_key_id, model
-from supportbot.ticket_prefill import prefill_from_text
+from supportbot.tickets.fields import FieldError, close_reason, error_text, find_masked_forms, masked_key_id, model
+from supportbot.tickets.prefill import prefill_from_text
 
 #: Well above what these take (under 10 ms), well below what the old patterns took.
 BUDGET = 0.25

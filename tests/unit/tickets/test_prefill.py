@@ -7,7 +7,7 @@ import random
 import pytest
 
 from supportbot.keys import Scanner
-from supportbot.ticket_prefill import Prefill, prefill_from_text
+from supportbot.tickets.prefill import Prefill, prefill_from_text
 from tests.keygen import make_key
 
 OPENAI_BODY = (

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from supportbot.ticket_time import TimeFieldError, format_local, parse_when
+from supportbot.tickets.when import TimeFieldError, format_local, parse_when
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")

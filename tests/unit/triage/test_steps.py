@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from supportbot.paths import knowledge_dir
+from supportbot.infra.paths import knowledge_dir
 from supportbot.triage import CHECK_ORDER
 from supportbot.triage.steps import LANGUAGES, StepsError, load_steps
 
@@ -28,7 +28,7 @@ def test_all_steps_ship_in_both_languages() -> None:
 
 
 def test_chinese_steps_are_written_in_chinese() -> None:
-    from supportbot.lang import detect_language
+    from supportbot.text.lang import detect_language
 
     book = load_steps()
     for check in CHECK_ORDER:

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from supportbot.traditional import fold
+from supportbot.text.traditional import fold
 from supportbot.triage import CheckId, diagnose
 from supportbot.triage.needles import might_match
 from supportbot.triage.reasons import REASONS

@@ -1,0 +1,1 @@
+"""Leaked keys (pure): what to do about a key found in a message or a file."""

@@ -1,0 +1,1 @@
+"""What people see: jinja2 templates, Block Kit limits, Markdown turned into mrkdwn."""

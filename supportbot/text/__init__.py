@@ -1,0 +1,1 @@
+"""Customer text (pure): plain messages, language, questions, Traditional Chinese, scrubbing, search terms."""
