@@ -1,0 +1,57 @@
+"""Outbox payload dataclasses: a round trip keeps every field, and rows the old code wrote still read."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, Protocol, Self
+
+from supportbot.gaps.grouping import Window
+from supportbot.slack.features.delivery import DeadLetter
+from supportbot.slack.features.digest import DigestPost
+from supportbot.slack.features.home import HomePublish
+from supportbot.slack.features.tickets.payloads import FromReaction, Note, TicketRef
+
+
+class Payload(Protocol):
+    def to_payload(self) -> dict[str, Any]: ...
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> Self: ...
+
+
+WEEK = Window(datetime(2026, 11, 23, tzinfo=UTC), datetime(2026, 11, 30, tzinfo=UTC))
+
+
+def test_round_trips_keep_every_field() -> None:
+    payloads: list[Payload] = [
+        TicketRef(7),
+        Note(channel="C1", user="U1", text="filed", thread_ts="1.2"),
+        Note(channel="C1", user="U1", text="filed"),
+        FromReaction(channel="C1", ts="1.2", agent="U2", received_at=1764800000.5),
+        DeadLetter(action=3, kind="leak.repost", attempts=50, error="http_500"),
+        DigestPost(channel="C9", window=WEEK),
+        HomePublish("U3"),
+    ]
+    for payload in payloads:
+        assert type(payload).from_payload(payload.to_payload()) == payload
+
+
+def test_rows_written_by_the_old_code_still_read() -> None:
+    assert TicketRef.from_payload({"ticket": 7}).ticket == 7
+    note = Note.from_payload({"channel": "C1", "user": "U1", "text": "hi", "thread_ts": ""})
+    assert note.thread_ts is None
+    reaction = FromReaction.from_payload({"channel": "C1", "ts": "1.2", "agent": "U2", "received_at": 17.0})
+    assert (reaction.channel, reaction.ts, reaction.agent, reaction.received_at) == ("C1", "1.2", "U2", 17.0)
+    dead = DeadLetter.from_payload({"action": 3, "kind": "leak.repost", "attempts": 2, "error": None})
+    assert dead == DeadLetter(action=3, kind="leak.repost", attempts=2, error="?")
+    digest = DigestPost.from_payload({"channel": "C9", "start": WEEK.start.isoformat(), "end": WEEK.end.isoformat()})
+    assert digest.window == WEEK
+    assert HomePublish.from_payload({}).user is None
+
+
+def test_stored_json_keeps_the_old_field_names() -> None:
+    assert set(Note("C", "U", "t").to_payload()) == {"channel", "user", "text", "thread_ts"}
+    assert set(FromReaction("C", "1.2", "U").to_payload()) == {"channel", "ts", "agent", "received_at"}
+    assert set(DeadLetter(1, "k", 2, "e").to_payload()) == {"action", "kind", "attempts", "error"}
+    assert set(DigestPost("C", WEEK).to_payload()) == {"channel", "start", "end"}
