@@ -11,6 +11,7 @@ from supportbot.slack.features.delivery import DeadLetter
 from supportbot.slack.features.digest import DigestPost
 from supportbot.slack.features.home import HomePublish
 from supportbot.slack.features.tickets.payloads import FromReaction, Note, TicketRef
+from supportbot.slack.features.triage.payloads import ProbeRequest, TriageNote
 
 
 class Payload(Protocol):
@@ -55,3 +56,13 @@ def test_stored_json_keeps_the_old_field_names() -> None:
     assert set(FromReaction("C", "1.2", "U").to_payload()) == {"channel", "ts", "agent", "received_at"}
     assert set(DeadLetter(1, "k", 2, "e").to_payload()) == {"action", "kind", "attempts", "error"}
     assert set(DigestPost("C", WEEK).to_payload()) == {"channel", "start", "end"}
+
+
+def test_triage_payloads_round_trip_and_read_old_rows() -> None:
+    note = TriageNote("C1", "U1", "1.2", "busy", "zh", requester="U2")
+    assert TriageNote.from_payload(note.to_payload()) == note
+    old = {"channel": "C1", "user": "U1", "thread_ts": "", "kind": "busy", "lang": "fr", "requester": ""}
+    assert TriageNote.from_payload(old) == TriageNote("C1", "U1", None, "busy", "en", requester="")
+    probe = ProbeRequest(4, ("https://a.example", "https://b.example"))
+    assert ProbeRequest.from_payload(probe.to_payload(), limit=5) == probe
+    assert ProbeRequest.from_payload({"walk": 4, "bases": ["x", "y", "z"]}, limit=2).bases == ("x", "y")
