@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Protocol, Self
 
-from supportbot.gaps.grouping import Window
+from supportbot.gaps.grouping import GapSignal, Window
 from supportbot.slack.features.delivery import DeadLetter
 from supportbot.slack.features.digest import DigestPost
+from supportbot.slack.features.faq.payloads import GapRecord
 from supportbot.slack.features.home import HomePublish
 from supportbot.slack.features.tickets.payloads import FromReaction, Note, TicketRef
 from supportbot.slack.features.triage.payloads import ProbeRequest, TriageNote
@@ -66,3 +67,11 @@ def test_triage_payloads_round_trip_and_read_old_rows() -> None:
     probe = ProbeRequest(4, ("https://a.example", "https://b.example"))
     assert ProbeRequest.from_payload(probe.to_payload(), limit=5) == probe
     assert ProbeRequest.from_payload({"walk": 4, "bases": ["x", "y", "z"]}, limit=2).bases == ("x", "y")
+
+
+def test_gap_record_round_trips_and_reads_old_rows() -> None:
+    signal = GapSignal("ticket", "model not found", WEEK.start, channel_id="C1", user_id="U1", checklist_step="base")
+    record = GapRecord(signal, source_ref="ticket:3")
+    assert GapRecord.from_payload(record.to_payload()) == record
+    old = {"kind": "unanswered", "text": None, "at": WEEK.end.isoformat()}
+    assert GapRecord.from_payload(old) == GapRecord(GapSignal("unanswered", "", WEEK.end))
