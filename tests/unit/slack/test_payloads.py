@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 from typing import Any, Protocol, Self
 
 from supportbot.gaps.grouping import GapSignal, Window
+from supportbot.revoke import LeakToRevoke, RevocableKey
 from supportbot.slack.features.delivery import DeadLetter
 from supportbot.slack.features.digest import DigestPost
 from supportbot.slack.features.faq.payloads import GapRecord
 from supportbot.slack.features.home import HomePublish
+from supportbot.slack.features.revoke_payloads import RevokeNotice, RevokeOrder
 from supportbot.slack.features.tickets.payloads import FromReaction, Note, TicketRef
 from supportbot.slack.features.triage.payloads import ProbeRequest, TriageNote
 
@@ -75,3 +77,27 @@ def test_gap_record_round_trips_and_reads_old_rows() -> None:
     assert GapRecord.from_payload(record.to_payload()) == record
     old = {"kind": "unanswered", "text": None, "at": WEEK.end.isoformat()}
     assert GapRecord.from_payload(old) == GapRecord(GapSignal("unanswered", "", WEEK.end))
+
+
+KEY = RevocableKey(key_id="k1", key_sha256="ab" * 32, rule="openai", provider="openai", masked="key…1234")
+
+
+def test_revoke_order_round_trips_with_and_without_its_leak() -> None:
+    leak = LeakToRevoke(3, "C1", "1.2", "U1", WEEK.start, (KEY,), lang="zh", received_at=17.5)
+    with_leak = RevokeOrder.of(3, KEY, leak=leak, requested_by="auto", reply_channel=None)
+    assert RevokeOrder.from_payload(with_leak.to_payload()) == with_leak
+    asked = RevokeOrder.of(3, KEY, leak=None, requested_by="U2", reply_channel="D1")
+    assert RevokeOrder.from_payload(asked.to_payload()) == asked
+    assert "leaked_at" not in asked.to_payload()
+    assert with_leak.request().leaked_at == WEEK.start
+
+
+def test_revoke_notice_goes_to_the_author_or_to_whoever_asked() -> None:
+    leak = LeakToRevoke(3, "C1", "1.2", "U1", WEEK.start, (KEY,), lang="zh")
+    automatic = RevokeOrder.of(3, KEY, leak=leak, requested_by="auto", reply_channel=None)
+    notice = automatic.notice("disabled")
+    assert notice == RevokeNotice(3, "U1", "C1", "1.2", "disabled", KEY.masked, "zh")
+    assert RevokeNotice.from_payload(notice.to_payload()) == notice
+    assert automatic.notice("not_ours") is None
+    asked = RevokeOrder.of(3, KEY, leak=leak, requested_by="U2", reply_channel="D1")
+    assert asked.notice("not_ours") == RevokeNotice(3, "U2", "D1", None, "not_ours", KEY.masked, None)
