@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import regex
 
+from supportbot.infra.errors import SupportbotError
 from supportbot.revoke.urls import webhook_url_problem
 from supportbot.text.lang import Language
 
@@ -33,7 +34,7 @@ _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday"
 _FALSE = {"0", "false", "no", "off", ""}
 
 
-class ConfigError(ValueError):
+class ConfigError(SupportbotError, ValueError):
     """One or more settings are missing or malformed; ``problems`` lists each, naming the variable."""
 
     def __init__(self, problems: list[str]) -> None:

@@ -7,11 +7,12 @@ This package never imports slack_bolt or the store: it is a stand-in for Slack, 
 
 from __future__ import annotations
 
-from supportbot.emulator.driver import Delivery, DriverError, Element, SlackDriver
+from supportbot.emulator.driver import Delivery, Element, SlackDriver
+from supportbot.emulator.errors import DriverError, WorkspaceError
 from supportbot.emulator.model import Activity, Channel, Message, Team, User, UserGroup, View
 from supportbot.emulator.recording import Call
 from supportbot.emulator.server import Emulator
-from supportbot.emulator.workspace import Workspace, WorkspaceError
+from supportbot.emulator.workspace import Workspace
 
 __all__ = [
     "Activity",

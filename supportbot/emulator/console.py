@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Final
 
 from supportbot.emulator import defaults as d
-from supportbot.emulator.driver import Delivery, DriverError, SlackDriver
+from supportbot.emulator.driver import Delivery, SlackDriver
+from supportbot.emulator.errors import DriverError, WorkspaceError
 from supportbot.emulator.model import Channel, User
 from supportbot.emulator.server import Emulator
 from supportbot.emulator.transcript import Transcript
-from supportbot.emulator.workspace import WorkspaceError
 
 HELP: Final = """\
 Type a line to post it as the current person in the current channel (or thread).

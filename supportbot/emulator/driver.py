@@ -25,13 +25,13 @@ from typing import Any, Final
 from urllib.parse import urlencode
 
 from supportbot.emulator import blockkit, payloads
+from supportbot.emulator.errors import DriverError, WorkspaceError
 from supportbot.emulator.markup import from_typed, rich_text_block
 from supportbot.emulator.model import Channel, JSONDict, Message, User, View
 from supportbot.emulator.responses import apply_response
 from supportbot.emulator.serialize import message_json
 from supportbot.emulator.server import Emulator
 from supportbot.emulator.webapi.base import ApiError
-from supportbot.emulator.workspace import WorkspaceError
 
 Dispatch = Callable[[bytes, dict[str, str]], tuple[int, dict[str, str], bytes]]
 
@@ -42,10 +42,6 @@ _FILETYPES: Final = {
     "py": "python", "js": "javascript", "ts": "typescript", "json": "json", "sh": "shell", "bash": "shell",
     "yaml": "yaml", "yml": "yaml", "md": "markdown", "go": "go", "java": "java", "rb": "ruby", "php": "php",
 }  # fmt: skip
-
-
-class DriverError(ValueError):
-    """An action a real person could not take (not in the channel, no such button, …)."""
 
 
 @dataclass

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from supportbot.emulator import defaults as d
+from supportbot.emulator.errors import WorkspaceError
 from supportbot.emulator.model import (
     Activity,
     Actor,
@@ -49,10 +50,6 @@ def _real_name(user: User) -> str:
 
 def _role(user: User) -> str:
     return user.role
-
-
-class WorkspaceError(LookupError):
-    """A name or id that does not exist in the workspace, or an action it cannot hold."""
 
 
 class Workspace:

@@ -20,6 +20,8 @@ from typing import Any
 import regex
 from regex import Pattern
 
+from supportbot.infra.errors import SupportbotError
+
 DEFAULT_RULES_NAME = "rules.toml"
 # Ends of a key may not touch these: a key glued to Latin letters or digits is part of a longer word.
 # Written out in ASCII because Unicode-aware classes count Chinese characters as word characters.
@@ -46,7 +48,7 @@ _PROBE_LIMIT_SECONDS = 0.05
 _PROBE_LENGTH = 20_000
 
 
-class RulesError(ValueError):
+class RulesError(SupportbotError, ValueError):
     """A rule file cannot be used. The message names the file, the rule id (when known) and the problem."""
 
     def __init__(self, source: str, rule_id: str | None, problem: str) -> None:

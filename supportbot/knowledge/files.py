@@ -14,6 +14,7 @@ from typing import Any, get_args
 
 import regex
 
+from supportbot.infra.errors import SupportbotError
 from supportbot.knowledge import frontmatter
 from supportbot.text.analysis import SYNONYMS_FILE, Synonyms, SynonymsError
 from supportbot.text.lang import Language
@@ -42,7 +43,7 @@ _NOT_MRKDWN = (
 )
 
 
-class KnowledgeError(ValueError):
+class KnowledgeError(SupportbotError, ValueError):
     """The knowledge folder has problems; ``problems`` lists each, naming the file and field."""
 
     def __init__(self, problems: list[str]) -> None:

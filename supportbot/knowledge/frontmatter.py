@@ -8,8 +8,10 @@ from typing import Any
 
 import yaml
 
+from supportbot.infra.errors import SupportbotError
 
-class FrontMatterError(ValueError):
+
+class FrontMatterError(SupportbotError, ValueError):
     """A knowledge file is malformed; the message names the file and the problem."""
 
 

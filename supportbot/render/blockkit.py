@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from supportbot.infra.errors import SupportbotError
+
 # The one table of Slack's Block Kit limits: the bot checks against it before sending, and the emulator
 # (supportbot/emulator/blockkit.py) rejects what breaks it, the way Slack does.
 MESSAGE_BLOCKS = 50
@@ -38,7 +40,7 @@ CALLBACK_ID = 255
 EXTERNAL_ID = 255
 
 
-class BlockKitError(ValueError):
+class BlockKitError(SupportbotError, ValueError):
     """A payload breaks Block Kit limits; ``problems`` lists each with its path."""
 
     def __init__(self, problems: list[str]) -> None:

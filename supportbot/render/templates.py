@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 import jinja2
 import regex
 
+from supportbot.infra.errors import SupportbotError
 from supportbot.infra.paths import templates_dir
 from supportbot.render import blockkit
 from supportbot.text.lang import Language
@@ -50,7 +51,7 @@ class JsonFragment(str):
     """A piece of JSON produced by one of the escaping filters."""
 
 
-class TemplateError(RuntimeError):
+class TemplateError(SupportbotError, RuntimeError):
     """A template is missing or rendered something invalid; the message names the template."""
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal, Protocol
 
+from supportbot.infra.errors import SupportbotError
 from supportbot.keys import Finding, Rule, Scanner
 from supportbot.keys.normalise import INVISIBLE
 
@@ -23,7 +24,7 @@ _INVISIBLE = frozenset(INVISIBLE)
 _RANK = {None: 0, "offered": 1, "expired": 2, "pending": 3, "not_ours": 4, "failed": 5, "disabled": 6}
 
 
-class RevokerUnavailable(Exception):
+class RevokerUnavailable(SupportbotError):
     """A revoker could not answer now (network, 5xx, database down): try again later.
 
     ``reason`` is a short identifier of our own (``webhook_http_503``, ``oneapi_database``), safe for

@@ -13,7 +13,7 @@ from slack_bolt import Ack, App, BoltRequest, BoltResponse
 
 from supportbot.config import Settings
 from supportbot.infra.logsafe import log_context
-from supportbot.slack.errors import SlackError
+from supportbot.slack.errors import SlackError, SlackLayerError
 from supportbot.slack.metrics import safe_label
 from supportbot.slack.parse import message_from_event
 from supportbot.slack.router import CommandRequest, EventContext
@@ -30,11 +30,11 @@ STALE_CLAIM = timedelta(seconds=60)
 REDELIVER_STATUS = 503
 
 
-class AppStartError(RuntimeError):
+class AppStartError(SlackLayerError, RuntimeError):
     """The app cannot start (Slack rejected the token, or cannot be reached); the message says why."""
 
 
-class TransientFailure(RuntimeError):
+class TransientFailure(SlackLayerError, RuntimeError):
     """A handler failed for a reason a retry can fix (the database was busy)."""
 
 
@@ -192,7 +192,7 @@ def _first_look(runtime: Runtime, message: Message, context: EventContext) -> No
             _log.exception("%s failed", name)
 
 
-class _FailedClosed(Exception):
+class _FailedClosed(SlackLayerError):
     pass
 
 

@@ -10,9 +10,13 @@
 
 ``retryable`` says whether trying again later can help. Messages hold the method name and the
 error code only: parameters (message text, tokens) never appear in an exception.
+``SlackError`` and the app's own failures share the Slack layer's base ``SlackLayerError``; the whole
+tree is drawn in ``supportbot/infra/errors.py``.
 """
 
 from __future__ import annotations
+
+from supportbot.infra.errors import SupportbotError
 
 _RETRYABLE_CODES = frozenset(
     {
@@ -27,7 +31,11 @@ _RETRYABLE_CODES = frozenset(
 )
 
 
-class SlackError(Exception):
+class SlackLayerError(SupportbotError):
+    """Base of every error the Slack edge raises (the whole tree is in ``supportbot/infra/errors.py``)."""
+
+
+class SlackError(SlackLayerError):
     retryable = False
 
     def __init__(self, method: str, code: str, detail: str = "") -> None:

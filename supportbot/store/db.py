@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from supportbot.store.errors import StoreLayerError
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on Windows; threads still take turns
@@ -102,7 +104,7 @@ class _WriterTurns:
         return self._file
 
 
-class StoreError(RuntimeError):
+class StoreError(StoreLayerError, RuntimeError):
     """The database cannot be used (unreachable, wrong schema version…); the message says what to do."""
 
 

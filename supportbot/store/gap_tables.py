@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import Column, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from supportbot.store.errors import StoreLayerError
 from supportbot.store.types import UtcDateTime
 
 
@@ -84,7 +85,7 @@ class WeekCount:
     by_kind: dict[str, int]
 
 
-class AmbiguousGap(LookupError):
+class AmbiguousGap(StoreLayerError, LookupError):
     """A gap reference matches several gaps; ``keys`` lists some of them."""
 
     def __init__(self, ref: str, keys: Sequence[str]) -> None:

@@ -36,6 +36,7 @@ import regex
 import snowballstemmer
 import yaml
 
+from supportbot.infra.errors import SupportbotError
 from supportbot.infra.paths import knowledge_dir
 from supportbot.text.traditional import fold
 
@@ -85,7 +86,7 @@ _CHINESE_STOP_PHRASES = tuple(_CHINESE_STOP_TEXT.split())
 _STEMMER = snowballstemmer.stemmer("english")
 
 
-class SynonymsError(ValueError):
+class SynonymsError(SupportbotError, ValueError):
     """The synonym file is malformed; the message names the file and the concept."""
 
 

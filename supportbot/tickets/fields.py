@@ -25,6 +25,7 @@ from functools import lru_cache
 
 import regex
 
+from supportbot.infra.errors import SupportbotError
 from supportbot.keys import Rule, Scanner
 from supportbot.keys.masking import ELLIPSIS
 from supportbot.text import scrub
@@ -41,7 +42,7 @@ MAX_FIELD_INPUT = 200
 TIMEOUT = 0.05
 
 
-class FieldError(ValueError):
+class FieldError(SupportbotError, ValueError):
     """A field's value cannot be used; ``code`` names the rule it broke."""
 
     def __init__(self, field: str, code: str) -> None:

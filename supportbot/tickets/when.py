@@ -26,6 +26,7 @@ from typing import Literal
 import dateparser
 import regex
 
+from supportbot.infra.errors import SupportbotError
 from supportbot.text.traditional import fold
 
 TimeProblem = Literal["empty", "unreadable", "future", "too_old"]
@@ -34,7 +35,7 @@ OLDEST = timedelta(days=366)
 MAX_INPUT = 64
 
 
-class TimeFieldError(ValueError):
+class TimeFieldError(SupportbotError, ValueError):
     """The time field cannot be used; ``code`` says why (the message never repeats the input)."""
 
     def __init__(self, code: TimeProblem) -> None:

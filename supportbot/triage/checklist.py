@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from supportbot.infra.errors import SupportbotError
 from supportbot.triage.checks import CHECK_ORDER, Check, CheckId
 
 Outcome = Literal["open", "fixed", "unresolved", "ticket"]
@@ -28,7 +29,7 @@ MAX_EVENTS = 40
 _OUTCOMES = ("open", "fixed", "unresolved", "ticket")
 
 
-class ChecklistError(ValueError):
+class ChecklistError(SupportbotError, ValueError):
     """Stored state or a button value is malformed; the message says which field."""
 
 

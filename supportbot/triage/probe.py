@@ -37,6 +37,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 from urllib.parse import urlsplit
 
+from supportbot.infra.errors import SupportbotError
 from supportbot.triage.checks import Check, CheckId
 from supportbot.triage.reasons import REASONS
 from supportbot.triage.text import Scrub, clean_excerpt
@@ -63,7 +64,7 @@ class ProbeResult:
     status: int | None = None
 
 
-class _Refused(Exception):
+class _Refused(SupportbotError):
     pass
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import regex
 
+from supportbot.infra.errors import SupportbotError
 from supportbot.infra.paths import knowledge_dir
 from supportbot.knowledge.frontmatter import FrontMatterError, load
 from supportbot.text.lang import Language
@@ -32,7 +33,7 @@ _PLACEHOLDERS = regex.compile(r"\{[a-z_]{1,40}\}")
 _KEY_SHAPED = regex.compile(r"(?:sk-|gsk_|xai-|AIza|sk-ant-)[A-Za-z0-9_\-]{16,}")
 
 
-class StepsError(ValueError):
+class StepsError(SupportbotError, ValueError):
     """A checklist step file is missing or malformed; the message names the file."""
 
 

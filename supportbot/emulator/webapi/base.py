@@ -8,12 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from supportbot.emulator.errors import EmulatorError
 from supportbot.emulator.interactivity import TriggerRegistry
 from supportbot.emulator.model import Actor, Channel, JSONDict, User
 from supportbot.emulator.workspace import Workspace
 
 
-class ApiError(Exception):
+class ApiError(EmulatorError):
     """A Slack error answer: ``{"ok": false, "error": error}`` plus optional details."""
 
     def __init__(

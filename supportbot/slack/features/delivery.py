@@ -10,7 +10,10 @@ actions older than their retention are deleted.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from slack_bolt import App
 from sqlmodel import Session
@@ -25,6 +28,28 @@ _log = logging.getLogger(__name__)
 DEAD_LETTER = "outbox.dead_letter"
 # Dead actions are kept longer than finished ones: someone may still look into them.
 DEAD_RETENTION_FACTOR = 4
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """The ``outbox.dead_letter`` payload: which action died, after how many attempts, with what error code."""
+
+    action: int
+    kind: str
+    attempts: int
+    error: str | None
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"action": self.action, "kind": self.kind, "attempts": self.attempts, "error": self.error}
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> DeadLetter:
+        return cls(
+            action=int(payload.get("action") or 0),
+            kind=str(payload.get("kind") or "?"),
+            attempts=int(payload.get("attempts") or 0),
+            error=str(payload.get("error") or "?"),
+        )
 
 
 def register(app: App, runtime: Runtime) -> None:
@@ -44,7 +69,7 @@ class Upkeep:
         """Queue the alert for a dead action, in the transaction that buried it."""
         if dead.kind == DEAD_LETTER:
             return  # an alert about an alert that failed would fail the same way
-        payload = {"action": dead.id, "kind": dead.kind, "attempts": dead.attempts, "error": dead.error}
+        payload = DeadLetter(action=dead.id, kind=dead.kind, attempts=dead.attempts, error=dead.error).to_payload()
         outbox.enqueue(session, DEAD_LETTER, payload, now=self.runtime.clock.now(), priority=outbox.URGENT + 1)
 
     def do_dead_letter(self, action: ClaimedAction) -> Outcome:
@@ -52,14 +77,14 @@ class Upkeep:
         if not channel:
             _log.error("outbox action %s is dead and SUPPORTBOT_AGENT_CHANNEL is not set: no alert", action.payload)
             return Failed(error="no_agent_channel")
-        payload = action.payload
+        dead = DeadLetter.from_payload(action.payload)
         text = self.runtime.renderer.text(
             "delivery/dead_letter",
             self.runtime.settings.default_language,
-            kind=str(payload.get("kind") or "?"),
-            action=int(payload.get("action") or 0),
-            attempts=int(payload.get("attempts") or 0),
-            error=str(payload.get("error") or "?"),
+            kind=dead.kind,
+            action=dead.action,
+            attempts=dead.attempts,
+            error=dead.error,
         )
         data = self.runtime.port.call("chat.postMessage", channel=channel, text=text, unfurl_links=False)
         return Done(result={"ts": str(data.get("ts") or "")})

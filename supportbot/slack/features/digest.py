@@ -16,7 +16,10 @@ scheduled.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from slack_bolt import App
 from sqlalchemy.exc import IntegrityError
@@ -45,6 +48,22 @@ def register(app: App, runtime: Runtime) -> None:
     runtime.commands.add("digest", digest.preview, role="lead")
 
 
+@dataclass(frozen=True)
+class DigestPost:
+    """The ``digest.post`` payload: where to post and the week it covers (ISO times in the JSON)."""
+
+    channel: str
+    window: Window
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"channel": self.channel, "start": self.window.start.isoformat(), "end": self.window.end.isoformat()}
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> DigestPost:
+        start, end = datetime.fromisoformat(payload["start"]), datetime.fromisoformat(payload["end"])
+        return cls(channel=payload["channel"], window=Window(start, end))
+
+
 class WeeklyDigest:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
@@ -66,11 +85,7 @@ class WeeklyDigest:
         return enqueued
 
     def _enqueue(self, due: Digest, channel: str, now: datetime) -> bool:
-        payload = {
-            "channel": channel,
-            "start": due.window.start.isoformat(),
-            "end": due.window.end.isoformat(),
-        }
+        payload = DigestPost(channel, due.window).to_payload()
         try:
             with self.runtime.transaction() as session:
                 outbox.enqueue(session, KIND, payload, now=now, dedupe_key=due.key)
@@ -83,11 +98,10 @@ class WeeklyDigest:
     # -- posting ------------------------------------------------------------------------------------
 
     def post(self, action: ClaimedAction) -> Done:
-        payload = action.payload
-        window = Window(datetime.fromisoformat(payload["start"]), datetime.fromisoformat(payload["end"]))
-        message = self.render(window, self.runtime.settings.default_language, preview=False)
+        digest = DigestPost.from_payload(action.payload)
+        message = self.render(digest.window, self.runtime.settings.default_language, preview=False)
         data = self.runtime.port.call(
-            "chat.postMessage", channel=payload["channel"], unfurl_links=False, **message.as_kwargs()
+            "chat.postMessage", channel=digest.channel, unfurl_links=False, **message.as_kwargs()
         )
         return Done(result={"ts": data.get("ts")})
 

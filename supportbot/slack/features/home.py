@@ -18,6 +18,8 @@ What each role sees (in the viewer's Slack language):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -46,6 +48,21 @@ def register(app: App, runtime: Runtime) -> None:
     runtime.worker.register(KIND, home.publish)
 
 
+@dataclass(frozen=True)
+class HomePublish:
+    """The ``home.publish`` payload: whose Home tab to publish (None when the stored row holds no user)."""
+
+    user: str | None
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"user": self.user}
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> HomePublish:
+        user = payload.get("user")
+        return cls(user if isinstance(user, str) else None)
+
+
 class HomeTab:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
@@ -57,11 +74,13 @@ class HomeTab:
         if not isinstance(user, str) or event.get("tab", "home") != "home":
             return
         with self.runtime.transaction() as session:
-            outbox.enqueue(session, KIND, {"user": user}, now=self.runtime.clock.now(), max_attempts=_ATTEMPTS)
+            outbox.enqueue(
+                session, KIND, HomePublish(user).to_payload(), now=self.runtime.clock.now(), max_attempts=_ATTEMPTS
+            )
 
     def publish(self, action: ClaimedAction) -> Done:
-        user = action.payload.get("user")
-        if not isinstance(user, str):
+        user = HomePublish.from_payload(action.payload).user
+        if user is None:
             return Done()
         self.runtime.port.call("views.publish", user_id=user, view=self.view_for(user))
         return Done()

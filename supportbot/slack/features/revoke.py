@@ -14,7 +14,7 @@ until its attempts run out ("failed").
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -23,11 +23,12 @@ from sqlmodel import Session
 
 from supportbot.config import Settings
 from supportbot.render.templates import RenderedMessage
-from supportbot.revoke import LeakToRevoke, RevocableKey, Revoker, RevokeRequest, RevokerUnavailable, combine
+from supportbot.revoke import LeakToRevoke, RevocableKey, Revoker, RevokerUnavailable, combine
 from supportbot.revoke.oneapi import OneApiRevoker
 from supportbot.revoke.webhook import WebhookRevoker
 from supportbot.slack.errors import SlackError, SlackUnavailable
 from supportbot.slack.features.leaks.shared import UPDATE_CARD, tell_privately
+from supportbot.slack.features.revoke_payloads import RevokeNotice, RevokeOrder
 from supportbot.slack.hooks import LEAK_REVOCABLE
 from supportbot.slack.interaction import Interaction
 from supportbot.slack.runtime import Runtime
@@ -108,29 +109,11 @@ class RevokeFeature:
         now: datetime,
         reply_channel: str | None = None,
     ) -> None:
-        payload: dict[str, Any] = {
-            "incident": incident,
-            "key_id": key.key_id,
-            "key_sha256": key.key_sha256,
-            "rule": key.rule,
-            "provider": key.provider,
-            "masked": key.masked,
-            "requested_by": requested_by,
-            "reply_channel": reply_channel,
-        }
-        if leak is not None:
-            payload.update(
-                channel=leak.channel,
-                thread_ts=leak.thread_ts,
-                author=leak.author,
-                leaked_at=leak.leaked_at.timestamp(),
-                lang=leak.lang,
-                received_at=leak.received_at,
-            )
+        payload = RevokeOrder.of(incident, key, leak=leak, requested_by=requested_by, reply_channel=reply_channel)
         outbox.enqueue(
             session,
             REVOKE,
-            payload,
+            payload.to_payload(),
             now=now,
             group_key=f"leak:{incident}",
             dedupe_key=f"revoke:{incident}:{key.key_id}",
@@ -140,17 +123,9 @@ class RevokeFeature:
     # ------------------------------------------------------------------ outbox
 
     def do_revoke(self, action: ClaimedAction) -> Outcome:
-        payload = action.payload
-        incident = int(payload["incident"])
-        request = RevokeRequest(
-            key_sha256=str(payload["key_sha256"]),
-            provider=str(payload.get("provider") or ""),
-            rule=str(payload.get("rule") or ""),
-            masked=str(payload.get("masked") or ""),
-            incident=incident,
-            channel=str(payload.get("channel") or ""),
-            leaked_at=datetime.fromtimestamp(float(payload.get("leaked_at") or 0), UTC),
-        )
+        order = RevokeOrder.from_payload(action.payload)
+        incident = order.incident
+        request = order.request()
         answers: dict[str, str | RevokerUnavailable] = {}
         for revoker in self.revokers:
             try:
@@ -167,7 +142,7 @@ class RevokeFeature:
         _log.info("revocation for leak %s: %s by %s", incident, outcome, ",".join(combined.revokers) or "-")
         now = self.runtime.clock.now()
         disabled_by = combined.revokers if outcome == "disabled" else ()
-        notify = self._notification(payload, outcome)
+        notify = order.notice(outcome)
 
         def apply(session: Session) -> None:
             revoke_store.record(session, incident, outcome, now=now, revokers=disabled_by)
@@ -175,45 +150,19 @@ class RevokeFeature:
             if found is not None and found.alert_ts:
                 outbox.enqueue(session, UPDATE_CARD, {"incident": incident}, now=now, group_key=f"leak:{incident}")
 
-        follow_ups = [FollowUp(NOTIFY, notify, group_key=f"leak:{incident}")] if notify else []
+        follow_ups = [FollowUp(NOTIFY, notify.to_payload(), group_key=f"leak:{incident}")] if notify else []
         if outcome == "failed":
             return Failed(
                 error=combined.reason or "failed", result={"outcome": outcome}, apply=apply, follow_ups=follow_ups
             )
         return Done(result={"outcome": outcome}, apply=apply, follow_ups=follow_ups)
 
-    @staticmethod
-    def _notification(payload: dict[str, Any], outcome: str) -> dict[str, Any] | None:
-        """Who hears about the outcome: the author when it worked or failed unasked; the person who asked."""
-        requested_by = payload.get("requested_by")
-        asked = isinstance(requested_by, str) and requested_by != "auto"
-        author = payload.get("author")
-        if outcome == "disabled" or (outcome == "failed" and not asked):
-            to, channel = author, payload.get("channel")
-        elif asked:
-            to, channel = requested_by, payload.get("reply_channel") or payload.get("channel")
-        else:
-            return None  # auto mode, not one of our keys: the warning already says to rotate it
-        if not isinstance(to, str) or not isinstance(channel, str) or not channel:
-            return None
-        return {
-            "incident": payload.get("incident"),
-            "to": to,
-            "channel": channel,
-            "thread_ts": payload.get("thread_ts") if channel == payload.get("channel") else None,
-            "outcome": outcome,
-            "masked": payload.get("masked"),
-            "lang": payload.get("lang") if to == author else None,
-        }
-
     def do_notify(self, action: ClaimedAction) -> Outcome:
-        payload = action.payload
-        to = str(payload["to"])
-        language = "zh" if payload.get("lang") == "zh" else self.runtime.language_for(to)
-        rendered = self.runtime.renderer.message(
-            "leak/revoked", language, outcome=str(payload.get("outcome")), masked=str(payload.get("masked") or "")
-        )
-        how = tell_privately(self.runtime, str(payload["channel"]), to, rendered, thread_ts=payload.get("thread_ts"))
+        notice = RevokeNotice.from_payload(action.payload)
+        to = notice.to
+        language = "zh" if notice.lang == "zh" else self.runtime.language_for(to)
+        rendered = self.runtime.renderer.message("leak/revoked", language, outcome=notice.outcome, masked=notice.masked)
+        how = tell_privately(self.runtime, notice.channel, to, rendered, thread_ts=notice.thread_ts)
         return Done(result={"how": how})
 
     # ------------------------------------------------------------------ the button

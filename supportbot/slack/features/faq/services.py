@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 
 from supportbot.gaps.grouping import GapMatcher, GapSignal
 from supportbot.knowledge.base import KnowledgeBase
+from supportbot.slack.features.faq.payloads import GapRecord
 from supportbot.slack.replies import reply_target
 from supportbot.slack.runtime import Runtime
 from supportbot.slack.worker import Done, received_at
@@ -47,30 +47,12 @@ class FaqServices:
         """Record ``signal`` soon, from the outbox, rather than now: grouping compares it with many gaps
         and must not slow the handling of the message that raised it (it runs before Slack's ack)."""
         clean = replace(signal, text=self.storable(signal.text))
-        payload = {
-            "kind": clean.kind,
-            "text": clean.text,
-            "at": clean.at.isoformat(),
-            "channel_id": clean.channel_id,
-            "user_id": clean.user_id,
-            "entry_id": clean.entry_id,
-            "checklist_step": clean.checklist_step,
-            "source_ref": source_ref,
-        }
+        payload = GapRecord(clean, source_ref=source_ref).to_payload()
         outbox.enqueue(session, GAP_RECORD, payload, now=self.runtime.clock.now(), group_key="gaps")
 
     def record_queued(self, action: ClaimedAction) -> Done:
-        payload = action.payload
-        signal = GapSignal(
-            payload["kind"],
-            str(payload.get("text") or ""),
-            datetime.fromisoformat(payload["at"]),
-            channel_id=payload.get("channel_id"),
-            user_id=payload.get("user_id"),
-            entry_id=payload.get("entry_id"),
-            checklist_step=payload.get("checklist_step"),
-        )
-        source_ref = payload.get("source_ref")
+        queued = GapRecord.from_payload(action.payload)
+        signal, source_ref = queued.signal, queued.source_ref
 
         def record(session: Session) -> None:
             self.record_signal(session, signal, source_ref=source_ref)

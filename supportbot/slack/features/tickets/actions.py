@@ -9,6 +9,7 @@ from sqlmodel import Session
 from supportbot.render.templates import Mrkdwn, mention
 from supportbot.slack.errors import SlackApiError
 from supportbot.slack.features.tickets.desk import TicketDesk
+from supportbot.slack.features.tickets.payloads import FromReaction, Note, TicketRef
 from supportbot.slack.features.tickets.shared import (
     Filing,
     reaction_key,
@@ -36,8 +37,8 @@ class TicketActions:
         self.desk = desk
 
     def do_from_reaction(self, action: ClaimedAction) -> Outcome:
-        payload = action.payload
-        channel, ts, agent = str(payload["channel"]), str(payload["ts"]), str(payload["agent"])
+        request = FromReaction.from_payload(action.payload)
+        channel, ts, agent = request.channel, request.ts, request.agent
         try:
             data = self.runtime.port.call(
                 "conversations.replies", channel=channel, ts=ts, latest=ts, oldest=ts, inclusive=True, limit=1
@@ -74,7 +75,7 @@ class TicketActions:
         return Done(result={"filed": True}, apply=record)
 
     def do_post_card(self, action: ClaimedAction) -> Outcome:
-        ticket_id = int(action.payload["ticket"])
+        ticket_id = TicketRef.from_payload(action.payload).ticket
         channel = self.runtime.settings.agent_channel
         ticket = self.desk.ticket(ticket_id)
         if ticket is None or not channel:
@@ -88,7 +89,7 @@ class TicketActions:
         )
 
     def do_update_card(self, action: ClaimedAction) -> Outcome:
-        ticket = self.desk.ticket(int(action.payload["ticket"]))
+        ticket = self.desk.ticket(TicketRef.from_payload(action.payload).ticket)
         if ticket is None or not ticket.card_channel or not ticket.card_ts:
             return Done(result={"updated": False})
         rendered = self.desk.card(ticket)
@@ -96,7 +97,7 @@ class TicketActions:
         return Done(result={"updated": True})
 
     def do_confirm(self, action: ClaimedAction) -> Outcome:
-        ticket = self.desk.ticket(int(action.payload["ticket"]))
+        ticket = self.desk.ticket(TicketRef.from_payload(action.payload).ticket)
         if ticket is None or not ticket.channel or not ticket.thread_ts:
             return Failed(error="no_thread")
         language = self.runtime.language_for(ticket.requester)
@@ -117,14 +118,10 @@ class TicketActions:
         return Done(result={"ts": str(data.get("ts") or "")})
 
     def do_note(self, action: ClaimedAction) -> Outcome:
-        payload = action.payload
+        note = Note.from_payload(action.payload)
         try:
             self.runtime.port.call(
-                "chat.postEphemeral",
-                channel=str(payload["channel"]),
-                user=str(payload["user"]),
-                text=str(payload["text"]),
-                thread_ts=payload.get("thread_ts") or None,
+                "chat.postEphemeral", channel=note.channel, user=note.user, text=note.text, thread_ts=note.thread_ts
             )
         except SlackApiError as error:
             if error.retryable:

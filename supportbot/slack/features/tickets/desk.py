@@ -12,6 +12,7 @@ from sqlmodel import Session
 from supportbot.gaps.grouping import GapSignal
 from supportbot.render.templates import Mrkdwn, RenderedMessage, mention
 from supportbot.slack.errors import SlackError
+from supportbot.slack.features.tickets.payloads import Note, TicketRef
 from supportbot.slack.features.tickets.shared import (
     CONFIRM,
     NOTE,
@@ -123,11 +124,11 @@ class TicketDesk:
         assert ticket.id is not None
         group = ticket_store.group_key(ticket.id)
         if runtime.settings.agent_channel:
-            outbox.enqueue(session, POST_CARD, {"ticket": ticket.id}, now=now, group_key=group)
+            outbox.enqueue(session, POST_CARD, TicketRef(ticket.id).to_payload(), now=now, group_key=group)
         else:
             _log.warning("ticket %s filed but SUPPORTBOT_AGENT_CHANNEL is not set: no card", ticket.id)
         if filing.channel and filing.thread_ts:
-            outbox.enqueue(session, CONFIRM, {"ticket": ticket.id}, now=now)
+            outbox.enqueue(session, CONFIRM, TicketRef(ticket.id).to_payload(), now=now)
         if filing.note_channel and filing.filed_by:
             self.enqueue_note(
                 session,
@@ -154,7 +155,7 @@ class TicketDesk:
         self, session: Session, *, channel: str, user: str, text: str, thread_ts: str | None = None
     ) -> None:
         """An ephemeral note for one person (an outcome, a refusal); the text is ours, never theirs."""
-        payload = {"channel": channel, "user": user, "text": text, "thread_ts": thread_ts}
+        payload = Note(channel=channel, user=user, text=text, thread_ts=thread_ts).to_payload()
         outbox.enqueue(session, NOTE, payload, now=self.runtime.clock.now())
 
     def note(self, *, channel: str, user: str, text: str, thread_ts: str | None = None) -> None:
@@ -174,7 +175,7 @@ class TicketDesk:
         outbox.enqueue(
             session,
             UPDATE_CARD,
-            {"ticket": ticket_id},
+            TicketRef(ticket_id).to_payload(),
             now=self.runtime.clock.now(),
             after=earlier[-1],
             run_if="always",

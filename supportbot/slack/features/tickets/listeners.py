@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from supportbot.slack.features.tickets.desk import TicketDesk
+from supportbot.slack.features.tickets.payloads import FromReaction
 from supportbot.slack.features.tickets.shared import (
     FROM_REACTION,
     REACTIONS,
@@ -43,7 +44,7 @@ class TicketListeners:
         if not self.runtime.roles.is_agent(reactor):
             _log.info("ticket reaction by a non-agent ignored")
             return
-        payload = {"channel": channel, "ts": ts, "agent": reactor, "received_at": context.received_at.timestamp()}
+        payload = FromReaction(channel, ts, reactor, received_at=context.received_at.timestamp()).to_payload()
         try:
             with self.runtime.transaction() as session:
                 outbox.enqueue(

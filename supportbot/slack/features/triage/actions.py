@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from supportbot.render.templates import RenderedMessage, mention
 from supportbot.slack.errors import SlackApiError
+from supportbot.slack.features.triage.payloads import ProbeRequest, TriageNote
 from supportbot.slack.features.triage.shared import (
     GONE,
     MAX_PROBES,
@@ -131,25 +132,17 @@ class TriageActions:
         return Done(result={"ts": posted, "thread_ts": thread}, apply=record)
 
     def do_note(self, action: ClaimedAction) -> Outcome:
-        payload = action.payload
-        language = as_language(payload.get("lang"))
-        requester = payload.get("requester")
-        text = self.runtime.renderer.text(
-            "triage/note", language, kind=str(payload.get("kind") or ""), requester=mention(requester)
-        )
+        note = TriageNote.from_payload(action.payload)
+        text = self.runtime.renderer.text("triage/note", note.lang, kind=note.kind, requester=mention(note.requester))
         self.runtime.port.call(
-            "chat.postEphemeral",
-            channel=payload["channel"],
-            user=payload["user"],
-            thread_ts=payload.get("thread_ts") or None,
-            text=text,
+            "chat.postEphemeral", channel=note.channel, user=note.user, thread_ts=note.thread_ts, text=text
         )
         return Done(result={"sent": True})
 
     def do_probe(self, action: ClaimedAction) -> Outcome:
         runtime = self.runtime
-        walk_id = int(action.payload["walk"])
-        bases = [str(base) for base in action.payload.get("bases") or []][:MAX_PROBES]
+        probe = ProbeRequest.from_payload(action.payload, limit=MAX_PROBES)
+        walk_id, bases = probe.walk, list(probe.bases)
         with runtime.store.session() as session:
             row = walk_store.get_walk(session, walk_id)
         if row is None or not bases:

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from supportbot.gaps.grouping import GapSignal
 from supportbot.render.templates import Mrkdwn, RenderedMessage, mention
+from supportbot.slack.features.triage.payloads import ProbeRequest, TriageNote
 from supportbot.slack.features.triage.shared import (
     MAX_PROBES,
     NOTE,
@@ -135,7 +136,7 @@ class Walks:
                     outbox.enqueue(
                         session,
                         PROBE,
-                        {"walk": row.id, "bases": bases},
+                        ProbeRequest(row.id, tuple(bases)).to_payload(),
                         now=now,
                         after=first,
                         run_if="succeeded",
@@ -180,14 +181,7 @@ class Walks:
             outbox.enqueue(
                 session,
                 NOTE,
-                {
-                    "channel": channel,
-                    "user": user,
-                    "thread_ts": thread_ts or "",
-                    "kind": kind,
-                    "lang": language,
-                    "requester": requester,
-                },
+                TriageNote(channel, user, thread_ts, kind, language, requester).to_payload(),
                 now=self.runtime.clock.now(),
             )
 
