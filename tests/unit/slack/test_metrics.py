@@ -52,7 +52,8 @@ def test_gauges_read_zero_for_kinds_with_nothing_left() -> None:
 def test_labels_never_carry_free_text() -> None:
     assert safe_label("message") == "message"
     assert safe_label("app_home_opened") == "app_home_opened"
-    for hostile in ("my key is sk-abc", "Message", "x" * 41, "", "a\nb"):
+    assert safe_label("a" + "." * 39) == "a" + "." * 39
+    for hostile in ("my key is sk-abc", "Message", "x" * 41, "", "a\nb", "1abc", "äbc", "message\u200b"):
         assert safe_label(hostile) == "other"
 
 
