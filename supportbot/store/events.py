@@ -67,11 +67,6 @@ def claim(session: Session, event_id: str, *, instance: str, now: datetime, stal
     return "done" if status == "done" else "processing"
 
 
-def claim_event(session: Session, event_id: str, *, instance: str, now: datetime, stale_after: timedelta) -> bool:
-    """:func:`claim`: True when this instance may handle the event."""
-    return claim(session, event_id, instance=instance, now=now, stale_after=stale_after) == "claimed"
-
-
 def finish_event(session: Session, event_id: str, *, now: datetime) -> None:
     session.connection().execute(_FINISH, {"b_event_id": event_id, "now": now})
 

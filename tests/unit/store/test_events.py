@@ -12,7 +12,7 @@ STALE = timedelta(seconds=60)
 
 def _claim(store: Store, clock: FakeClock, event_id: str, instance: str = "a") -> bool:
     with store.session() as session:
-        return events.claim_event(session, event_id, instance=instance, now=clock.now(), stale_after=STALE)
+        return events.claim(session, event_id, instance=instance, now=clock.now(), stale_after=STALE) == "claimed"
 
 
 def test_an_event_is_claimed_once(store: Store, clock: FakeClock) -> None:
