@@ -463,9 +463,9 @@ class OutboxWorker:
         if released > (1 if claim_next else 0):
             self.wake()  # more was released than this thread will take itself
         self._metrics.outbox_actions.labels(action.kind, "succeeded" if succeeded else "failed").inc()
-        received = action.payload.get("received_at")
-        if succeeded and isinstance(received, (int, float)):
-            latency = max(0.0, now.timestamp() - float(received))
+        received = received_at_of(action.payload)
+        if succeeded and received is not None:
+            latency = max(0.0, now.timestamp() - received)
             self._metrics.action_latency.labels(action.kind).observe(latency)
         return following
 
@@ -480,3 +480,10 @@ class OutboxWorker:
 def received_at(moment: datetime) -> float:
     """The timestamp stored in payloads so the worker can measure event-to-action latency."""
     return moment.timestamp()
+
+
+def received_at_of(payload: Mapping[str, Any]) -> float | None:
+    """The :func:`received_at` timestamp a stored payload carries, if any (payload classes read it here too)."""
+    # Untyped on purpose: the worker reads this one key from every kind's payload, whatever its class.
+    received = payload.get("received_at")
+    return float(received) if isinstance(received, (int, float)) else None

@@ -32,13 +32,15 @@ from supportbot.gaps.grouping import GapSignal
 from supportbot.render.mrkdwn import markdown_to_mrkdwn
 from supportbot.render.templates import Mrkdwn
 from supportbot.slack.errors import SlackError
+from supportbot.slack.features.faq.payloads import AgentAlert, FaqAnswer, FaqPost
 from supportbot.slack.features.faq.services import FaqServices, enqueue_ephemeral, enqueue_post
 from supportbot.slack.interaction import Interaction
-from supportbot.slack.replies import enqueue_reply, reply_target
+from supportbot.slack.replies import ReplyTarget, enqueue_reply
 from supportbot.slack.router import EventContext
 from supportbot.slack.runtime import Runtime
 from supportbot.slack.worker import Done, received_at
 from supportbot.store import faq as faq_store
+from supportbot.store import outbox
 from supportbot.store.outbox import ClaimedAction
 from supportbot.text import questions
 from supportbot.text.chat import plain_text
@@ -63,8 +65,8 @@ class Click:
 def install(app: App, runtime: Runtime, faq: FaqServices) -> None:
     handler = _Answers(runtime, faq)
     runtime.events.on_message("knowledge", handler.on_message, order=ORDER)
-    runtime.worker.register("faq.answer", handler.post_answer)
-    runtime.worker.register("faq.agent_alert", handler.alert_agents)
+    runtime.worker.register(FaqAnswer.KIND, handler.post_answer)
+    runtime.worker.register(AgentAlert.KIND, handler.alert_agents)
     app.action("faq_helpful")(handler.on_helpful)
     app.action("faq_unhelpful")(handler.on_unhelpful)
     app.action("faq_ask_human")(handler.on_ask_human)
@@ -120,6 +122,7 @@ class _Answers:
             )
             if row is None:
                 return  # already taken up (a repeated delivery, or a retry after a failure)
+            assert row.id is not None  # claim_question flushes the new row
             if answer is not None:
                 rendered = runtime.renderer.message(
                     "knowledge/answer",
@@ -130,19 +133,14 @@ class _Answers:
                     question_id=row.id,
                     fallback=answer.is_fallback,
                 )
-                enqueue_reply(
-                    session,
-                    context,
-                    message,
-                    "faq.answer",
-                    {
-                        "text": rendered.text,
-                        "blocks": rendered.blocks,
-                        "question_id": row.id,
-                        "received_at": received_at(now),
-                    },
-                    now=now,
+                answer_payload = FaqAnswer(
+                    ReplyTarget.for_message(message, context),
+                    rendered.text,
+                    rendered.blocks,
+                    question_id=row.id,
+                    received_at=received_at(now),
                 )
+                enqueue_reply(session, context, FaqAnswer.KIND, answer_payload, now=now)
             else:
                 self.faq.queue_signal(
                     session,
@@ -151,24 +149,25 @@ class _Answers:
                 )
                 if directed:
                     text = runtime.renderer.text("knowledge/no_answer", language, in_dm=message.is_dm)
-                    payload = {"text": str(text), "received_at": received_at(now)}
-                    enqueue_reply(session, context, message, "faq.post", payload, now=now)
+                    target = ReplyTarget.for_message(message, context)
+                    payload = FaqPost(target, str(text), received_at=received_at(now))
+                    enqueue_reply(session, context, FaqPost.KIND, payload, now=now)
         context.knowledge = "answered" if answer else "unanswered"
 
     def post_answer(self, action: ClaimedAction) -> Done:
-        payload = action.payload
-        channel, thread_ts = reply_target(action)
+        answer = FaqAnswer.from_payload(action.payload)
+        channel, thread_ts = answer.target.resolve(action)
         data = self.runtime.port.call(
             "chat.postMessage",
             channel=channel,
             thread_ts=thread_ts,
-            text=payload["text"],
-            blocks=payload["blocks"],
+            text=answer.text,
+            blocks=answer.blocks,
             unfurl_links=False,
             unfurl_media=False,
         )
         ts = data.get("ts")
-        question_id = int(payload["question_id"])
+        question_id = answer.question_id
 
         def remember(session: Any) -> None:
             # The thread may have moved to the key interceptor's masked repost: follow it there.
@@ -263,25 +262,20 @@ class _Answers:
             )
             enqueue_post(session, runtime, channel=question.channel, text=str(notice), thread_ts=question.thread_root)
             if agent_channel is not None:
-                enqueue_post(
-                    session,
-                    runtime,
-                    channel=agent_channel,
-                    text="",
-                    kind="faq.agent_alert",
-                    extra={
-                        "question_channel": question.channel,
-                        "thread_ts": question.thread_root,
-                        "entry_id": question.entry_id or "",
-                    },
+                alert = AgentAlert(
+                    agent_channel,
+                    question.channel,
+                    question.thread_root,
+                    entry_id=question.entry_id or "",
+                    received_at=received_at(now),
                 )
+                outbox.enqueue(session, AgentAlert.KIND, alert.to_payload(), now=now)
 
     def alert_agents(self, action: ClaimedAction) -> Done:
         """Tell the agents' channel where a person is wanted; the link is looked up now, the text is ours."""
-        payload = action.payload
+        alert = AgentAlert.from_payload(action.payload)
         runtime = self.runtime
-        channel = str(payload["question_channel"])
-        thread_ts = str(payload["thread_ts"])
+        channel, thread_ts = alert.question_channel, alert.thread_ts
         link: Mrkdwn | None = None
         try:
             data = runtime.port.call("chat.getPermalink", channel=channel, message_ts=thread_ts)
@@ -293,7 +287,7 @@ class _Answers:
                 raise
             _log.info("no permalink for a thread in %s: %s", channel, error.code)
         language: Language = runtime.settings.default_language
-        entry_id = str(payload.get("entry_id") or "")
+        entry_id = alert.entry_id
         entry = self.faq.kb.entry(entry_id, language) if entry_id else None
         rendered = runtime.renderer.message(
             "knowledge/agent_alert",
@@ -305,7 +299,7 @@ class _Answers:
         )
         data = runtime.port.call(
             "chat.postMessage",
-            channel=payload["channel"],
+            channel=alert.channel,
             text=rendered.text,
             blocks=rendered.blocks,
             unfurl_links=False,

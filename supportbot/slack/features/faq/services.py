@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from typing import Any
 
 from sqlmodel import Session
 
 from supportbot.gaps.grouping import GapMatcher, GapSignal
 from supportbot.knowledge.base import KnowledgeBase
-from supportbot.slack.features.faq.payloads import GapRecord
-from supportbot.slack.replies import reply_target
+from supportbot.slack.features.faq.payloads import Blocks, FaqEphemeral, FaqPost, GapRecord, present
+from supportbot.slack.replies import ReplyTarget
 from supportbot.slack.runtime import Runtime
 from supportbot.slack.worker import Done, received_at
 from supportbot.store import gaps as gap_store
@@ -29,7 +28,7 @@ from supportbot.text.chat import Scrub
 _log = logging.getLogger(__name__)
 
 
-GAP_RECORD = "gap.record"
+GAP_RECORD = GapRecord.KIND
 
 
 @dataclass
@@ -85,34 +84,29 @@ class FaqServices:
             since_answer=since,
             example=signal.text or "…",
         )
-        now = self.runtime.clock.now()
-        outbox.enqueue(
-            session,
-            "faq.post",
-            {"channel": channel, "text": str(text), "received_at": received_at(now)},
-            now=now,
-        )
+        enqueue_post(session, self.runtime, channel=channel, text=str(text))
 
 
 def register_outbox(runtime: Runtime) -> None:
     port = runtime.port
 
-    def params(payload: dict[str, Any], *names: str) -> dict[str, Any]:
-        return {name: payload[name] for name in ("channel", "text", *names) if payload.get(name)}
-
     def post(action: ClaimedAction) -> Done:
-        found = params(action.payload, "blocks")
-        if action.payload.get("thread_ts"):
-            found["channel"], found["thread_ts"] = reply_target(action)
+        message = FaqPost.from_payload(action.payload)
+        channel, thread_ts = message.target.resolve_optional(action)
+        found = present(channel=channel, text=message.text, blocks=message.blocks, thread_ts=thread_ts)
         data = port.call("chat.postMessage", unfurl_links=False, **found)
         return Done(result={"ts": data.get("ts")})
 
     def ephemeral(action: ClaimedAction) -> Done:
-        port.call("chat.postEphemeral", **params(action.payload, "user", "blocks", "thread_ts"))
+        note = FaqEphemeral.from_payload(action.payload)
+        found = present(
+            channel=note.channel, text=note.text, user=note.user, blocks=note.blocks, thread_ts=note.thread_ts
+        )
+        port.call("chat.postEphemeral", **found)
         return Done()
 
-    runtime.worker.register("faq.post", post)
-    runtime.worker.register("faq.ephemeral", ephemeral)
+    runtime.worker.register(FaqPost.KIND, post)
+    runtime.worker.register(FaqEphemeral.KIND, ephemeral)
 
 
 def enqueue_ephemeral(
@@ -122,18 +116,13 @@ def enqueue_ephemeral(
     channel: str,
     user: str,
     text: str,
-    blocks: list[dict[str, Any]] | None = None,
+    blocks: Blocks | None = None,
     thread_ts: str | None = None,
 ) -> None:
     """A private reply to ``user`` in ``channel`` (and thread), carried out by the outbox."""
-    _enqueue(
-        session,
-        runtime,
-        "faq.ephemeral",
-        {"channel": channel, "user": user, "text": text},
-        blocks=blocks,
-        thread_ts=thread_ts,
-    )
+    now = runtime.clock.now()
+    payload = FaqEphemeral(channel, user, text, blocks=blocks, thread_ts=thread_ts, received_at=received_at(now))
+    outbox.enqueue(session, FaqEphemeral.KIND, payload.to_payload(), now=now)
 
 
 def enqueue_post(
@@ -142,30 +131,10 @@ def enqueue_post(
     *,
     channel: str,
     text: str,
-    blocks: list[dict[str, Any]] | None = None,
+    blocks: Blocks | None = None,
     thread_ts: str | None = None,
-    kind: str = "faq.post",
-    extra: dict[str, Any] | None = None,
 ) -> None:
-    """A message from the bot, carried out by the outbox (``kind`` picks another handler)."""
-    _enqueue(
-        session, runtime, kind, {"channel": channel, "text": text, **(extra or {})}, blocks=blocks, thread_ts=thread_ts
-    )
-
-
-def _enqueue(
-    session: Session,
-    runtime: Runtime,
-    kind: str,
-    payload: dict[str, Any],
-    *,
-    blocks: list[dict[str, Any]] | None,
-    thread_ts: str | None,
-) -> None:
+    """A message from the bot (in ``thread_ts``'s thread if given), carried out by the outbox."""
     now = runtime.clock.now()
-    payload = {**payload, "received_at": received_at(now)}
-    if blocks:
-        payload["blocks"] = blocks
-    if thread_ts:
-        payload["thread_ts"] = thread_ts
-    outbox.enqueue(session, kind, payload, now=now)
+    payload = FaqPost(ReplyTarget(channel, thread_ts or ""), text, blocks=blocks, received_at=received_at(now))
+    outbox.enqueue(session, FaqPost.KIND, payload.to_payload(), now=now)

@@ -8,20 +8,18 @@ from sqlmodel import Session
 
 from supportbot.render.templates import RenderedMessage, mention
 from supportbot.slack.errors import SlackApiError
-from supportbot.slack.features.triage.payloads import ProbeRequest, TriageNote
+from supportbot.slack.features.triage.payloads import ProbeRequest, RenderWalk, StartWalk, TriageNote
 from supportbot.slack.features.triage.shared import (
     GONE,
     MAX_PROBES,
     RENDER,
     Report,
-    first_target,
+    enqueue_redraw,
     walk_group,
 )
 from supportbot.slack.features.triage.walks import Walks
-from supportbot.slack.replies import reply_target
 from supportbot.slack.runtime import Runtime
 from supportbot.slack.worker import Done, FollowUp, Outcome
-from supportbot.store import outbox
 from supportbot.store import triage as walk_store
 from supportbot.store.outbox import ClaimedAction
 from supportbot.text.lang import as_language
@@ -44,40 +42,40 @@ class TriageActions:
 
     def do_start(self, action: ClaimedAction) -> Outcome:
         """Start the walk a message asked for (see on_message), where the conversation now lives."""
-        payload = action.payload
-        requester = str(payload["requester"])
-        text = str(payload.get("text") or "")
-        channel, display_thread = reply_target(action)
-        incident = payload.get("incident")
+        start = StartWalk.from_payload(action.payload)
+        channel, display_thread = start.target.resolve(action)
         report = Report(
-            channel=str(payload["channel"]),
-            origin=str(payload["origin"]),
-            thread_ts=str(payload["thread_ts"]),
-            requester=requester,
-            started_by=requester,
-            trigger=str(payload.get("trigger") or "message"),
-            text=text,
-            language=self.runtime.language_for(requester, text),
-            masked_key=self.walks.intercepted_key(incident if isinstance(incident, int) else None),
+            channel=start.target.channel,
+            origin=start.origin,
+            thread_ts=start.target.thread_ts,
+            requester=start.requester,
+            started_by=start.requester,
+            trigger=start.trigger,
+            text=start.text,
+            language=self.runtime.language_for(start.requester, start.text),
+            masked_key=self.walks.intercepted_key(start.incident),
         )
         started = self.walks.start(report, display=(channel, display_thread))
         return Done(result={"walk": started.walk_id, "thread_ts": display_thread})
 
     def do_render(self, action: ClaimedAction) -> Outcome:
         runtime = self.runtime
-        walk_id = int(action.payload["walk"])
+        render = RenderWalk.from_payload(action.payload)
+        walk_id = render.walk
         with runtime.store.session() as session:
             row = walk_store.get_walk(session, walk_id)
         if row is None:
             return Done(result={"skipped": True})
-        if row.step_ts is None and "channel" not in action.payload:
-            # A click landed while the first post was on its way; that post's completion draws the
-            # message again if the walk moved on meanwhile (see _post), so nothing is lost here.
-            return Done(result={"waiting_for_first_post": True})
-        rendered = self.walks.render_walk(row)
         if row.step_ts is None:
-            channel, thread_ts = first_target(action)
+            if render.target is None:
+                # A click landed while the first post was on its way; that post's completion draws the
+                # message again if the walk moved on meanwhile (see _post), so nothing is lost here.
+                return Done(result={"waiting_for_first_post": True})
+            # The report's thread (or the masked repost's), or a new thread.
+            channel, thread_ts = render.target.resolve_optional(action)
+            rendered = self.walks.render_walk(row)
             return self._post(walk_id, channel, thread_ts, rendered, again=False, version=row.version)
+        rendered = self.walks.render_walk(row)
         try:
             runtime.port.call("chat.update", channel=row.channel, ts=row.step_ts, **rendered.as_kwargs())
         except SlackApiError as error:
@@ -90,10 +88,8 @@ class TriageActions:
             latest = walk_store.get_walk(session, walk_id)
         # Two renders can overtake each other; whichever finishes on an old version shows it again.
         again = latest is not None and latest.version != row.version
-        return Done(
-            result={"version": row.version},
-            follow_ups=[FollowUp(RENDER, {"walk": walk_id}, group_key=walk_group(walk_id))] if again else (),
-        )
+        redraw = FollowUp(RENDER, RenderWalk(walk_id).to_payload(), group_key=walk_group(walk_id))
+        return Done(result={"version": row.version}, follow_ups=[redraw] if again else ())
 
     def _post(
         self,
@@ -127,7 +123,7 @@ class TriageActions:
             walk_store.mark_posted(session, walk_id, step_ts=posted, thread_ts=thread, now=now, again=again)
             latest = walk_store.get_walk(session, walk_id)
             if latest is not None and latest.version != version:
-                outbox.enqueue(session, RENDER, {"walk": walk_id}, now=now, group_key=walk_group(walk_id))
+                enqueue_redraw(session, walk_id, now=now)
 
         return Done(result={"ts": posted, "thread_ts": thread}, apply=record)
 
@@ -181,6 +177,6 @@ class TriageActions:
 
         def store_and_redraw(session: Session) -> None:
             walk_store.set_diagnosis(session, walk_id, diagnosis, now=now)
-            outbox.enqueue(session, RENDER, {"walk": walk_id}, now=now, group_key=walk_group(walk_id))
+            enqueue_redraw(session, walk_id, now=now)
 
         return Done(result={"changed": True}, apply=store_and_redraw)

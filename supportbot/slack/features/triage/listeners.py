@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from supportbot.slack.features.triage.shared import (
-    START,
-)
+from supportbot.slack.features.triage.payloads import StartWalk
+from supportbot.slack.features.triage.shared import START
 from supportbot.slack.features.triage.walks import Walks
-from supportbot.slack.replies import enqueue_reply
+from supportbot.slack.replies import ReplyTarget, enqueue_reply
 from supportbot.slack.router import EventContext
 from supportbot.slack.runtime import Runtime
 from supportbot.text.messages import Message
@@ -43,13 +42,14 @@ class TriageListeners:
         # Deciding to start is all that happens before Slack's acknowledgement; diagnosing, recording
         # the walk and posting follow from the outbox (chained after a masked repost, if any).
         incident = context.leak_incident
-        payload = {
-            "origin": message.ts,
-            "text": message.text,  # the masked copy when a key was intercepted; cleared once started
-            "requester": message.user,
-            "trigger": "dm" if message.is_dm else "message",
-            "incident": incident if isinstance(incident, int) else None,
-            "received_at": context.received_at.timestamp(),
-        }
+        payload = StartWalk(
+            target=ReplyTarget.for_message(message, context),
+            origin=message.ts,
+            requester=message.user,
+            text=message.text,  # the masked copy when a key was intercepted; cleared once started
+            trigger="dm" if message.is_dm else "message",
+            incident=incident if isinstance(incident, int) else None,
+            received_at=context.received_at.timestamp(),
+        )
         with runtime.transaction() as session:
-            enqueue_reply(session, context, message, START, payload, now=runtime.clock.now())
+            enqueue_reply(session, context, START, payload, now=runtime.clock.now())

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
-from supportbot.slack.replies import reply_target
-from supportbot.store.outbox import ClaimedAction
+from sqlmodel import Session
+
+from supportbot.slack.features.triage.payloads import ProbeRequest, RenderWalk, StartWalk, TriageNote
+from supportbot.store import outbox
 from supportbot.text.lang import Language
 from supportbot.triage.probe import ProbeResult
 
-START = "triage.start"
-RENDER = "triage.render"
-NOTE = "triage.note"
-PROBE = "triage.probe"
+START = StartWalk.KIND
+RENDER = RenderWalk.KIND
+NOTE = TriageNote.KIND
+PROBE = ProbeRequest.KIND
 BUTTONS = ("triage_fixed", "triage_next", "triage_ticket")
 SHORTCUT = "triage_start"
 # chat.update answers these when the checklist message was deleted: it is posted again instead.
@@ -45,12 +48,10 @@ class Started:
     is_new: bool
 
 
-def first_target(action: ClaimedAction) -> tuple[str, str | None]:
-    """Where the first message goes: the report's thread (or the masked repost's), or a new thread."""
-    if action.payload.get("thread_ts"):
-        return reply_target(action)
-    return str(action.payload["channel"]), None
-
-
 def walk_group(walk_id: int) -> str:
     return f"triage:{walk_id}"
+
+
+def enqueue_redraw(session: Session, walk_id: int, *, now: datetime) -> None:
+    """Queue a redraw of the walk's message (a ``triage.render`` with no target: the row says where)."""
+    outbox.enqueue(session, RENDER, RenderWalk(walk_id).to_payload(), now=now, group_key=walk_group(walk_id))

@@ -10,15 +10,13 @@ from slack_bolt import Ack
 
 from supportbot.slack.features.triage.shared import (
     MAX_WRITE_ATTEMPTS,
-    RENDER,
     Report,
-    walk_group,
+    enqueue_redraw,
 )
 from supportbot.slack.features.triage.walks import Walks
 from supportbot.slack.hooks import OPEN_TICKET_FORM
 from supportbot.slack.interaction import Interaction
 from supportbot.slack.runtime import Runtime
-from supportbot.store import outbox
 from supportbot.store import triage as walk_store
 from supportbot.tickets.model import TicketDraft, TicketModalRequest
 from supportbot.triage import checklist as machine
@@ -104,7 +102,7 @@ class TriageInteractions:
                     session, walk_id, expected_version=row.version, state=transition.state, now=now
                 )
                 if won:
-                    outbox.enqueue(session, RENDER, {"walk": walk_id}, now=now, group_key=walk_group(walk_id))
+                    enqueue_redraw(session, walk_id, now=now)
                     if transition.effect == "exhausted":
                         self.walks.signal_gap(session, row, transition.state, now=now)
             if won:
@@ -160,5 +158,5 @@ class TriageInteractions:
             # No tickets feature here: the walk goes on as if the button had not been pressed.
             restored = replace(previous, version=state.version + 1)
             if walk_store.save_state(session, row.id, expected_version=state.version, state=restored, now=now):
-                outbox.enqueue(session, RENDER, {"walk": row.id}, now=now, group_key=walk_group(row.id))
+                enqueue_redraw(session, row.id, now=now)
         self.walks.note(row.channel, user, thread, "no_tickets", language=runtime.language_for(user))

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from supportbot.gaps.grouping import GapSignal
 from supportbot.render.templates import Mrkdwn, RenderedMessage, mention
-from supportbot.slack.features.triage.payloads import ProbeRequest, TriageNote
+from supportbot.slack.features.triage.payloads import ProbeRequest, RenderWalk, TriageNote
 from supportbot.slack.features.triage.shared import (
     MAX_PROBES,
     NOTE,
@@ -22,7 +22,7 @@ from supportbot.slack.features.triage.shared import (
     walk_group,
 )
 from supportbot.slack.hooks import GAP_SIGNAL
-from supportbot.slack.replies import enqueue_reply
+from supportbot.slack.replies import ReplyTarget, enqueue_reply
 from supportbot.slack.router import EventContext
 from supportbot.slack.runtime import Runtime
 from supportbot.store import leaks as leak_store
@@ -111,24 +111,27 @@ class Walks:
             with runtime.transaction() as session:
                 row = walk_store.create_walk(session, new, now=now)
                 assert row.id is not None
-                payload = {"walk": row.id, "received_at": now.timestamp()}
+                received = now.timestamp()
                 if context is not None and message is not None:
+                    target = ReplyTarget.for_message(message, context)
                     first = enqueue_reply(
-                        session, context, message, RENDER, payload, now=now, group_key=walk_group(row.id)
-                    )
-                elif display is not None:
-                    first = outbox.enqueue(
                         session,
+                        context,
                         RENDER,
-                        {**payload, "channel": display[0], "thread_ts": display[1]},
+                        RenderWalk(row.id, target, received_at=received),
                         now=now,
                         group_key=walk_group(row.id),
                     )
                 else:
+                    target = (
+                        ReplyTarget(*display)
+                        if display is not None
+                        else ReplyTarget(report.channel, report.thread_ts or "")
+                    )
                     first = outbox.enqueue(
                         session,
                         RENDER,
-                        {**payload, "channel": report.channel, "thread_ts": report.thread_ts or ""},
+                        RenderWalk(row.id, target, received_at=received).to_payload(),
                         now=now,
                         group_key=walk_group(row.id),
                     )
