@@ -19,20 +19,20 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from supportbot.slack.features.leaks.actions import LeakActions
-from supportbot.slack.features.leaks.commands import LeakCommands
-from supportbot.slack.features.leaks.interception import Interceptor
-from supportbot.slack.features.leaks.listeners import LeakListeners
-from supportbot.slack.features.leaks.shared import (
+from supportbot.leaks.payloads import (
     ALERT,
     DELETE,
-    HANDLED_ACTION,
     RECHECK,
     REPOST,
     SCAN_FILE,
     UPDATE_CARD,
     WARN,
 )
+from supportbot.slack.features.leaks.actions import LeakActions
+from supportbot.slack.features.leaks.commands import LeakCommands
+from supportbot.slack.features.leaks.interception import Interceptor
+from supportbot.slack.features.leaks.listeners import LeakListeners
+from supportbot.slack.features.leaks.shared import HANDLED_ACTION
 from supportbot.slack.features.leaks.views import AlertCards
 from supportbot.slack.runtime import Runtime
 

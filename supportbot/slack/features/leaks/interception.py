@@ -17,14 +17,10 @@ from supportbot.leaks.decision import (
     masked_copy,
     summarise_providers,
 )
+from supportbot.leaks.payloads import ALERT, DELETE, REPOST, SCAN_FILE, WARN
 from supportbot.revoke import LeakToRevoke, RevocableKey, key_digests
 from supportbot.slack.features.leaks.shared import (
-    ALERT,
-    DELETE,
     DELETE_BUDGET,
-    REPOST,
-    SCAN_FILE,
-    WARN,
     FileLeak,
     Interception,
     distinct_keys,

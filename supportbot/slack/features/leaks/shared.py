@@ -1,4 +1,4 @@
-"""The leak feature's outbox kinds, records and small helpers, shared by its listeners, actions and views."""
+"""The leak feature's records and small helpers, shared by its listeners, actions and views."""
 
 from __future__ import annotations
 
@@ -8,22 +8,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlmodel import Session
+
 from supportbot.keys import Finding, provider_info
+from supportbot.leaks.payloads import CardUpdate
 from supportbot.render.templates import Mrkdwn, RenderedMessage, mention
 from supportbot.slack.errors import SlackApiError
 from supportbot.slack.runtime import Runtime
 from supportbot.store import leaks as leak_store
+from supportbot.store import outbox
 from supportbot.store.outbox import ClaimedAction
 
 _log = logging.getLogger(__name__)
 
-DELETE = "leak.delete"
-REPOST = "leak.repost"
-WARN = "leak.warn"
-ALERT = "leak.alert"
-RECHECK = "leak.recheck"
-SCAN_FILE = "leak.scan_file"
-UPDATE_CARD = "leak.update_card"
+# The outbox kinds and their payloads are in the core: supportbot/leaks/payloads.py.
 HANDLED_ACTION = "leak_handled"
 SECTION_LIMIT = 2900
 MAX_RECHECKS = 2
@@ -76,6 +74,12 @@ def someone(user: object) -> Mrkdwn:
 
 def incident_group(incident_id: int) -> str:
     return f"leak:{incident_id}"
+
+
+def update_card(session: Session, incident_id: int, *, now: datetime) -> None:
+    """Queue ``leak.update_card``: the agents' card redrawn from the incident row (handled, removed, revoked…)."""
+    card = CardUpdate(incident_id)
+    outbox.enqueue(session, card.KIND, card.to_payload(), now=now, group_key=incident_group(incident_id))
 
 
 def distinct_keys(findings: Sequence[Finding]) -> list[leak_store.KeySighting]:

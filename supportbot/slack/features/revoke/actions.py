@@ -8,13 +8,12 @@ from sqlmodel import Session
 
 from supportbot.revoke import Revoker, RevokerUnavailable, combine
 from supportbot.slack.errors import SlackUnavailable
-from supportbot.slack.features.leaks.shared import UPDATE_CARD, tell_privately
+from supportbot.slack.features.leaks.shared import tell_privately, update_card
 from supportbot.slack.features.revoke.payloads import RevokeNotice, RevokeOrder
 from supportbot.slack.features.revoke.shared import NOTIFY
 from supportbot.slack.runtime import Runtime
 from supportbot.slack.worker import Done, Failed, FollowUp, Outcome
 from supportbot.store import leaks as leak_store
-from supportbot.store import outbox
 from supportbot.store import revoke as revoke_store
 from supportbot.store.outbox import ClaimedAction
 
@@ -52,7 +51,7 @@ class RevokeActions:
             revoke_store.record(session, incident, outcome, now=now, revokers=disabled_by)
             found = session.get(leak_store.LeakIncident, incident)
             if found is not None and found.alert_ts:
-                outbox.enqueue(session, UPDATE_CARD, {"incident": incident}, now=now, group_key=f"leak:{incident}")
+                update_card(session, incident, now=now)
 
         follow_ups = [FollowUp(NOTIFY, notify.to_payload(), group_key=f"leak:{incident}")] if notify else []
         if outcome == "failed":

@@ -7,11 +7,10 @@ from datetime import datetime
 from sqlmodel import Session
 
 from supportbot.revoke import LeakToRevoke, Revoker
-from supportbot.slack.features.leaks.shared import UPDATE_CARD
+from supportbot.slack.features.leaks.shared import update_card
 from supportbot.slack.features.revoke.shared import OFFER_TTL, enqueue_order
 from supportbot.slack.runtime import Runtime
 from supportbot.store import leaks as leak_store
-from supportbot.store import outbox
 from supportbot.store import revoke as revoke_store
 
 
@@ -39,6 +38,4 @@ class RevokeListeners:
             for incident_id in revoke_store.expire_offers(session, now=now):
                 found = session.get(leak_store.LeakIncident, incident_id)
                 if found is not None and found.alert_ts:
-                    outbox.enqueue(
-                        session, UPDATE_CARD, {"incident": incident_id}, now=now, group_key=f"leak:{incident_id}"
-                    )
+                    update_card(session, incident_id, now=now)

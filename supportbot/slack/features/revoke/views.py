@@ -11,12 +11,11 @@ from sqlalchemy.exc import IntegrityError
 from supportbot.render.templates import RenderedMessage
 from supportbot.revoke import LeakToRevoke, RevocableKey
 from supportbot.slack.errors import SlackError
-from supportbot.slack.features.leaks.shared import UPDATE_CARD, tell_privately
+from supportbot.slack.features.leaks.shared import tell_privately, update_card
 from supportbot.slack.features.revoke.shared import enqueue_order
 from supportbot.slack.interaction import Interaction
 from supportbot.slack.runtime import Runtime
 from supportbot.store import leaks as leak_store
-from supportbot.store import outbox
 from supportbot.store import revoke as revoke_store
 
 _log = logging.getLogger(__name__)
@@ -63,9 +62,7 @@ class RevokeButton:
                 if keys:
                     revoke_store.record(session, incident_id, "pending", now=now, requested_by=user)
                     if incident.alert_ts:
-                        outbox.enqueue(
-                            session, UPDATE_CARD, {"incident": incident_id}, now=now, group_key=f"leak:{incident_id}"
-                        )
+                        update_card(session, incident_id, now=now)
         except IntegrityError:
             keys = []  # a second click, at the same moment, elsewhere: that one asked
         if keys:
