@@ -16,6 +16,7 @@ from supportbot.leaks.decision import (
     masked_copy,
 )
 from supportbot.leaks.payloads import Alert, AuthorWarning, CardUpdate, Deletion, FileScan, Recheck, Repost
+from supportbot.leaks.plan import incident_group
 from supportbot.render.templates import Mrkdwn
 from supportbot.slack.errors import SlackApiError, SlackTokenRejected
 from supportbot.slack.features.leaks.interception import Interceptor
@@ -23,7 +24,6 @@ from supportbot.slack.features.leaks.shared import (
     MAX_RECHECKS,
     SECTION_LIMIT,
     FileLeak,
-    incident_group,
     moment,
     rotation_pages,
     someone,

@@ -10,8 +10,9 @@ from supportbot.leaks.decision import (
     is_scannable_file,
 )
 from supportbot.leaks.payloads import RECHECK
+from supportbot.leaks.plan import incident_group
 from supportbot.slack.features.leaks.interception import Interceptor
-from supportbot.slack.features.leaks.shared import incident_group, update_card
+from supportbot.slack.features.leaks.shared import update_card
 from supportbot.slack.router import ArrivalScan, EventContext
 from supportbot.slack.runtime import Runtime
 from supportbot.store import leaks as leak_store

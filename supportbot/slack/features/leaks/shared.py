@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime
 
 from sqlmodel import Session
 
 from supportbot.keys import Finding, provider_info
-from supportbot.leaks.payloads import CardUpdate
+from supportbot.leaks.payloads import CardUpdate, Repeat
+from supportbot.leaks.plan import incident_group
 from supportbot.render.templates import Mrkdwn, RenderedMessage, mention
 from supportbot.slack.errors import SlackApiError
 from supportbot.slack.runtime import Runtime
@@ -25,8 +25,6 @@ _log = logging.getLogger(__name__)
 HANDLED_ACTION = "leak_handled"
 SECTION_LIMIT = 2900
 MAX_RECHECKS = 2
-# A leaked key stays visible until its deletion works: keep trying through Slack outages for hours.
-DELETE_BUDGET = timedelta(hours=12)
 
 
 @dataclass(frozen=True)
@@ -72,10 +70,6 @@ def someone(user: object) -> Mrkdwn:
     return mention(user, "someone")
 
 
-def incident_group(incident_id: int) -> str:
-    return f"leak:{incident_id}"
-
-
 def update_card(session: Session, incident_id: int, *, now: datetime) -> None:
     """Queue ``leak.update_card``: the agents' card redrawn from the incident row (handled, removed, revoked…)."""
     card = CardUpdate(incident_id)
@@ -91,15 +85,16 @@ def distinct_keys(findings: Sequence[Finding]) -> list[leak_store.KeySighting]:
     return list(keys.values())
 
 
-def repeat_summary(history: dict[str, leak_store.KeyHistory]) -> dict[str, Any]:
+def repeat_summary(history: dict[str, leak_store.KeyHistory]) -> Repeat | None:
+    """Whether any of the keys was posted before: how often in all, and since when (None: never)."""
     repeated = [item for item in history.values() if item.times_seen_before > 0]
     if not repeated:
-        return {}
+        return None
     first = min((item.first_seen_at for item in repeated if item.first_seen_at), default=None)
-    return {
-        "times": max(item.times_seen_before for item in repeated) + 1,
-        "since": first.strftime("%Y-%m-%d") if first else "",
-    }
+    return Repeat(
+        times=max(item.times_seen_before for item in repeated) + 1,
+        since=first.strftime("%Y-%m-%d") if first else "",
+    )
 
 
 def rotation_pages(providers: Sequence[str]) -> list[dict[str, str]]:

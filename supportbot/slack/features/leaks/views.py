@@ -8,9 +8,10 @@ from slack_bolt import Ack
 
 from supportbot.keys import provider_info
 from supportbot.leaks.payloads import RECHECK
+from supportbot.leaks.plan import incident_group
 from supportbot.render.templates import Mrkdwn, RenderedMessage
 from supportbot.slack.errors import SlackError
-from supportbot.slack.features.leaks.shared import incident_group, someone, update_card
+from supportbot.slack.features.leaks.shared import someone, update_card
 from supportbot.slack.interaction import Interaction
 from supportbot.slack.runtime import Runtime
 from supportbot.store import leaks as leak_store
