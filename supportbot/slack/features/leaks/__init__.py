@@ -10,7 +10,8 @@ Flow for a message holding a key, all decided in one transaction and carried out
 Files (snippets, ``.env``…) are fetched and scanned by an outbox action, then handled the same way
 with ``files.delete``. The incident row never holds the key or the message text.
 
-The parts: ``interception`` (the decision, recorded), ``listeners`` (events), ``actions`` (outbox),
+The parts: ``interception`` (the incident recorded, the core's plan written: ``supportbot/leaks/plan.py``,
+payloads in ``supportbot/leaks/payloads.py``), ``listeners`` (events), ``actions`` (outbox),
 ``views`` (the agents' alert card and its button), ``commands`` (``/support leaks``); this module
 registers them all.
 """
