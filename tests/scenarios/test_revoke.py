@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from supportbot.cli import cli as main_cli
 from supportbot.emulator import Emulator
 from supportbot.revoke import key_sha256
-from supportbot.slack.features import revoke as revoke_feature
+from supportbot.slack.features.revoke import shared as revoke_shared
 from supportbot.store import leaks as leak_store
 from supportbot.store import revoke as revoke_store
 from tests.conftest import PG_URL
@@ -168,7 +168,7 @@ def test_a_busy_receiver_is_asked_again(emulator: Emulator, tmp_path: Path) -> N
 def test_a_receiver_that_never_answers_ends_as_failed(
     emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(revoke_feature, "ATTEMPTS", 2)  # the real ten attempts take about eight minutes
+    monkeypatch.setattr(revoke_shared, "ATTEMPTS", 2)  # the real ten attempts take about eight minutes
     key = gateway_key()
     receiver = Receiver(SECRET, {key_sha256(key): "token-9"}, fail_first=100)
     with receiver.running(), running(emulator, f"sqlite:///{tmp_path}/bot.db", env=webhook_env(receiver)) as slack:

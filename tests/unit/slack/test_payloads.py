@@ -12,7 +12,7 @@ from supportbot.slack.features.delivery import DeadLetter
 from supportbot.slack.features.digest import DigestPost
 from supportbot.slack.features.faq.payloads import GapRecord
 from supportbot.slack.features.home import HomePublish
-from supportbot.slack.features.revoke_payloads import RevokeNotice, RevokeOrder
+from supportbot.slack.features.revoke.payloads import RevokeNotice, RevokeOrder
 from supportbot.slack.features.tickets.payloads import FromReaction, Note, TicketRef
 from supportbot.slack.features.triage.payloads import ProbeRequest, TriageNote
 

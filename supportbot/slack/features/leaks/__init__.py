@@ -10,7 +10,8 @@ Flow for a message holding a key, all decided in one transaction and carried out
 Files (snippets, ``.env``…) are fetched and scanned by an outbox action, then handled the same way
 with ``files.delete``. The incident row never holds the key or the message text.
 
-The parts: ``interception`` (the decision, recorded), ``listeners`` (events), ``actions`` (outbox),
+The parts: ``interception`` (the incident recorded, the core's plan written: ``supportbot/leaks/plan.py``,
+payloads in ``supportbot/leaks/payloads.py``), ``listeners`` (events), ``actions`` (outbox),
 ``views`` (the agents' alert card and its button), ``commands`` (``/support leaks``); this module
 registers them all.
 """
@@ -19,20 +20,20 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from supportbot.slack.features.leaks.actions import LeakActions
-from supportbot.slack.features.leaks.commands import LeakCommands
-from supportbot.slack.features.leaks.interception import Interceptor
-from supportbot.slack.features.leaks.listeners import LeakListeners
-from supportbot.slack.features.leaks.shared import (
+from supportbot.leaks.payloads import (
     ALERT,
     DELETE,
-    HANDLED_ACTION,
     RECHECK,
     REPOST,
     SCAN_FILE,
     UPDATE_CARD,
     WARN,
 )
+from supportbot.slack.features.leaks.actions import LeakActions
+from supportbot.slack.features.leaks.commands import LeakCommands
+from supportbot.slack.features.leaks.interception import Interceptor
+from supportbot.slack.features.leaks.listeners import LeakListeners
+from supportbot.slack.features.leaks.shared import HANDLED_ACTION
 from supportbot.slack.features.leaks.views import AlertCards
 from supportbot.slack.runtime import Runtime
 

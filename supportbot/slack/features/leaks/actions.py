@@ -15,29 +15,27 @@ from supportbot.leaks.decision import (
     is_scannable_file,
     masked_copy,
 )
+from supportbot.leaks.payloads import Alert, AuthorWarning, CardUpdate, Deletion, FileScan, Recheck, Repost
+from supportbot.leaks.plan import incident_group
 from supportbot.render.templates import Mrkdwn
 from supportbot.slack.errors import SlackApiError, SlackTokenRejected
 from supportbot.slack.features.leaks.interception import Interceptor
 from supportbot.slack.features.leaks.shared import (
     MAX_RECHECKS,
-    RECHECK,
     SECTION_LIMIT,
-    UPDATE_CARD,
     FileLeak,
-    incident_group,
     moment,
     rotation_pages,
     someone,
     tell_privately,
+    update_card,
 )
 from supportbot.slack.features.leaks.views import AlertCards
 from supportbot.slack.runtime import Runtime
 from supportbot.slack.worker import Done, Failed, FollowUp, Outcome
 from supportbot.store import leaks as leak_store
-from supportbot.store import outbox
 from supportbot.store.outbox import ClaimedAction
 from supportbot.text.lang import Language
-from supportbot.text.messages import Message
 from supportbot.text.scrub import scrub
 
 _log = logging.getLogger(__name__)
@@ -50,12 +48,13 @@ class LeakActions:
         self.cards = cards
 
     def do_delete(self, action: ClaimedAction) -> Outcome:
-        payload = action.payload
-        incident = int(payload["incident"])
-        file_id = payload.get("file_id")
+        deletion = Deletion.from_payload(action.payload)
+        leak = deletion.leak
+        incident = leak.incident
+        file_id = leak.file_id
         method = "files.delete" if file_id else "chat.delete"
-        params = {"file": file_id} if file_id else {"channel": payload["channel"], "ts": payload["ts"]}
-        attempt = None if file_id else self.runtime.prompt_deleter.take(str(payload["channel"]), str(payload["ts"]))
+        params: dict[str, Any] = {"file": file_id} if file_id else {"channel": leak.channel, "ts": leak.ts}
+        attempt = None if file_id else self.runtime.prompt_deleter.take(leak.channel, leak.ts)
         now = self.runtime.clock.now()
         try:
             if attempt is None:
@@ -69,7 +68,7 @@ class LeakActions:
             if code in {"message_not_found", "file_not_found", "file_deleted"}:
                 # After a first attempt of ours (by a process that stopped before recording it), the
                 # deletion was ours; otherwise the author removed the message first.
-                gone = "deleted" if payload.get("prompted") else "removed_by_author"
+                gone = "deleted" if deletion.prompted else "removed_by_author"
                 return Done(
                     result={"deleted": True, "already_gone": True},
                     apply=lambda s: leak_store.update_incident(s, incident, now=now, deletion=gone),
@@ -89,22 +88,23 @@ class LeakActions:
         )
 
     def do_repost(self, action: ClaimedAction) -> Outcome:
-        payload = action.payload
-        incident = int(payload["incident"])
-        language = self._language(payload)
-        chunks = chunk_mrkdwn(str(payload.get("text") or ""), SECTION_LIMIT)[:40]
-        template = "leak/file_repost" if payload.get("file_id") else "leak/repost"
+        repost = Repost.from_payload(action.payload)
+        leak = repost.leak
+        incident = leak.incident
+        language = self._language(repost.lang, leak.author)
+        chunks = chunk_mrkdwn(repost.text, SECTION_LIMIT)[:40]
+        template = "leak/file_repost" if leak.file_id else "leak/repost"
         rendered = self.runtime.renderer.message(
             template,
             language,
-            author=someone(payload.get("author")),
+            author=someone(leak.author),
             chunks=chunks,
-            file_name=str(payload.get("file_name") or ""),
+            file_name=leak.file_name or "",
         )
-        thread_ts = payload.get("thread_ts") or None
+        thread_ts = leak.thread_ts or None
         data = self.runtime.port.call(
             "chat.postMessage",
-            channel=payload["channel"],
+            channel=leak.channel,
             thread_ts=thread_ts,
             unfurl_links=False,
             unfurl_media=False,
@@ -118,49 +118,48 @@ class LeakActions:
         )
 
     def do_warn(self, action: ClaimedAction) -> Outcome:
-        payload = action.payload
-        incident = int(payload["incident"])
-        author = payload.get("author")
-        if not isinstance(author, str):
+        warning = AuthorWarning.from_payload(action.payload)
+        leak = warning.leak
+        incident = leak.incident
+        author = leak.author
+        if author is None:
             return Failed(error="no_author")
-        deleted = bool(payload.get("deleted", False))
-        reason = payload.get("reason")
+        deleted = bool(warning.deleted)
+        reason = warning.reason
         if action.predecessor_result is not None:
             deleted = bool(action.predecessor_result.get("deleted"))
             reason = action.predecessor_result.get("reason", reason)
-        language = self._language(payload)
+        language = self._language(warning.lang, author)
         runbook = self.runtime.knowledge.runbook("key-leak", language)
         rendered = self.runtime.renderer.message(
             "leak/warn",
             language,
             deleted=deleted,
             reason=str(reason or ""),
-            keys=list(payload.get("keys") or []),
-            providers=list(payload.get("providers") or []),
-            rotate=rotation_pages(payload.get("providers") or []),
-            seen=payload.get("seen") or {},
+            keys=list(warning.keys),
+            providers=list(warning.providers),
+            rotate=rotation_pages(warning.providers),
+            seen=warning.seen_summary(),
             runbook=Mrkdwn(runbook.body) if runbook else Mrkdwn(""),
-            is_file=bool(payload.get("file_id")),
-            revoke=str(payload.get("revoke") or ""),
+            is_file=bool(leak.file_id),
+            revoke=warning.revoke or "",
             incident=incident,
         )
         now = self.runtime.clock.now()
-        how = tell_privately(
-            self.runtime, str(payload["channel"]), author, rendered, thread_ts=payload.get("thread_ts") or None
-        )
+        how = tell_privately(self.runtime, leak.channel, author, rendered, thread_ts=leak.thread_ts or None)
         return Done(result={"how": how}, apply=lambda s: leak_store.update_incident(s, incident, now=now, warned=how))
 
     def do_alert(self, action: ClaimedAction) -> Outcome:
-        payload = action.payload
-        incident = int(payload["incident"])
+        alert = Alert.from_payload(action.payload)
+        incident = alert.incident
         settings = self.runtime.settings
         now = self.runtime.clock.now()
-        reason = payload.get("reason")
+        reason = alert.reason
         if action.predecessor_result is not None:
             reason = action.predecessor_result.get("reason", reason)
         follow_up = FollowUp(
-            RECHECK,
-            {"incident": incident, "check": 1},
+            Recheck.KIND,
+            Recheck(incident, check=1).to_payload(),
             delay=timedelta(seconds=settings.leak_recheck_seconds),
             group_key=incident_group(incident),
         )
@@ -191,8 +190,8 @@ class LeakActions:
         )
 
     def do_recheck(self, action: ClaimedAction) -> Outcome:
-        incident_id = int(action.payload["incident"])
-        check = int(action.payload.get("check", 1))
+        recheck = Recheck.from_payload(action.payload)
+        incident_id, check = recheck.incident, recheck.check
         with self.runtime.store.session() as session:
             incident = session.get(leak_store.LeakIncident, incident_id)
         if incident is None or incident.handled_at is not None or incident.deletion in {"deleted", "removed_by_author"}:
@@ -204,9 +203,7 @@ class LeakActions:
             def gone(session: Session) -> None:
                 leak_store.update_incident(session, incident_id, now=now, deletion="removed_by_author")
                 if incident.alert_ts:
-                    outbox.enqueue(
-                        session, UPDATE_CARD, {"incident": incident_id}, now=now, group_key=incident_group(incident_id)
-                    )
+                    update_card(session, incident_id, now=now)
 
             return Done(result={"visible": False}, apply=gone)
         if incident.alert_channel and incident.alert_ts:
@@ -227,8 +224,8 @@ class LeakActions:
             delay = timedelta(seconds=self.runtime.settings.leak_recheck_seconds * 6)
             follow_ups.append(
                 FollowUp(
-                    RECHECK,
-                    {"incident": incident_id, "check": check + 1},
+                    Recheck.KIND,
+                    Recheck(incident_id, check=check + 1).to_payload(),
                     delay=delay,
                     group_key=incident_group(incident_id),
                 )
@@ -240,7 +237,7 @@ class LeakActions:
         )
 
     def do_update_card(self, action: ClaimedAction) -> Outcome:
-        incident_id = int(action.payload["incident"])
+        incident_id = CardUpdate.from_payload(action.payload).incident
         with self.runtime.store.session() as session:
             incident = session.get(leak_store.LeakIncident, incident_id)
         if incident is None or not incident.alert_channel or not incident.alert_ts:
@@ -255,8 +252,8 @@ class LeakActions:
         return Done(result={"updated": True})
 
     def do_scan_file(self, action: ClaimedAction) -> Outcome:
-        payload = action.payload
-        file_id = str(payload["file_id"])
+        scan = FileScan.from_payload(action.payload)
+        file_id = scan.file_id
         info = self.runtime.port.call("files.info", file=file_id).get("file") or {}
         name = str(info.get("name") or "")
         if not is_scannable_file(
@@ -275,15 +272,7 @@ class LeakActions:
         findings = self.runtime.scanner.find(text)
         if not findings:
             return Done(result={"scanned": True, "keys": 0, "truncated": truncated})
-        message = Message(
-            channel=str(payload["channel"]),
-            ts=str(payload["ts"]),
-            user=payload.get("author"),
-            text="",
-            channel_type=str(payload.get("channel_type") or "channel"),
-            thread_ts=payload.get("thread_ts"),
-            team=payload.get("team"),
-        )
+        message = scan.message()
         # The file's other secrets (DB_PASSWORD=…, tokens no rule knows) must not be republished either.
         masked_lines = mask_text(text, findings).splitlines()[:40]
         excerpt = "\n".join(scrub(line[:2000], self.runtime.scanner)[:300] for line in masked_lines)
@@ -297,7 +286,7 @@ class LeakActions:
                 message,
                 findings,
                 masked_text=masked,
-                received_at=moment(payload.get("received_at")),
+                received_at=moment(scan.received_at),
                 source=f"file:{file_id}",
                 file=FileLeak(file_id, name),
                 session=session,
@@ -306,13 +295,10 @@ class LeakActions:
 
         return Done(result={"scanned": True, "keys": len(findings)}, apply=record)
 
-    def _language(self, payload: dict[str, Any]) -> Language:
-        if payload.get("lang") == "zh":
+    def _language(self, lang: str | None, author: str | None) -> Language:
+        if lang == "zh":
             return "zh"
-        author = payload.get("author")
-        return self.runtime.directory.language(
-            author if isinstance(author, str) else None, self.runtime.settings.default_language
-        )
+        return self.runtime.directory.language(author, self.runtime.settings.default_language)
 
     def _still_visible(self, incident: leak_store.LeakIncident) -> bool:
         try:

@@ -12,33 +12,21 @@ from sqlmodel import Session
 
 from supportbot.gaps.grouping import GapSignal
 from supportbot.keys import Finding
-from supportbot.leaks.decision import (
-    deletion_decision,
-    masked_copy,
-    summarise_providers,
-)
+from supportbot.leaks.decision import deletion_decision
+from supportbot.leaks.payloads import DELETE, REPOST
+from supportbot.leaks.plan import PlannedAction, edit_needs_telling, plan_edit, plan_file_scans, plan_interception
 from supportbot.revoke import LeakToRevoke, RevocableKey, key_digests
 from supportbot.slack.features.leaks.shared import (
-    ALERT,
-    DELETE,
-    DELETE_BUDGET,
-    REPOST,
-    SCAN_FILE,
-    WARN,
     FileLeak,
     Interception,
     distinct_keys,
-    incident_group,
     repeat_summary,
 )
 from supportbot.slack.hooks import GAP_SIGNAL, LEAK_REVOCABLE
 from supportbot.slack.runtime import Runtime
 from supportbot.store import leaks as leak_store
 from supportbot.store import outbox
-from supportbot.store.outbox import ClaimedAction
-from supportbot.text.lang import detect_language
 from supportbot.text.messages import Message, TextPart
-from supportbot.text.scrub import scrub
 
 _log = logging.getLogger(__name__)
 
@@ -134,63 +122,27 @@ class Interceptor:
             deletion="pending" if decision.possible else "not_attempted",
             deletion_reason=decision.reason,
         )
-        base: dict[str, Any] = {
-            "incident": incident_id,
-            "channel": message.channel,
-            "ts": message.ts,
-            "thread_ts": message.thread_ts,
-            "author": message.user,
-            "received_at": received_at.timestamp(),
-        }
-        if file is not None:
-            base.update(file_id=file.file_id, file_name=file.name)
-        warn = {
-            **base,
-            "keys": [key.masked for key in keys],
-            "providers": summarise_providers([key.provider for key in keys]),
-            "seen": repeat_summary(history),
-            "lang": "zh" if detect_language(masked_text) == "zh" else None,
-            "revoke": runtime.settings.revoke_mode if revocable else None,
-        }
-        group = incident_group(incident_id)
-        repost_id: int | None = None
-        hand_over: ClaimedAction | None = None
-        if decision.possible:
+        plan = plan_interception(
+            decision,
+            message,
+            incident=incident_id,
+            keys=keys,
+            seen=repeat_summary(history),
+            masked_text=masked_text,
+            scanner=runtime.scanner,
+            received_at=received_at.timestamp(),
+            file=(file.file_id, file.name) if file is not None else None,
+            revoke=runtime.settings.revoke_mode if revocable else None,
             # Outside a caller's transaction only: the hand-over must wait for this one to commit.
-            prompted = own_transaction and file is None and runtime.prompt_deleter.started(message.channel, message.ts)
-            delete = outbox.enqueue(
-                session,
-                DELETE,
-                {**base, "prompted": True} if prompted else base,
-                now=now,
-                group_key=group,
-                max_attempts=500,
-                budget=DELETE_BUDGET,
-                priority=outbox.URGENT,
-                claimed_by=runtime.instance if prompted else None,
-                lease=runtime.worker.lease if prompted else None,
-                lease_now=runtime.worker.lease_now() if prompted else None,
-            )
-            hand_over = delete.claimed
-            repost = outbox.enqueue(
-                session,
-                REPOST,
-                {**base, "text": masked_copy(scrub(masked_text, runtime.scanner)), "lang": warn["lang"]},
-                now=now,
-                after=delete,
-                run_if="succeeded",
-                group_key=group,
-            )
-            outbox.enqueue(session, WARN, warn, now=now, after=delete, run_if="always", group_key=group)
-            outbox.enqueue(
-                session, ALERT, {**warn, "reason": None}, now=now, after=delete, run_if="failed", group_key=group
-            )
-            repost_id = repost.id
-        else:
-            outbox.enqueue(
-                session, WARN, {**warn, "deleted": False, "reason": decision.reason}, now=now, group_key=group
-            )
-            outbox.enqueue(session, ALERT, {**warn, "reason": decision.reason}, now=now, group_key=group)
+            prompted=decision.possible
+            and own_transaction
+            and file is None
+            and runtime.prompt_deleter.started(message.channel, message.ts),
+        )
+        written = self._enqueue(session, plan.actions, now=now)
+        repost_at, delete_at = plan.position(REPOST), plan.position(DELETE)
+        repost_id = written[repost_at].id if repost_at is not None else None
+        hand_over = written[delete_at].claimed if delete_at is not None else None
         if revocable:
             runtime.hooks.emit(
                 LEAK_REVOCABLE,
@@ -202,7 +154,7 @@ class Interceptor:
                     author=message.user,
                     leaked_at=now,
                     keys=tuple(revocable.values()),
-                    lang=warn["lang"],
+                    lang=plan.lang,
                     received_at=received_at.timestamp(),
                 ),
             )
@@ -239,53 +191,60 @@ class Interceptor:
         now = self.runtime.clock.now()
         added = leak_store.add_keys(session, incident_id, distinct_keys(findings), author=message.user, now=now)
         incident = session.get(leak_store.LeakIncident, incident_id) if added else None
-        if incident is None or incident.deletion in {"pending", "deleted", "removed_by_author"}:
+        if incident is None or not edit_needs_telling(incident.deletion):
             return
         leak_store.update_incident(session, incident_id, now=now, handled_at=None, handled_by=None)
-        warn = {
-            "incident": incident_id,
-            "channel": message.channel,
-            "ts": message.ts,
-            "thread_ts": message.thread_ts,
-            "author": message.user,
-            "received_at": now.timestamp(),
-            "keys": [key.masked for key in added],
-            "providers": summarise_providers([key.provider for key in added]),
-            "seen": repeat_summary(leak_store.history(session, [key.key_id for key in added])),
-            "lang": "zh" if detect_language(masked_text) == "zh" else None,
-            "deleted": False,
-            "reason": incident.deletion_reason,
-        }
-        group = incident_group(incident_id)
-        outbox.enqueue(session, WARN, warn, now=now, group_key=group)
-        outbox.enqueue(session, ALERT, warn, now=now, group_key=group)
+        plan = plan_edit(
+            message,
+            incident=incident_id,
+            added=added,
+            seen=repeat_summary(leak_store.history(session, [key.key_id for key in added])),
+            masked_text=masked_text,
+            received_at=now.timestamp(),
+            reason=incident.deletion_reason,
+        )
+        self._enqueue(session, plan.actions, now=now)
         self.runtime.metrics.leaks.labels(added[0].provider).inc()
         _log.info("leak incident %s: an edit added %d key(s)", incident_id, len(added))
 
     def queue_file_scans(self, message: Message, files: Sequence[Any], received_at: datetime) -> None:
         now = self.runtime.clock.now()
-        for file in files:
-            payload = {
-                "channel": message.channel,
-                "ts": message.ts,
-                "thread_ts": message.thread_ts,
-                "channel_type": message.channel_type,
-                "author": message.user,
-                "team": message.team,
-                "file_id": file.id,
-                "received_at": received_at.timestamp(),
-            }
+        plan = plan_file_scans(message, [file.id for file in files], received_at=received_at.timestamp())
+        for planned in plan.actions:
             try:
                 with self.runtime.transaction() as session:
-                    outbox.enqueue(
-                        session,
-                        SCAN_FILE,
-                        payload,
-                        now=now,
-                        dedupe_key=f"scanfile:{message.channel}:{message.ts}:{file.id}",
-                    )
+                    self._enqueue(session, [planned], now=now)
             except IntegrityError:
                 continue  # already queued by an earlier delivery or an edit
+
+    def _enqueue(self, session: Session, actions: Sequence[PlannedAction], *, now: datetime) -> list[outbox.Enqueued]:
+        """Write planned actions in order, each chained to the one it waits for (``after``: an index in ``actions``)."""
+        worker = self.runtime.worker
+        written: list[outbox.Enqueued] = []
+        for planned in actions:
+            limits: dict[str, Any] = {}
+            if planned.max_attempts is not None:
+                limits["max_attempts"] = planned.max_attempts
+            if planned.budget is not None:
+                limits["budget"] = planned.budget
+            written.append(
+                outbox.enqueue(
+                    session,
+                    planned.kind,
+                    planned.payload.to_payload(),
+                    now=now,
+                    after=written[planned.after] if planned.after is not None else None,
+                    run_if=planned.run_if,
+                    group_key=planned.group_key,
+                    dedupe_key=planned.dedupe_key,
+                    priority=outbox.URGENT if planned.urgent else outbox.NORMAL,
+                    claimed_by=self.runtime.instance if planned.claimed else None,
+                    lease=worker.lease if planned.claimed else None,
+                    lease_now=worker.lease_now() if planned.claimed else None,
+                    **limits,
+                )
+            )
+        return written
 
     def revocable(self, texts: Sequence[tuple[str, Sequence[Finding]]]) -> dict[str, RevocableKey]:
         """The SHA-256 of each API key, taken here, the only place the key exists (only when revoking is on)."""

@@ -9,12 +9,10 @@ from supportbot.leaks.decision import (
     deletion_decision,
     is_scannable_file,
 )
+from supportbot.leaks.payloads import RECHECK
+from supportbot.leaks.plan import incident_group
 from supportbot.slack.features.leaks.interception import Interceptor
-from supportbot.slack.features.leaks.shared import (
-    RECHECK,
-    UPDATE_CARD,
-    incident_group,
-)
+from supportbot.slack.features.leaks.shared import update_card
 from supportbot.slack.router import ArrivalScan, EventContext
 from supportbot.slack.runtime import Runtime
 from supportbot.store import leaks as leak_store
@@ -88,6 +86,4 @@ class LeakListeners:
             leak_store.update_incident(session, incident.id, now=now, deletion="removed_by_author")
             outbox.cancel_group(session, incident_group(incident.id), kinds=[RECHECK], now=now)
             if incident.alert_ts:
-                outbox.enqueue(
-                    session, UPDATE_CARD, {"incident": incident.id}, now=now, group_key=incident_group(incident.id)
-                )
+                update_card(session, incident.id, now=now)

@@ -1,34 +1,30 @@
-"""The leak feature's outbox kinds, records and small helpers, shared by its listeners, actions and views."""
+"""The leak feature's records and small helpers, shared by its listeners, actions and views."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime
+
+from sqlmodel import Session
 
 from supportbot.keys import Finding, provider_info
+from supportbot.leaks.payloads import CardUpdate, Repeat
+from supportbot.leaks.plan import incident_group
 from supportbot.render.templates import Mrkdwn, RenderedMessage, mention
 from supportbot.slack.errors import SlackApiError
 from supportbot.slack.runtime import Runtime
 from supportbot.store import leaks as leak_store
+from supportbot.store import outbox
 from supportbot.store.outbox import ClaimedAction
 
 _log = logging.getLogger(__name__)
 
-DELETE = "leak.delete"
-REPOST = "leak.repost"
-WARN = "leak.warn"
-ALERT = "leak.alert"
-RECHECK = "leak.recheck"
-SCAN_FILE = "leak.scan_file"
-UPDATE_CARD = "leak.update_card"
+# The outbox kinds and their payloads are in the core: supportbot/leaks/payloads.py.
 HANDLED_ACTION = "leak_handled"
 SECTION_LIMIT = 2900
 MAX_RECHECKS = 2
-# A leaked key stays visible until its deletion works: keep trying through Slack outages for hours.
-DELETE_BUDGET = timedelta(hours=12)
 
 
 @dataclass(frozen=True)
@@ -74,8 +70,10 @@ def someone(user: object) -> Mrkdwn:
     return mention(user, "someone")
 
 
-def incident_group(incident_id: int) -> str:
-    return f"leak:{incident_id}"
+def update_card(session: Session, incident_id: int, *, now: datetime) -> None:
+    """Queue ``leak.update_card``: the agents' card redrawn from the incident row (handled, removed, revoked…)."""
+    card = CardUpdate(incident_id)
+    outbox.enqueue(session, card.KIND, card.to_payload(), now=now, group_key=incident_group(incident_id))
 
 
 def distinct_keys(findings: Sequence[Finding]) -> list[leak_store.KeySighting]:
@@ -87,15 +85,16 @@ def distinct_keys(findings: Sequence[Finding]) -> list[leak_store.KeySighting]:
     return list(keys.values())
 
 
-def repeat_summary(history: dict[str, leak_store.KeyHistory]) -> dict[str, Any]:
+def repeat_summary(history: dict[str, leak_store.KeyHistory]) -> Repeat | None:
+    """Whether any of the keys was posted before: how often in all, and since when (None: never)."""
     repeated = [item for item in history.values() if item.times_seen_before > 0]
     if not repeated:
-        return {}
+        return None
     first = min((item.first_seen_at for item in repeated if item.first_seen_at), default=None)
-    return {
-        "times": max(item.times_seen_before for item in repeated) + 1,
-        "since": first.strftime("%Y-%m-%d") if first else "",
-    }
+    return Repeat(
+        times=max(item.times_seen_before for item in repeated) + 1,
+        since=first.strftime("%Y-%m-%d") if first else "",
+    )
 
 
 def rotation_pages(providers: Sequence[str]) -> list[dict[str, str]]:

@@ -7,14 +7,11 @@ from typing import Any
 from slack_bolt import Ack
 
 from supportbot.keys import provider_info
+from supportbot.leaks.payloads import RECHECK
+from supportbot.leaks.plan import incident_group
 from supportbot.render.templates import Mrkdwn, RenderedMessage
 from supportbot.slack.errors import SlackError
-from supportbot.slack.features.leaks.shared import (
-    RECHECK,
-    UPDATE_CARD,
-    incident_group,
-    someone,
-)
+from supportbot.slack.features.leaks.shared import someone, update_card
 from supportbot.slack.interaction import Interaction
 from supportbot.slack.runtime import Runtime
 from supportbot.store import leaks as leak_store
@@ -88,6 +85,4 @@ class AlertCards:
                 return
             leak_store.update_incident(session, incident_id, now=now, handled_by=user, handled_at=now)
             outbox.cancel_group(session, incident_group(incident_id), kinds=[RECHECK], now=now)
-            outbox.enqueue(
-                session, UPDATE_CARD, {"incident": incident_id}, now=now, group_key=incident_group(incident_id)
-            )
+            update_card(session, incident_id, now=now)
