@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import regex
 
@@ -92,12 +92,14 @@ class Word:
     literal_dollar: bool  # a "$NAME" inside single quotes: sent as is, not expanded
 
 
-@dataclass
+@dataclass(frozen=True)
 class Curl:
+    """One curl command: where it stands in the text and what it would send."""
+
     start: int
     end: int
-    urls: list[Word] = field(default_factory=list)
-    headers: list[Word] = field(default_factory=list)
+    urls: tuple[Word, ...] = ()
+    headers: tuple[Word, ...] = ()
     user: Word | None = None
     oauth2_bearer: bool = False
     method: str | None = None
@@ -166,44 +168,64 @@ def find_curls(text: str, limit: int = 40) -> list[Curl]:
         if match is None:
             break
         raw_words, end, truncated = _words(text, match.end())
-        command = Curl(match.start(), end, truncated=truncated)
         next_free = max(end, match.end())
-        i = 0
-        while i < len(raw_words):
-            raw = raw_words[i]
-            name, attached = raw, None
-            if raw.startswith("--") and "=" in raw:
-                name, attached = raw.split("=", 1)
-            elif raw.startswith("-H") and len(raw) > 2:
-                name, attached = "-H", raw[2:]
-            if name in _WITH_ARG:
-                if attached is None:
-                    if i + 1 >= len(raw_words):
-                        break
-                    i += 1
-                    attached = raw_words[i]
-                if name not in _USED or (name in {"-H", "--header"} and len(command.headers) >= MAX_HEADERS):
-                    i += 1
-                    continue  # a body, an output file…: skipped without reading it
-                argument = _unquote(attached)
-                if name in {"-H", "--header"}:
-                    if argument not in command.headers and len(command.headers) < MAX_HEADERS:
-                        command.headers.append(argument)
-                elif name in {"-u", "--user"}:
-                    command.user = argument
-                elif name == "--oauth2-bearer":
-                    command.oauth2_bearer = True
-                elif name in {"-X", "--request"}:
-                    command.method = argument.value.upper()
-                elif name == "--url":
-                    command.urls.append(argument)
-            elif raw.startswith("-"):
-                if raw in {"-L", "--location", "--location-trusted"} or (not raw.startswith("--") and "L" in raw[1:]):
-                    command.follows_redirects = True
-            elif any(char in raw for char in "/.$") and len(command.urls) < 4:
-                word = _unquote(raw)
-                if "/" in word.value or "." in word.value or word.value.startswith(VAR):
-                    command.urls.append(word)
-            i += 1
-        commands.append(command)
+        commands.append(_read_command(raw_words, match.start(), end, truncated=truncated))
     return commands
+
+
+def _read_command(raw_words: list[str], start: int, end: int, *, truncated: bool) -> Curl:
+    """The URL(s), headers and auth options of one command's shell words."""
+    urls: list[Word] = []
+    headers: list[Word] = []
+    user: Word | None = None
+    oauth2_bearer = False
+    method: str | None = None
+    follows_redirects = False
+    i = 0
+    while i < len(raw_words):
+        raw = raw_words[i]
+        name, attached = raw, None
+        if raw.startswith("--") and "=" in raw:
+            name, attached = raw.split("=", 1)
+        elif raw.startswith("-H") and len(raw) > 2:
+            name, attached = "-H", raw[2:]
+        if name in _WITH_ARG:
+            if attached is None:
+                if i + 1 >= len(raw_words):
+                    break
+                i += 1
+                attached = raw_words[i]
+            if name not in _USED or (name in {"-H", "--header"} and len(headers) >= MAX_HEADERS):
+                i += 1
+                continue  # a body, an output file…: skipped without reading it
+            argument = _unquote(attached)
+            if name in {"-H", "--header"}:
+                if argument not in headers and len(headers) < MAX_HEADERS:
+                    headers.append(argument)
+            elif name in {"-u", "--user"}:
+                user = argument
+            elif name == "--oauth2-bearer":
+                oauth2_bearer = True
+            elif name in {"-X", "--request"}:
+                method = argument.value.upper()
+            elif name == "--url":
+                urls.append(argument)
+        elif raw.startswith("-"):
+            if raw in {"-L", "--location", "--location-trusted"} or (not raw.startswith("--") and "L" in raw[1:]):
+                follows_redirects = True
+        elif any(char in raw for char in "/.$") and len(urls) < 4:
+            word = _unquote(raw)
+            if "/" in word.value or "." in word.value or word.value.startswith(VAR):
+                urls.append(word)
+        i += 1
+    return Curl(
+        start,
+        end,
+        tuple(urls),
+        tuple(headers),
+        user,
+        oauth2_bearer=oauth2_bearer,
+        method=method,
+        follows_redirects=follows_redirects,
+        truncated=truncated,
+    )
