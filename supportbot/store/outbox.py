@@ -55,6 +55,7 @@ URGENT = 0
 NORMAL = 5
 # How long an action keeps trying through transient failures, from when it could first run.
 DEFAULT_BUDGET = timedelta(hours=2)
+DEFAULT_MAX_ATTEMPTS = 50
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def enqueue(
     delay: timedelta = timedelta(0),
     group_key: str | None = None,
     dedupe_key: str | None = None,
-    max_attempts: int = 50,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     priority: int = NORMAL,
     claimed_by: str | None = None,
     lease: timedelta | None = None,

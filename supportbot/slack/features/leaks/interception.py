@@ -222,11 +222,6 @@ class Interceptor:
         worker = self.runtime.worker
         written: list[outbox.Enqueued] = []
         for planned in actions:
-            limits: dict[str, Any] = {}
-            if planned.max_attempts is not None:
-                limits["max_attempts"] = planned.max_attempts
-            if planned.budget is not None:
-                limits["budget"] = planned.budget
             written.append(
                 outbox.enqueue(
                     session,
@@ -241,7 +236,8 @@ class Interceptor:
                     claimed_by=self.runtime.instance if planned.claimed else None,
                     lease=worker.lease if planned.claimed else None,
                     lease_now=worker.lease_now() if planned.claimed else None,
-                    **limits,
+                    max_attempts=planned.max_attempts or outbox.DEFAULT_MAX_ATTEMPTS,
+                    budget=planned.budget or outbox.DEFAULT_BUDGET,
                 )
             )
         return written
