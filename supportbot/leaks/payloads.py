@@ -157,7 +157,7 @@ class AuthorWarning:
             **self.leak.to_payload(),
             "keys": list(self.keys),
             "providers": list(self.providers),
-            "seen": self.seen.to_payload() if self.seen else {},
+            "seen": self.seen_summary(),
             "lang": self.lang,
             "revoke": self.revoke,
         }

@@ -296,9 +296,7 @@ class LeakActions:
         return Done(result={"scanned": True, "keys": len(findings)}, apply=record)
 
     def _language(self, lang: str | None, author: str | None) -> Language:
-        if lang == "zh":
-            return "zh"
-        return self.runtime.directory.language(author, self.runtime.settings.default_language)
+        return "zh" if lang == "zh" else self.runtime.language_for(author)
 
     def _still_visible(self, incident: leak_store.LeakIncident) -> bool:
         try:

@@ -6,6 +6,7 @@ import logging
 
 from sqlmodel import Session
 
+from supportbot.leaks.plan import incident_group
 from supportbot.revoke import Revoker, RevokerUnavailable, combine
 from supportbot.slack.errors import SlackUnavailable
 from supportbot.slack.features.leaks.shared import tell_privately, update_card
@@ -53,7 +54,7 @@ class RevokeActions:
             if found is not None and found.alert_ts:
                 update_card(session, incident, now=now)
 
-        follow_ups = [FollowUp(NOTIFY, notify.to_payload(), group_key=f"leak:{incident}")] if notify else []
+        follow_ups = [FollowUp(NOTIFY, notify.to_payload(), group_key=incident_group(incident))] if notify else []
         if outcome == "failed":
             return Failed(
                 error=combined.reason or "failed", result={"outcome": outcome}, apply=apply, follow_ups=follow_ups

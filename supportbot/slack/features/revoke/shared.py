@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from supportbot.config import Settings
+from supportbot.leaks.plan import incident_group
 from supportbot.revoke import LeakToRevoke, RevocableKey, Revoker
 from supportbot.revoke.oneapi import OneApiRevoker
 from supportbot.revoke.webhook import WebhookRevoker
@@ -54,7 +55,7 @@ def enqueue_order(
         REVOKE,
         payload.to_payload(),
         now=now,
-        group_key=f"leak:{incident}",
+        group_key=incident_group(incident),
         dedupe_key=f"revoke:{incident}:{key.key_id}",
         max_attempts=ATTEMPTS,
     )
