@@ -22,18 +22,15 @@ from supportbot.slack.features.triage.shared import (
     walk_group,
 )
 from supportbot.slack.hooks import GAP_SIGNAL
-from supportbot.slack.replies import ReplyTarget, enqueue_reply
-from supportbot.slack.router import EventContext
+from supportbot.slack.replies import ReplyTarget
 from supportbot.slack.runtime import Runtime
 from supportbot.store import leaks as leak_store
 from supportbot.store import outbox
 from supportbot.store import triage as walk_store
 from supportbot.text.lang import Language, as_language
-from supportbot.text.messages import Message
-from supportbot.triage import Check, diagnose, pasted_base_urls
 from supportbot.triage import checklist as machine
+from supportbot.triage import diagnose, pasted_base_urls
 from supportbot.triage.checklist import ChecklistState
-from supportbot.triage.detect import Detection
 from supportbot.triage.facts import error_facts
 from supportbot.triage.probe import probe_base_url
 from supportbot.triage.steps import StepBook, load_steps
@@ -62,13 +59,11 @@ class Walks:
         self,
         report: Report,
         *,
-        checks: list[Check] | None = None,
-        detection: Detection | None = None,
-        context: EventContext | None = None,
-        message: Message | None = None,
         display: tuple[str, str] | None = None,
     ) -> Started:
         """Record a walk and queue its first message; idempotent per starting point.
+
+        ``display``: (channel, thread) where the walk's message goes when not in the report's own thread.
 
         A thread with an unfinished walk gets no second one (the buttons are already there); after
         a walk ended, a new report in the thread starts the next walk.
@@ -86,9 +81,8 @@ class Walks:
         if latest is not None and latest.outcome == "open":
             return Started(latest.id, is_new=False)
         scrub = runtime.scrub
-        if checks is None:
-            checks = diagnose(report.text, runtime.settings, scrub=scrub)
-        facts = error_facts(report.text, scrub=scrub, detection=detection)
+        checks = diagnose(report.text, runtime.settings, scrub=scrub)
+        facts = error_facts(report.text, scrub=scrub)
         state = machine.start(
             checks, at=now.timestamp(), language=report.language, walk=latest.walk + 1 if latest else 1
         )
@@ -111,30 +105,18 @@ class Walks:
             with runtime.transaction() as session:
                 row = walk_store.create_walk(session, new, now=now)
                 assert row.id is not None
-                received = now.timestamp()
-                if context is not None and message is not None:
-                    target = ReplyTarget.for_message(message, context)
-                    first = enqueue_reply(
-                        session,
-                        context,
-                        RENDER,
-                        RenderWalk(row.id, target, received_at=received),
-                        now=now,
-                        group_key=walk_group(row.id),
-                    )
-                else:
-                    target = (
-                        ReplyTarget(*display)
-                        if display is not None
-                        else ReplyTarget(report.channel, report.thread_ts or "")
-                    )
-                    first = outbox.enqueue(
-                        session,
-                        RENDER,
-                        RenderWalk(row.id, target, received_at=received).to_payload(),
-                        now=now,
-                        group_key=walk_group(row.id),
-                    )
+                target = (
+                    ReplyTarget(*display)
+                    if display is not None
+                    else ReplyTarget(report.channel, report.thread_ts or "")
+                )
+                first = outbox.enqueue(
+                    session,
+                    RENDER,
+                    RenderWalk(row.id, target, received_at=now.timestamp()).to_payload(),
+                    now=now,
+                    group_key=walk_group(row.id),
+                )
                 if bases:
                     outbox.enqueue(
                         session,
