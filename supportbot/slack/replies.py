@@ -7,8 +7,9 @@ it, and :meth:`ReplyTarget.resolve` picks the repost's thread when it exists, or
 thread when the repost did not happen (deletion refused: the original is still there).
 
 A payload that replies carries its :class:`ReplyTarget` (built with :meth:`ReplyTarget.for_message`)
-and names its outbox kind (``KIND``); its ``to_payload()`` stores the target's fields under the
-keys the old dict payloads used (``channel``, ``thread_ts``, ``thread_from_predecessor``).
+and names its outbox kind (``KIND``, the kind :func:`enqueue_reply` queues); its ``to_payload()``
+stores the target's fields under the keys the old dict payloads used (``channel``, ``thread_ts``,
+``thread_from_predecessor``).
 """
 
 from __future__ import annotations
@@ -85,36 +86,30 @@ class ReplyPayload(Protocol):
 def enqueue_reply(
     session: Session,
     context: EventContext,
-    kind: str,
     payload: ReplyPayload,
     *,
     now: Any,
     group_key: str | None = None,
     dedupe_key: str | None = None,
 ) -> outbox.Enqueued:
-    """Enqueue a ``kind`` action that replies at ``payload.target``, after the masked repost if any.
+    """Enqueue ``payload`` (an action of its ``KIND``) replying at its target, after the masked repost if any.
 
-    Raises ValueError when ``payload`` is not ``kind``'s payload class, when it has no target, or
-    when its target was not built for ``context`` (it must follow the repost exactly when there is one).
+    Raises ValueError when ``payload`` has no target, or when its target was not built for
+    ``context`` (it must follow the repost exactly when there is one).
     """
-    if kind != payload.KIND:
-        raise ValueError(f"a {type(payload).__name__} payload is for {payload.KIND}, not {kind}")
     target = payload.target
     if target is None:
         raise ValueError(f"a {type(payload).__name__} payload without a reply target is not a reply")
     anchor = context.reply_after
     if target.thread_from_predecessor != (anchor is not None):
         raise ValueError("the reply target does not match the event's repost: build it with ReplyTarget.for_message")
-    body = payload.to_payload()
-    if anchor is not None:
-        return outbox.enqueue(
-            session,
-            kind,
-            body,
-            now=now,
-            after=anchor,
-            run_if="always",
-            group_key=group_key,
-            dedupe_key=dedupe_key,
-        )
-    return outbox.enqueue(session, kind, body, now=now, group_key=group_key, dedupe_key=dedupe_key)
+    return outbox.enqueue(
+        session,
+        payload.KIND,
+        payload.to_payload(),
+        now=now,
+        after=anchor,
+        run_if="always",
+        group_key=group_key,
+        dedupe_key=dedupe_key,
+    )

@@ -146,30 +146,26 @@ def test_for_message_replies_in_the_thread_after_the_repost() -> None:
     assert ReplyTarget.for_message(top, _context(reply_after=8)) == ReplyTarget("C1", "1.3", True)
 
 
-def test_enqueue_reply_refuses_a_payload_of_another_kind() -> None:
+def test_enqueue_reply_refuses_a_payload_that_is_not_a_reply_here() -> None:
     session = cast(Session, None)  # refused before the session is used
     post = FaqPost(THREAD, "No answer yet.")
-    with pytest.raises(ValueError, match="FaqPost"):
-        enqueue_reply(session, _context(), "faq.answer", post, now=NOW)
     with pytest.raises(ValueError, match="not a reply"):
-        enqueue_reply(session, _context(), "triage.render", RenderWalk(5), now=NOW)
+        enqueue_reply(session, _context(), RenderWalk(5), now=NOW)
     with pytest.raises(ValueError, match="for_message"):
-        enqueue_reply(session, _context(reply_after=8), "faq.post", post, now=NOW)
+        enqueue_reply(session, _context(reply_after=8), post, now=NOW)
     with pytest.raises(ValueError, match="for_message"):
-        enqueue_reply(session, _context(), "faq.post", FaqPost(AFTER_REPOST, "x"), now=NOW)
+        enqueue_reply(session, _context(), FaqPost(AFTER_REPOST, "x"), now=NOW)
 
 
 def test_enqueue_reply_stores_the_old_keys_and_chains_after_the_repost(sqlite_store: Store) -> None:
     message = Message(channel="C1", ts="1.3", user="U1", text="hi", thread_ts="1.2")
     with sqlite_store.session() as session:
         context = _context(reply_after=None)
-        plain = enqueue_reply(
-            session, context, "faq.post", FaqPost(ReplyTarget.for_message(message, context), "x"), now=NOW
-        )
+        plain = enqueue_reply(session, context, FaqPost(ReplyTarget.for_message(message, context), "x"), now=NOW)
         chained_context = _context(reply_after=plain.id)
         target = ReplyTarget.for_message(message, chained_context)
         answer = FaqAnswer(target, "Check your base URL.", BLOCKS, question_id=3, received_at=17.5)
-        chained = enqueue_reply(session, chained_context, "faq.answer", answer, now=NOW)
+        chained = enqueue_reply(session, chained_context, answer, now=NOW)
         session.commit()
         first, second = session.get(OutboxAction, plain.id), session.get(OutboxAction, chained.id)
     assert first is not None and second is not None

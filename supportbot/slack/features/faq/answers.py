@@ -140,7 +140,7 @@ class _Answers:
                     question_id=row.id,
                     received_at=received_at(now),
                 )
-                enqueue_reply(session, context, FaqAnswer.KIND, answer_payload, now=now)
+                enqueue_reply(session, context, answer_payload, now=now)
             else:
                 self.faq.queue_signal(
                     session,
@@ -151,7 +151,7 @@ class _Answers:
                     text = runtime.renderer.text("knowledge/no_answer", language, in_dm=message.is_dm)
                     target = ReplyTarget.for_message(message, context)
                     payload = FaqPost(target, str(text), received_at=received_at(now))
-                    enqueue_reply(session, context, FaqPost.KIND, payload, now=now)
+                    enqueue_reply(session, context, payload, now=now)
         context.knowledge = "answered" if answer else "unanswered"
 
     def post_answer(self, action: ClaimedAction) -> Done:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from supportbot.slack.features.triage.payloads import StartWalk
-from supportbot.slack.features.triage.shared import START
 from supportbot.slack.features.triage.walks import Walks
 from supportbot.slack.replies import ReplyTarget, enqueue_reply
 from supportbot.slack.router import EventContext
@@ -52,4 +51,4 @@ class TriageListeners:
             received_at=context.received_at.timestamp(),
         )
         with runtime.transaction() as session:
-            enqueue_reply(session, context, START, payload, now=runtime.clock.now())
+            enqueue_reply(session, context, payload, now=runtime.clock.now())
